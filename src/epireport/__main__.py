@@ -1,0 +1,5 @@
+"""``python -m epireport`` runs the command line."""
+
+from epireport.cli import run
+
+run()

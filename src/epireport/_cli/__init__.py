@@ -1,0 +1,1 @@
+"""Implementations of the ``epireport`` commands, one module each, imported on demand."""
