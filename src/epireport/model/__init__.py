@@ -1,0 +1,1 @@
+"""The domain model of epireport: org units, indicators, measures, periods and data values."""

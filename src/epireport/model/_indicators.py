@@ -1,0 +1,607 @@
+"""Indicators (what is counted, in which measure word, aggregated how) and indicator sets.
+
+Aggregation is a pair of operators, one across org units and one across time, declared on every
+indicator. Combinations that make no sense (a stock summed over time, a summed rate, an averaged
+text) are refused when the indicator is defined, not when a report comes out wrong.
+"""
+
+import enum
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from epireport.exceptions import ModelError
+from epireport.model._units import check_code
+
+__all__ = [
+    "Aggregation",
+    "Indicator",
+    "IndicatorKind",
+    "IndicatorSection",
+    "IndicatorSet",
+    "NumberStyle",
+    "ValueType",
+    "ZeroPolicy",
+    "default_aggregations",
+]
+
+
+class ValueType(enum.Enum):
+    """The type of a single data value of an indicator."""
+
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    PERCENTAGE = "percentage"
+    BOOLEAN = "boolean"
+    TEXT = "text"
+
+    @property
+    def is_numeric(self) -> bool:
+        """Whether values are numbers (integer, decimal or percentage)."""
+        return self in _NUMERIC
+
+
+_NUMERIC = frozenset({ValueType.INTEGER, ValueType.DECIMAL, ValueType.PERCENTAGE})
+
+
+class Aggregation(enum.Enum):
+    """How values combine, across org units or across time."""
+
+    SUM = "sum"
+    AVERAGE = "average"
+    MIN = "min"
+    MAX = "max"
+    LAST = "last"
+    COUNT = "count"
+    NONE = "none"
+
+
+class IndicatorKind(enum.Enum):
+    """What an indicator measures: an amount over a period, a level at a moment, or a quotient.
+
+    ``FLOW`` (leaflets handed out) adds up over time; ``STOCK`` (masks in store) does not; ``RATE``
+    and ``RATIO`` are computed from a numerator and a denominator indicator.
+    """
+
+    FLOW = "flow"
+    STOCK = "stock"
+    RATE = "rate"
+    RATIO = "ratio"
+
+    @property
+    def is_computed(self) -> bool:
+        """Whether the kind is computed from a numerator and a denominator."""
+        return self in (IndicatorKind.RATE, IndicatorKind.RATIO)
+
+
+class NumberStyle(enum.Enum):
+    """How the prose writes a figure: exactly (32456), hedged (3.2万余) or compact (3.2万)."""
+
+    EXACT = "exact"
+    HEDGED = "hedged"
+    COMPACT = "compact"
+
+
+class ZeroPolicy(enum.Enum):
+    """What the prose does with a zero: leave the item out, or state it."""
+
+    OMIT = "omit"
+    STATE = "state"
+
+
+# Characters that belong to number formatting, never to a measure word: 万余张 is 万 + 余 + 张.
+# (千 and 百 stay allowed: 千克 and 百分点 are measure words.)
+_NOT_IN_CLASSIFIER = frozenset("万亿余多")
+
+
+def _to_codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _to_indicators(value: "Iterable[Indicator]") -> "tuple[Indicator, ...]":
+    return tuple(value)
+
+
+def _to_sections(value: "Iterable[IndicatorSection]") -> "tuple[IndicatorSection, ...]":
+    return tuple(value)
+
+
+def _enum_validator(enum_type: type[enum.Enum]) -> Any:
+    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+        if not isinstance(value, enum_type):
+            allowed = ", ".join(m.value for m in enum_type)
+            raise ModelError(
+                f"{type(instance).__name__}.{attribute.name}: expected one of {allowed} "
+                f"({enum_type.__name__}), got {value!r}{_about(instance)}"
+            )
+
+    return check
+
+
+def _enum_converter(enum_type: type[enum.Enum]) -> Any:
+    """Accept an enum's value as written in files and plugins ("decimal" for ValueType.DECIMAL).
+
+    Anything else passes through unchanged so that the validator can name it in its message.
+    """
+    by_value = {m.value: m for m in enum_type}
+
+    def convert(value: object) -> object:
+        return by_value.get(value, value) if isinstance(value, str) else value
+
+    return convert
+
+
+def _about(instance: Any) -> str:
+    code = getattr(instance, "code", None)
+    return f" (indicator {code!r})" if isinstance(code, str) else ""
+
+
+def _validate_code(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    check_code(f"{type(instance).__name__}.{attribute.name}", value)
+
+
+def _validate_optional_code(
+    instance: Any, attribute: "attrs.Attribute[Any]", value: object
+) -> None:
+    if value is not None:
+        check_code(f"{type(instance).__name__}.{attribute.name}", value)
+
+
+def _validate_codes(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    owner = f"{type(instance).__name__}.{attribute.name}"
+    seen: set[str] = set()
+    for code in value:
+        check_code(owner, code)
+        if code in seen:
+            raise ModelError(f"{owner}: {code!r} is listed twice{_about(instance)}")
+        seen.add(code)
+
+
+def _validate_text(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, str):
+        raise ModelError(
+            f"{type(instance).__name__}.{attribute.name}: expected a string, "
+            f"got {value!r}{_about(instance)}"
+        )
+
+
+def _validate_title(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ModelError(
+            f"{type(instance).__name__}.{attribute.name}: expected a non-blank name, "
+            f"got {value!r}{_about(instance)}"
+        )
+
+
+def _validate_classifier(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, str):
+        raise ModelError(
+            f"Indicator.classifier: expected a measure word such as 块 or 人次, "
+            f"got {value!r}{_about(instance)}"
+        )
+    if any(ch.isspace() or ch.isdigit() or ch in _NOT_IN_CLASSIFIER for ch in value):
+        raise ModelError(
+            f"Indicator.classifier: a classifier is a measure word such as 块 or 人次, "
+            f"not {value!r}{_about(instance)}; 万, 亿 and 余 come from number formatting"
+        )
+
+
+def _validate_precision(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
+        raise ModelError(
+            f"Indicator.precision: expected 0 to 4 digits after the decimal point, "
+            f"got {value!r}{_about(instance)}"
+        )
+
+
+def default_aggregations(
+    kind: IndicatorKind, value_type: ValueType = ValueType.INTEGER
+) -> tuple[Aggregation, Aggregation]:
+    """Return the default ``(unit_aggregation, time_aggregation)`` for *kind* and *value_type*.
+
+    Flows are sum/sum, stocks sum across units and take the last value in time, rates and ratios
+    are none/none (they are computed from numerator and denominator). For value types that
+    cannot be summed (percentage, boolean, text) every default ``sum`` becomes ``none``.
+    """
+    if kind.is_computed:
+        return Aggregation.NONE, Aggregation.NONE
+    across = Aggregation.SUM
+    over_time = Aggregation.SUM if kind is IndicatorKind.FLOW else Aggregation.LAST
+    if value_type not in (ValueType.INTEGER, ValueType.DECIMAL):
+        across = Aggregation.NONE
+        over_time = Aggregation.NONE if over_time is Aggregation.SUM else over_time
+    return across, over_time
+
+
+def _aggregation_problems(
+    kind: IndicatorKind, value_type: ValueType, axis: str, aggregation: Aggregation
+) -> list[str]:
+    # COUNT counts the values present, which makes sense whatever they are.
+    if aggregation is Aggregation.COUNT:
+        return []
+    field = f"{axis}_aggregation"
+    problems = []
+    if kind.is_computed and aggregation is not Aggregation.NONE:
+        problems.append(
+            f"Indicator.{field}: a {kind.value} is computed from its aggregated numerator and "
+            f"denominator, so it cannot be aggregated with {aggregation.value}"
+        )
+    if axis == "time" and kind is IndicatorKind.STOCK and aggregation is Aggregation.SUM:
+        problems.append(
+            "Indicator.time_aggregation: a stock is a level at a moment and cannot be summed "
+            "over time (use last, average, min or max)"
+        )
+    if value_type is ValueType.TEXT and aggregation in (
+        Aggregation.SUM,
+        Aggregation.AVERAGE,
+        Aggregation.MIN,
+        Aggregation.MAX,
+    ):
+        problems.append(
+            f"Indicator.{field}: text values cannot be combined with {aggregation.value}"
+        )
+    if value_type is ValueType.BOOLEAN and aggregation in (Aggregation.SUM, Aggregation.AVERAGE):
+        problems.append(
+            f"Indicator.{field}: boolean values cannot be combined with {aggregation.value}"
+        )
+    if value_type is ValueType.PERCENTAGE and aggregation is Aggregation.SUM:
+        problems.append(f"Indicator.{field}: percentages cannot be summed")
+    return problems
+
+
+@attrs.frozen
+class Indicator:
+    """One indicator: a figure reported per org unit and period, e.g. 宣传单 in 张.
+
+    ``classifier`` is the measure word (量词) the prose puts after the number: 块, 条, 张, 人次,
+    台次, 小时, 份. It never holds digits or 万/亿/余/多 (``万余张`` is number formatting plus
+    ``张``). ``unit_aggregation`` and ``time_aggregation`` default by kind (see
+    :func:`default_aggregations`). Rates and ratios name their ``numerator`` and ``denominator``
+    indicators. ``part_of`` names the total this indicator is a 其中 item of; ``parts`` names the
+    indicators whose sum must equal this total. ``precision`` is the number of digits after the
+    decimal point in hedged and compact forms (3.2万余 has precision 1).
+
+    Nonsensical definitions raise :class:`ModelError` naming the indicator, listing every
+    problem at once.
+    """
+
+    code: str = attrs.field(validator=_validate_code)
+    name: str = attrs.field(validator=_validate_title)
+    classifier: str = attrs.field(default="", validator=_validate_classifier)
+    value_type: ValueType = attrs.field(
+        default=ValueType.INTEGER,
+        converter=_enum_converter(ValueType),
+        validator=_enum_validator(ValueType),
+    )
+    kind: IndicatorKind = attrs.field(
+        default=IndicatorKind.FLOW,
+        converter=_enum_converter(IndicatorKind),
+        validator=_enum_validator(IndicatorKind),
+    )
+    unit_aggregation: Aggregation = attrs.field(
+        converter=_enum_converter(Aggregation), validator=_enum_validator(Aggregation)
+    )
+    time_aggregation: Aggregation = attrs.field(
+        converter=_enum_converter(Aggregation), validator=_enum_validator(Aggregation)
+    )
+    numerator: str | None = attrs.field(default=None, validator=_validate_optional_code)
+    denominator: str | None = attrs.field(default=None, validator=_validate_optional_code)
+    part_of: str | None = attrs.field(default=None, validator=_validate_optional_code)
+    parts: tuple[str, ...] = attrs.field(default=(), converter=_to_codes, validator=_validate_codes)
+    number_style: NumberStyle = attrs.field(
+        default=NumberStyle.EXACT,
+        converter=_enum_converter(NumberStyle),
+        validator=_enum_validator(NumberStyle),
+    )
+    precision: int = attrs.field(default=1, validator=_validate_precision)
+    zero_policy: ZeroPolicy = attrs.field(
+        default=ZeroPolicy.OMIT,
+        converter=_enum_converter(ZeroPolicy),
+        validator=_enum_validator(ZeroPolicy),
+    )
+    description: str = attrs.field(default="", validator=_validate_text)
+
+    @unit_aggregation.default
+    def _default_unit_aggregation(self) -> Aggregation:
+        return self._defaults()[0]
+
+    @time_aggregation.default
+    def _default_time_aggregation(self) -> Aggregation:
+        return self._defaults()[1]
+
+    def _defaults(self) -> tuple[Aggregation, Aggregation]:
+        # Defaults are computed before validators run: a bad kind or value type must reach its
+        # validator (and its message) instead of failing here.
+        kind: object = self.kind
+        value_type: object = self.value_type
+        if isinstance(kind, IndicatorKind) and isinstance(value_type, ValueType):
+            return default_aggregations(kind, value_type)
+        return Aggregation.NONE, Aggregation.NONE
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            *_aggregation_problems(self.kind, self.value_type, "unit", self.unit_aggregation),
+            *_aggregation_problems(self.kind, self.value_type, "time", self.time_aggregation),
+            *self._reference_problems(),
+        ]
+        if not self.value_type.is_numeric and self.number_style is not NumberStyle.EXACT:
+            problems.append(
+                f"Indicator.number_style: {self.value_type.value} values are not numbers and "
+                f"cannot be written {self.number_style.value}"
+            )
+        if problems:
+            head = f"indicator {self.code!r} ({self.name})"
+            if len(problems) == 1:
+                raise ModelError(f"{problems[0]} [{head}]")
+            listing = "\n".join(f"  - {p}" for p in problems)
+            raise ModelError(f"{head}: {len(problems)} problems:\n{listing}")
+
+    def _reference_problems(self) -> list[str]:
+        problems = []
+        if self.kind.is_computed:
+            if self.numerator is None or self.denominator is None:
+                problems.append(
+                    f"Indicator.numerator/denominator: a {self.kind.value} needs both a numerator "
+                    f"and a denominator, got {self.numerator!r} and {self.denominator!r}"
+                )
+            if not self.value_type.is_numeric:
+                problems.append(
+                    f"Indicator.value_type: a {self.kind.value} is a number, "
+                    f"not {self.value_type.value}"
+                )
+        elif self.numerator is not None or self.denominator is not None:
+            problems.append(
+                f"Indicator.numerator/denominator: only a rate or a ratio has a numerator and a "
+                f"denominator, not a {self.kind.value} (got {self.numerator!r} and "
+                f"{self.denominator!r})"
+            )
+        for field in ("numerator", "denominator", "part_of"):
+            if getattr(self, field) == self.code:
+                problems.append(f"Indicator.{field}: an indicator cannot refer to itself")
+        if self.numerator is not None and self.numerator == self.denominator:
+            problems.append(
+                f"Indicator.denominator: numerator and denominator are both {self.numerator!r}"
+            )
+        if self.code in self.parts:
+            problems.append("Indicator.parts: an indicator cannot be a part of itself")
+        if self.part_of is not None and self.part_of in self.parts:
+            problems.append(
+                f"Indicator.part_of: {self.part_of!r} cannot be both the whole and a part"
+            )
+        if (self.parts or self.part_of is not None) and not self.is_summable:
+            problems.append(
+                "Indicator.parts/part_of: only a numeric flow or stock summed across units can "
+                f"be a total or a part, not a {self.value_type.value} {self.kind.value} "
+                f"aggregated with {self.unit_aggregation.value}"
+            )
+        return problems
+
+    @property
+    def is_computed(self) -> bool:
+        """Whether the indicator is a rate or ratio computed from numerator and denominator."""
+        return self.kind.is_computed
+
+    @property
+    def is_numeric(self) -> bool:
+        """Whether values are numbers (integer, decimal or percentage)."""
+        return self.value_type.is_numeric
+
+    @property
+    def is_additive(self) -> bool:
+        """Whether values add up both across org units and over time (e.g. a flow count)."""
+        return self.unit_aggregation is Aggregation.SUM and self.time_aggregation is Aggregation.SUM
+
+    @property
+    def is_summable(self) -> bool:
+        """Whether values add up across org units (flows and stocks alike)."""
+        return (
+            self.value_type in (ValueType.INTEGER, ValueType.DECIMAL)
+            and not self.kind.is_computed
+            and self.unit_aggregation is Aggregation.SUM
+        )
+
+    @property
+    def is_total(self) -> bool:
+        """Whether the indicator declares parts that must sum to it."""
+        return bool(self.parts)
+
+    @property
+    def states_zero(self) -> bool:
+        """Whether the prose states a zero for this indicator instead of omitting it."""
+        return self.zero_policy is ZeroPolicy.STATE
+
+
+def _validate_indicators(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    for i, item in enumerate(value):
+        if not isinstance(item, Indicator):
+            raise ModelError(f"IndicatorSet.indicators: item {i} is not an Indicator, got {item!r}")
+
+
+def _validate_sections(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    for i, item in enumerate(value):
+        if not isinstance(item, IndicatorSection):
+            raise ModelError(
+                f"IndicatorSet.sections: item {i} is not an IndicatorSection, got {item!r}"
+            )
+
+
+@attrs.frozen
+class IndicatorSection:
+    """A named group of indicators within a set, e.g. 社会宣传 holding billboards and leaflets."""
+
+    name: str = attrs.field(validator=_validate_code)
+    title: str = attrs.field(validator=_validate_title)
+    indicators: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_codes, validator=_validate_codes
+    )
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.indicators
+
+
+@attrs.frozen
+class IndicatorSet:
+    """A named, ordered collection of indicators, optionally grouped in sections.
+
+    Codes are unique; every numerator, denominator, ``part_of`` and ``parts`` reference and every
+    code in a section must name an indicator of the set. A rate's numerator and denominator must
+    be numeric flows or stocks (never rates: that also rules out circular rates); ``part_of`` and
+    ``parts`` links must agree and must not form a cycle. All problems are reported at once.
+    """
+
+    name: str = attrs.field(validator=_validate_code)
+    title: str = attrs.field(validator=_validate_title)
+    indicators: tuple[Indicator, ...] = attrs.field(
+        converter=_to_indicators, validator=_validate_indicators
+    )
+    sections: tuple[IndicatorSection, ...] = attrs.field(
+        default=(), converter=_to_sections, validator=_validate_sections
+    )
+    _by_code: dict[str, Indicator] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[str] = []
+        by_code: dict[str, Indicator] = {}
+        for indicator in self.indicators:
+            first = by_code.setdefault(indicator.code, indicator)
+            if first is not indicator:
+                problems.append(
+                    f"duplicate indicator code {indicator.code!r} "
+                    f"({first.name} and {indicator.name})"
+                )
+
+        def refer(owner: Indicator, field: str, code: str) -> Indicator | None:
+            target = by_code.get(code)
+            if target is None:
+                problems.append(
+                    f"indicator {owner.code!r}: {field} {code!r} is not an indicator of the set"
+                )
+            return target
+
+        for indicator in by_code.values():
+            for field in ("numerator", "denominator"):
+                code = getattr(indicator, field)
+                if code is None:
+                    continue
+                target = refer(indicator, field, code)
+                if target is not None and (
+                    target.kind.is_computed
+                    or target.value_type not in (ValueType.INTEGER, ValueType.DECIMAL)
+                ):
+                    problems.append(
+                        f"indicator {indicator.code!r}: {field} {code!r} must be an integer or "
+                        f"decimal flow or stock, not a {target.value_type.value} "
+                        f"{target.kind.value}"
+                    )
+            if indicator.part_of is not None:
+                whole = refer(indicator, "part_of", indicator.part_of)
+                if whole is not None and whole.parts and indicator.code not in whole.parts:
+                    problems.append(
+                        f"indicator {indicator.code!r}: part_of {whole.code!r}, whose parts "
+                        f"{list(whole.parts)} do not list it"
+                    )
+            for code in indicator.parts:
+                part = refer(indicator, "parts", code)
+                if part is not None and part.part_of not in (None, indicator.code):
+                    problems.append(
+                        f"indicator {indicator.code!r}: part {code!r} is declared part_of "
+                        f"{part.part_of!r}"
+                    )
+        problems.extend(self._part_cycles(by_code))
+
+        seen_sections: set[str] = set()
+        for section in self.sections:
+            if section.name in seen_sections:
+                problems.append(f"duplicate section name {section.name!r}")
+            seen_sections.add(section.name)
+            unknown = [code for code in section.indicators if code not in by_code]
+            if unknown:
+                problems.append(
+                    f"section {section.name!r} lists unknown indicators "
+                    f"{', '.join(repr(c) for c in unknown)}"
+                )
+        if problems:
+            head = f"IndicatorSet {self.name!r}"
+            if len(problems) == 1:
+                raise ModelError(f"{head}: {problems[0]}")
+            listing = "\n".join(f"  - {p}" for p in problems)
+            raise ModelError(f"{head}: {len(problems)} problems:\n{listing}")
+        object.__setattr__(self, "_by_code", by_code)
+
+    @staticmethod
+    def _part_cycles(by_code: dict[str, Indicator]) -> list[str]:
+        # part → whole edges come from both directions of declaration; a cycle would make a total
+        # contain itself.
+        wholes: dict[str, set[str]] = {code: set() for code in by_code}
+        for indicator in by_code.values():
+            if indicator.part_of in by_code:
+                wholes[indicator.code].add(indicator.part_of)
+            for part in indicator.parts:
+                if part in by_code:
+                    wholes[part].add(indicator.code)
+        problems = []
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for start in by_code:
+            if start in state:
+                continue
+            path: list[str] = []
+            stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(wholes[start])))]
+            state[start] = 1
+            path.append(start)
+            while stack:
+                node, successors = stack[-1]
+                nxt = next(successors, None)
+                if nxt is None:
+                    stack.pop()
+                    path.pop()
+                    state[node] = 2
+                elif state.get(nxt) == 1:
+                    cycle = path[path.index(nxt) :]
+                    arrows = " → ".join(repr(c) for c in [*cycle, nxt])
+                    problems.append(f"part/whole links form a cycle: {arrows}")
+                elif nxt not in state:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    stack.append((nxt, iter(sorted(wholes[nxt]))))
+        return problems
+
+    def get(self, code: str) -> Indicator:
+        """Return the indicator with *code*; raise :class:`ModelError` naming the set otherwise."""
+        try:
+            return self._by_code[code]
+        except (KeyError, TypeError):
+            raise ModelError(f"unknown indicator {code!r} in indicator set {self.name!r}") from None
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code in self._by_code
+
+    def __iter__(self) -> Iterator[Indicator]:
+        """Yield the indicators in their declared order."""
+        return iter(self.indicators)
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The indicator codes, in declared order."""
+        return tuple(indicator.code for indicator in self.indicators)
+
+    def section(self, name: str) -> IndicatorSection:
+        """Return the section called *name*; raise :class:`ModelError` otherwise."""
+        for section in self.sections:
+            if section.name == name:
+                return section
+        raise ModelError(f"unknown section {name!r} in indicator set {self.name!r}")
+
+    def section_indicators(self, name: str) -> tuple[Indicator, ...]:
+        """Return the indicators of section *name*, in the section's order."""
+        return tuple(self._by_code[code] for code in self.section(name).indicators)
+
+    def parts_of(self, code: str) -> tuple[Indicator, ...]:
+        """Return the indicators that are parts of *code*: its ``parts``, then others naming it."""
+        whole = self.get(code)
+        found = [self._by_code[c] for c in whole.parts]
+        found.extend(i for i in self.indicators if i.part_of == code and i.code not in whole.parts)
+        return tuple(found)

@@ -1,0 +1,271 @@
+"""Data values: one figure of one indicator for one org unit and one period.
+
+A value is a number (or a flag, or a text), an explicit zero-report (零报告), not applicable, or
+missing: four states that are never confused. Only :attr:`DataValue.numeric` turns a zero-report
+into 0, and nothing ever turns a missing value into one.
+"""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from epireport.exceptions import ModelError
+from epireport.model._indicators import Indicator, ValueType
+from epireport.model._periods import Period
+from epireport.model._units import check_code
+
+__all__ = ["DataValue", "Value", "ValueStatus"]
+
+Value = int | Decimal | bool | str
+"""What a reported value may be: an integer, a decimal, a flag or a text (never a float)."""
+
+
+class ValueStatus(enum.Enum):
+    """The state of a data value: reported, zero-report (零报告), not applicable, or missing."""
+
+    REPORTED = "reported"
+    ZERO_REPORT = "zero_report"
+    NOT_APPLICABLE = "not_applicable"
+    MISSING = "missing"
+
+    @property
+    def is_submitted(self) -> bool:
+        """Whether the unit did submit something (a value or an explicit zero-report)."""
+        return self in (ValueStatus.REPORTED, ValueStatus.ZERO_REPORT)
+
+
+def _to_value(value: int | float | Decimal | bool | str | None) -> Value | None:
+    # Binary floats never enter the model: 0.1 becomes Decimal("0.1"), through its shortest repr.
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return value
+
+
+def _validate_code(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    check_code(f"DataValue.{attribute.name}", value)
+
+
+def _validate_status(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, ValueStatus):
+        raise ModelError(
+            "DataValue.status: expected reported, zero_report, not_applicable or missing, "
+            f"got {value!r}"
+        )
+
+
+def _validate_period(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, Period):
+        raise ModelError(f"DataValue.period: expected a Period, got {value!r}")
+
+
+def _validate_submitted_at(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and not isinstance(value, datetime):
+        raise ModelError(f"DataValue.submitted_at: expected a datetime or None, got {value!r}")
+
+
+def _validate_text(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, str):
+        raise ModelError(f"DataValue.{attribute.name}: expected a string, got {value!r}")
+
+
+@attrs.frozen
+class DataValue:
+    """One figure: *indicator* for org *unit* over *period*, in one of four states.
+
+    ``value`` is set if and only if ``status`` is ``REPORTED``: a zero-report carries no value
+    (it is not a reported 0, though :attr:`numeric` reads both as 0). Floats are stored as
+    :class:`~decimal.Decimal` through their string form; ``bool`` is a flag, not a number.
+    ``submitted_at``, ``submitted_by`` and ``comment`` record provenance.
+    """
+
+    indicator: str = attrs.field(validator=_validate_code)
+    unit: str = attrs.field(validator=_validate_code)
+    period: Period = attrs.field(validator=_validate_period)
+    status: ValueStatus = attrs.field(validator=_validate_status)
+    value: Value | None = attrs.field(default=None, converter=_to_value)
+    submitted_at: datetime | None = attrs.field(default=None, validator=_validate_submitted_at)
+    submitted_by: str = attrs.field(default="", validator=_validate_text)
+    comment: str = attrs.field(default="", validator=_validate_text)
+
+    @value.validator
+    def _check_value(self, attribute: "attrs.Attribute[Any]", value: object) -> None:
+        where = f"({self.indicator!r}, {self.unit!r}, {self.period})"
+        if self.status is not ValueStatus.REPORTED:
+            if value is not None:
+                raise ModelError(
+                    f"DataValue.value: a {self.status.value} value has no value, got {value!r} "
+                    f"{where}"
+                )
+            return
+        if value is None:
+            raise ModelError(
+                f"DataValue.value: a reported value needs a value, got None {where}; "
+                "use a zero-report, not applicable or missing instead"
+            )
+        if not isinstance(value, int | Decimal | str):  # bool is an int
+            raise ModelError(
+                f"DataValue.value: expected an int, Decimal, bool or str, got {value!r} {where}"
+            )
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise ModelError(f"DataValue.value: expected a finite number, got {value!r} {where}")
+        if isinstance(value, str) and not value.strip():
+            raise ModelError(
+                f"DataValue.value: a reported text must not be blank, got {value!r} {where}"
+            )
+
+    @classmethod
+    def reported(
+        cls,
+        indicator: str,
+        unit: str,
+        period: Period,
+        value: int | float | Decimal | bool | str,
+        *,
+        submitted_at: datetime | None = None,
+        submitted_by: str = "",
+        comment: str = "",
+    ) -> "DataValue":
+        """Build a reported value (a float is stored as the Decimal of its string form)."""
+        return cls(
+            indicator,
+            unit,
+            period,
+            ValueStatus.REPORTED,
+            value,
+            submitted_at=submitted_at,
+            submitted_by=submitted_by,
+            comment=comment,
+        )
+
+    @classmethod
+    def zero_report(
+        cls,
+        indicator: str,
+        unit: str,
+        period: Period,
+        *,
+        submitted_at: datetime | None = None,
+        submitted_by: str = "",
+        comment: str = "",
+    ) -> "DataValue":
+        """Build an explicit zero-report (零报告): the unit states there was nothing to count."""
+        return cls(
+            indicator,
+            unit,
+            period,
+            ValueStatus.ZERO_REPORT,
+            submitted_at=submitted_at,
+            submitted_by=submitted_by,
+            comment=comment,
+        )
+
+    @classmethod
+    def not_applicable(
+        cls,
+        indicator: str,
+        unit: str,
+        period: Period,
+        *,
+        submitted_at: datetime | None = None,
+        submitted_by: str = "",
+        comment: str = "",
+    ) -> "DataValue":
+        """Build a value that does not apply to this unit and period (e.g. a school in holidays)."""
+        return cls(
+            indicator,
+            unit,
+            period,
+            ValueStatus.NOT_APPLICABLE,
+            submitted_at=submitted_at,
+            submitted_by=submitted_by,
+            comment=comment,
+        )
+
+    @classmethod
+    def missing(
+        cls,
+        indicator: str,
+        unit: str,
+        period: Period,
+        *,
+        submitted_at: datetime | None = None,
+        submitted_by: str = "",
+        comment: str = "",
+    ) -> "DataValue":
+        """Build a value that was expected but not submitted; it never counts as zero."""
+        return cls(
+            indicator,
+            unit,
+            period,
+            ValueStatus.MISSING,
+            submitted_at=submitted_at,
+            submitted_by=submitted_by,
+            comment=comment,
+        )
+
+    @property
+    def key(self) -> tuple[str, str, Period]:
+        """``(indicator, unit, period)``: what the value is about."""
+        return self.indicator, self.unit, self.period
+
+    @property
+    def is_submitted(self) -> bool:
+        """Whether the unit submitted something: a reported value or a zero-report."""
+        return self.status.is_submitted
+
+    @property
+    def is_missing(self) -> bool:
+        """Whether the value was expected but not submitted."""
+        return self.status is ValueStatus.MISSING
+
+    @property
+    def numeric(self) -> int | Decimal | None:
+        """The number: the value of a reported number, 0 for a zero-report, else ``None``.
+
+        This is the one place where a zero-report becomes 0; a missing or not applicable value,
+        a flag and a text give ``None``.
+        """
+        if self.status is ValueStatus.ZERO_REPORT:
+            return 0
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return None
+        return value
+
+    def check_against(self, indicator: Indicator) -> None:
+        """Raise :class:`ModelError` unless this value fits *indicator*'s code and value type.
+
+        Integers need an ``int``, decimals and percentages an ``int`` or ``Decimal``, booleans a
+        ``bool`` and texts a ``str``; a zero-report only fits numeric indicators. Ranges (no
+        negative counts, percentages up to 100) are validation rules, not checked here.
+        """
+        where = f"({self.indicator!r}, {self.unit!r}, {self.period})"
+        if indicator.code != self.indicator:
+            raise ModelError(
+                f"DataValue.indicator: value {where} checked against indicator {indicator.code!r}"
+            )
+        if self.status is ValueStatus.ZERO_REPORT and not indicator.is_numeric:
+            raise ModelError(
+                f"DataValue.status: a zero-report does not fit {indicator.value_type.value} "
+                f"indicator {indicator.code!r} {where}"
+            )
+        if self.status is not ValueStatus.REPORTED:
+            return
+        value = self.value
+        value_type = indicator.value_type
+        is_bool = isinstance(value, bool)
+        fits = {
+            ValueType.INTEGER: isinstance(value, int) and not is_bool,
+            ValueType.DECIMAL: isinstance(value, int | Decimal) and not is_bool,
+            ValueType.PERCENTAGE: isinstance(value, int | Decimal) and not is_bool,
+            ValueType.BOOLEAN: is_bool,
+            ValueType.TEXT: isinstance(value, str),
+        }[value_type]
+        if not fits:
+            raise ModelError(
+                f"DataValue.value: {value!r} does not fit {value_type.value} indicator "
+                f"{indicator.code!r} {where}"
+            )
