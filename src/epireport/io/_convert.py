@@ -1,0 +1,349 @@
+"""The one cattrs converter of epireport, and the translation of its errors into problems.
+
+Every file format goes through :func:`converter`: unknown keys are forbidden everywhere, and
+every failure becomes a :class:`~epireport.exceptions.Problem` with a ``$.a.b[3].c`` path.
+attrs validators raise :class:`~epireport.exceptions.ModelError`, whose message is kept as is
+(cattrs would otherwise reduce it to "invalid value").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from epireport.exceptions import ModelError, Problem
+from epireport.model._measures import Frequency, Measure
+from epireport.model._periods import Period
+from epireport.model._units import OrgUnit
+from epireport.model._values import DataValue, ValueStatus
+
+__all__ = ["converter", "describe_type", "problems_from", "structure_value"]
+
+#: Words accepted for the statuses that are not a number, in files and forms.
+STATUS_WORDS: dict[str, ValueStatus] = {
+    "零报告": ValueStatus.ZERO_REPORT,
+    "zero_report": ValueStatus.ZERO_REPORT,
+    "zero-report": ValueStatus.ZERO_REPORT,
+    "不适用": ValueStatus.NOT_APPLICABLE,
+    "not_applicable": ValueStatus.NOT_APPLICABLE,
+    "n/a": ValueStatus.NOT_APPLICABLE,
+    "缺报": ValueStatus.MISSING,
+    "missing": ValueStatus.MISSING,
+}
+
+_VALUE_META_KEYS = ("value", "status", "submitted_at", "submitted_by", "comment")
+_ROW_KEYS = ("indicator", "unit", "period", *_VALUE_META_KEYS)
+
+
+def _type_error(expected: str, got: object) -> ModelError:
+    return ModelError(f"expected {expected}, got {got!r}")
+
+
+def _structure_period(value: Any, _: type) -> Period:
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _type_error("a period id such as 20200201, 202002 or 2020-01-23/2020-02-29", value)
+    return Period.parse(str(value))
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _type_error("a date such as 2020-01-23", value)
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise _type_error("a date such as 2020-01-23", value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _type_error("a date such as 2020-01-23", value) from None
+
+
+def _structure_datetime(value: Any, _: type) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date) or not isinstance(value, str):
+        raise _type_error("a date and time such as 2020-02-01T18:30:00", value)
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _type_error("a date and time such as 2020-02-01T18:30:00", value) from None
+
+
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    if isinstance(value, bool):
+        raise _type_error("a number", value)
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            pass
+    raise _type_error("a number", value)
+
+
+def _structure_str(value: Any, _: type) -> str:
+    # cattrs would happily turn 12 into "12"; a code or a name given as a number is a mistake.
+    if not isinstance(value, str):
+        raise _type_error("text", value)
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _type_error("an integer", value)
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise _type_error("true or false", value)
+    return value
+
+
+def _structure_frequency(value: Any, _: type) -> Frequency:
+    if isinstance(value, Frequency):
+        return value
+    if not isinstance(value, str):
+        raise _type_error("a frequency such as 2/day", value)
+    return Frequency.parse(value)
+
+
+def structure_value(raw: Any) -> tuple[ValueStatus, int | Decimal | bool | str | None]:
+    """Read the ``value`` of an input: a number, a status word, ``null`` (missing) or text.
+
+    Text stays text here; whether it fits the indicator is checked against the institution.
+    """
+    if raw is None:
+        return ValueStatus.MISSING, None
+    if isinstance(raw, bool | int | Decimal):
+        return ValueStatus.REPORTED, raw
+    if isinstance(raw, float):
+        return ValueStatus.REPORTED, Decimal(repr(raw))
+    if isinstance(raw, str):
+        status = STATUS_WORDS.get(raw.strip().lower())
+        if status is not None:
+            return status, None
+        return ValueStatus.REPORTED, raw
+    raise _type_error("a number, 零报告, 不适用, null or text", raw)
+
+
+def _structure_data_value(raw: Any, _: type) -> DataValue:
+    if not isinstance(raw, dict):
+        raise _type_error("a mapping with indicator, unit, period and value", raw)
+    return _data_value_from_row(raw, defaults={})
+
+
+def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataValue:
+    """Build a DataValue from a row; ``defaults`` supplies unit/period for the short form."""
+    c = converter()
+    allowed = _VALUE_META_KEYS if defaults else _ROW_KEYS
+    extra = sorted(set(raw) - set(allowed))
+    errors: list[Exception] = []
+    if extra:
+        errors.append(ForbiddenExtraKeysError("", DataValue, set(extra)))
+    fields: dict[str, Any] = dict(defaults)
+    for key in ("indicator", "unit"):
+        if key in allowed:
+            _collect(errors, key, lambda k=key: fields.__setitem__(k, _structure_str(raw[k], str)))
+    if "period" in allowed:
+        _collect(errors, "period", lambda: fields.__setitem__("period", _structure_period(raw["period"], Period)))
+    if "submitted_at" in raw:
+        _collect(errors, "submitted_at", lambda: fields.__setitem__("submitted_at", _structure_datetime(raw["submitted_at"], dt.datetime)))
+    for key in ("submitted_by", "comment"):
+        if key in raw:
+            _collect(errors, key, lambda k=key: fields.__setitem__(k, _structure_str(raw[k], str)))
+    from_value: ValueStatus | None = None
+    value: Any = None
+    if "value" in raw:
+        try:
+            from_value, value = structure_value(raw["value"])
+        except ModelError as exc:
+            _note(exc, "value")
+            errors.append(exc)
+    declared: ValueStatus | None = None
+    if "status" in raw:
+        try:
+            declared = c.structure(raw["status"], ValueStatus)
+        except Exception as exc:  # noqa: BLE001 - reported with its path, never swallowed
+            _note(exc, "status")
+            errors.append(exc)
+    status = declared or from_value
+    if "value" not in raw and "status" not in raw:
+        errors.append(_noted(ModelError("expected a value: a number, 零报告, 不适用, or null for missing"), "value"))
+    elif declared is not None and from_value is not None and declared is not from_value:
+        # `value: null, status: zero_report` is how a dump writes a zero-report; any other
+        # disagreement between the two is a contradiction we refuse to guess about.
+        if not (from_value is ValueStatus.MISSING and value is None):
+            errors.append(_noted(ModelError(
+                f"status {declared.value!r} contradicts value {raw['value']!r}"), "status"))
+    if errors:
+        raise ClassValidationError("while structuring DataValue", errors, DataValue)
+    return DataValue(status=status or ValueStatus.MISSING, value=value, **fields)
+
+
+class _Note(str):
+    """A path segment attached to an exception (the same idea as cattrs' notes)."""
+
+    __slots__ = ("segment",)
+
+    def __new__(cls, segment: str | int) -> _Note:
+        text = f"Structuring {segment}"
+        note = super().__new__(cls, text)
+        note.segment = segment  # type: ignore[attr-defined]
+        return note
+
+
+def _note(exc: BaseException, segment: str | int) -> None:
+    exc.add_note(_Note(segment))
+
+
+def _noted(exc: Exception, segment: str | int) -> Exception:
+    _note(exc, segment)
+    return exc
+
+
+def _collect(errors: list[Exception], key: str, action: Callable[[], object]) -> None:
+    try:
+        action()
+    except KeyError:
+        exc = KeyError(key)
+        _note(exc, key)
+        errors.append(exc)
+    except (ModelError, ValueError, TypeError) as exc:
+        _note(exc, key)
+        errors.append(exc)
+
+
+def _unstructure_decimal(value: Decimal) -> int | float | str:
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    # Files keep numbers as numbers; a decimal that a float cannot carry exactly stays text
+    # only in the unusual case of more than 15 significant digits.
+    return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+def _unstructure_data_value(value: DataValue) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "indicator": value.indicator,
+        "unit": value.unit,
+        "period": str(value.period),
+    }
+    if value.status is ValueStatus.REPORTED:
+        v = value.value
+        row["value"] = _unstructure_decimal(v) if isinstance(v, Decimal) else v
+    elif value.status is ValueStatus.MISSING:
+        row["value"] = None
+    else:
+        row["value"] = None
+        row["status"] = value.status.value
+    if value.submitted_at is not None:
+        row["submitted_at"] = value.submitted_at.isoformat()
+    if value.submitted_by:
+        row["submitted_by"] = value.submitted_by
+    if value.comment:
+        row["comment"] = value.comment
+    return row
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """The converter every loader uses: strict types, unknown keys forbidden.
+
+    Built once on first use (cattrs generates code per class, which is worth caching) and never
+    at import time, so ``import epireport`` stays light.
+    """
+    c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    c.register_structure_hook(Period, _structure_period)
+    c.register_structure_hook(dt.datetime, _structure_datetime)
+    c.register_structure_hook(dt.date, _structure_date)
+    c.register_structure_hook(Decimal, _structure_decimal)
+    c.register_structure_hook(str, _structure_str)
+    c.register_structure_hook(int, _structure_int)
+    c.register_structure_hook(bool, _structure_bool)
+    c.register_structure_hook(Frequency, _structure_frequency)
+    c.register_structure_hook(DataValue, _structure_data_value)
+
+    c.register_unstructure_hook(Period, str)
+    c.register_unstructure_hook(dt.date, dt.date.isoformat)
+    c.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    c.register_unstructure_hook(Decimal, _unstructure_decimal)
+    c.register_unstructure_hook(Frequency, str)
+    c.register_unstructure_hook(DataValue, _unstructure_data_value)
+    for cls in (OrgUnit, Measure):
+        c.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True)
+        )
+    return c
+
+
+def _segments(exc: BaseException) -> list[str | int]:
+    out: list[str | int] = []
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, _Note):
+            out.append(note.segment)  # type: ignore[attr-defined]
+        elif hasattr(note, "name") and isinstance(note, str) and note.startswith("Structuring"):
+            out.append(note.name)
+        elif hasattr(note, "index") and isinstance(note, str):
+            out.append(note.index)
+    return out
+
+
+def format_path(segments: list[str | int]) -> str:
+    """``["values", 3, "period"]`` -> ``$.values[3].period``."""
+    path = "$"
+    for seg in segments:
+        path += f"[{seg}]" if isinstance(seg, int) else f".{seg}"
+    return path
+
+
+def describe_type(tp: Any) -> str:
+    """A reader's name for a type in messages ("text", "an integer", "a list")."""
+    names = {str: "text", int: "an integer", bool: "true or false", float: "a number"}
+    if tp in names:
+        return names[tp]
+    origin = getattr(tp, "__origin__", None)
+    if origin in (tuple, list):
+        return "a list"
+    if origin is dict:
+        return "a mapping"
+    return f"a {getattr(tp, '__name__', str(tp))}"
+
+
+def problems_from(exc: BaseException, prefix: list[str | int], location: str) -> Iterator[Problem]:
+    """Flatten a (possibly nested) cattrs/attrs failure into located problems."""
+    if isinstance(exc, ClassValidationError | IterableValidationError | ExceptionGroup):
+        for sub in exc.exceptions:
+            yield from problems_from(sub, prefix + _segments(sub), location)
+        return
+    where = f"{location}: {format_path(prefix)}" if location else format_path(prefix)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            path = format_path([*prefix, key])
+            yield Problem(f"{location}: {path}" if location else path,
+                          "unknown key (not part of the schema; check the spelling)")
+        return
+    if isinstance(exc, KeyError):
+        yield Problem(where, "required key is missing")
+        return
+    message = str(exc) if isinstance(exc, ModelError) else _describe_cattrs(exc)
+    yield Problem(where, message)
+
+
+def _describe_cattrs(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, TypeError | ValueError) and text:
+        return text
+    return f"invalid value ({type(exc).__name__}: {text})"
