@@ -1,0 +1,1 @@
+"""Narrative Chinese: figures, numerals, dates and enumerations for work summaries."""
