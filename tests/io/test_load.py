@@ -76,7 +76,10 @@ def test_short_form_is_about_the_reporting_unit_over_the_period() -> None:
 def test_every_problem_is_reported_at_once_with_its_path(tmp_path: Path) -> None:
     """Unknown keys, bad periods, bad units and contradictions are all listed, each located."""
     bad = (
-        GOOD.replace("{code: S02, name: 西街道, parent: D01}", "{code: S02, name: 西街道, parent: D01, colour: red}")
+        GOOD.replace(
+            "{code: S02, name: 西街道, parent: D01}",
+            "{code: S02, name: 西街道, parent: D01, colour: red}",
+        )
         .replace("period: 20200202, value: null", "period: 20200230, value: null")
         .replace("frequency: 2/day", "frequency: twice")
         + "extra: 1\n"
@@ -87,7 +90,9 @@ def test_every_problem_is_reported_at_once_with_its_path(tmp_path: Path) -> None
         load_report(path)
     found = problems(exc)
     assert len(found) == 4, found
-    assert f"{path}: $.extra: unknown key" in found[0] or any("$.extra: unknown key" in p for p in found)
+    assert f"{path}: $.extra: unknown key" in found[0] or any(
+        "$.extra: unknown key" in p for p in found
+    )
     assert any("$.org_units[2].colour: unknown key" in p for p in found)
     assert any("$.values[2].period" in p and "20200230" in p for p in found)
     assert any("$.measures[0].frequency" in p and "twice" in p for p in found)
@@ -129,7 +134,11 @@ def test_missing_required_keys_and_wrong_types() -> None:
 def test_attrs_validator_messages_survive() -> None:
     """A model validator's own message reaches the user, not cattrs' generic one."""
     with pytest.raises(InputError) as exc:
-        loads_report(GOOD.replace("{code: S01, name: 东街道, parent: D01}", "{code: S01, name: 东街道, parent: S01}"))
+        loads_report(
+            GOOD.replace(
+                "{code: S01, name: 东街道, parent: D01}", "{code: S01, name: 东街道, parent: S01}"
+            )
+        )
     text = str(exc.value)
     assert "S01" in text
     assert "$.org_units" in text
@@ -154,8 +163,9 @@ def test_unreadable_file() -> None:
 def test_yaml_keeps_dates_and_answers_as_written() -> None:
     """YAML 1.1 surprises are off: dates stay period ids and 'no' stays text."""
     report = loads_report(
-        "institution: x\nunit: P1\nperiod: 2020-02-01\nvalues: {answer: no}\n"
-        .replace("period: 2020-02-01", "period: 2020-02-01/2020-02-03")
+        "institution: x\nunit: P1\nperiod: 2020-02-01\nvalues: {answer: no}\n".replace(
+            "period: 2020-02-01", "period: 2020-02-01/2020-02-03"
+        )
     )
     assert report.values[0].value == "no"
 
@@ -181,7 +191,9 @@ def _institution():  # type: ignore[no-untyped-def]
                 title="宣传",
                 indicators=(
                     Indicator(code="leaflets", name="宣传单", classifier="张"),
-                    Indicator(code="ratio", name="比例", value_type=ValueType.DECIMAL, classifier=""),
+                    Indicator(
+                        code="ratio", name="比例", value_type=ValueType.DECIMAL, classifier=""
+                    ),
                 ),
             ),
         ),
@@ -211,7 +223,10 @@ def test_checked_against_the_institution() -> None:
 
 def test_short_form_error_path_names_the_indicator() -> None:
     """In the short form a bad value is located as $.values.<indicator>."""
-    text = "institution: district-publicity\nunit: D\nperiod: 202002\nvalues: {leaflets: 十二}\nnarrative: {leader: 张三}\n"
+    text = (
+        "institution: district-publicity\nunit: D\nperiod: 202002\n"
+        "values: {leaflets: 十二}\nnarrative: {leader: 张三}\n"
+    )
     with pytest.raises(InputError) as exc:
         loads_report(text, institution=_institution(), name="report.yaml")
     assert problems(exc) == [

@@ -15,8 +15,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_unstructure_fn
 
 from epireport.exceptions import ModelError, Problem
 from epireport.model._measures import Frequency, Measure
@@ -154,16 +160,23 @@ def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataV
     if extra:
         errors.append(ForbiddenExtraKeysError("", DataValue, set(extra)))
     fields: dict[str, Any] = dict(defaults)
-    for key in ("indicator", "unit"):
-        if key in allowed:
-            _collect(errors, key, lambda k=key: fields.__setitem__(k, _structure_str(raw[k], str)))
-    if "period" in allowed:
-        _collect(errors, "period", lambda: fields.__setitem__("period", _structure_period(raw["period"], Period)))
-    if "submitted_at" in raw:
-        _collect(errors, "submitted_at", lambda: fields.__setitem__("submitted_at", _structure_datetime(raw["submitted_at"], dt.datetime)))
-    for key in ("submitted_by", "comment"):
-        if key in raw:
-            _collect(errors, key, lambda k=key: fields.__setitem__(k, _structure_str(raw[k], str)))
+    readers: dict[str, Callable[[Any], Any]] = {
+        "indicator": lambda v: _structure_str(v, str),
+        "unit": lambda v: _structure_str(v, str),
+        "period": lambda v: _structure_period(v, Period),
+        "submitted_at": lambda v: _structure_datetime(v, dt.datetime),
+        "submitted_by": lambda v: _structure_str(v, str),
+        "comment": lambda v: _structure_str(v, str),
+    }
+    for key, read in readers.items():
+        required = key in ("indicator", "unit", "period") and key in allowed
+        if key in raw and key in allowed:
+            try:
+                fields[key] = read(raw[key])
+            except (ModelError, ValueError, TypeError) as exc:
+                errors.append(_noted(exc, key))
+        elif required:
+            errors.append(_noted(KeyError(key), key))
     from_value: ValueStatus | None = None
     value: Any = None
     if "value" in raw:
@@ -176,18 +189,31 @@ def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataV
     if "status" in raw:
         try:
             declared = c.structure(raw["status"], ValueStatus)
-        except Exception as exc:  # noqa: BLE001 - reported with its path, never swallowed
+        except Exception as exc:
             _note(exc, "status")
             errors.append(exc)
     status = declared or from_value
     if "value" not in raw and "status" not in raw:
-        errors.append(_noted(ModelError("expected a value: a number, 零报告, 不适用, or null for missing"), "value"))
-    elif declared is not None and from_value is not None and declared is not from_value:
+        errors.append(
+            _noted(
+                ModelError("expected a value: a number, 零报告, 不适用, or null for missing"),
+                "value",
+            )
+        )
+    elif (
+        declared is not None
+        and from_value is not None
+        and declared is not from_value
         # `value: null, status: zero_report` is how a dump writes a zero-report; any other
         # disagreement between the two is a contradiction we refuse to guess about.
-        if not (from_value is ValueStatus.MISSING and value is None):
-            errors.append(_noted(ModelError(
-                f"status {declared.value!r} contradicts value {raw['value']!r}"), "status"))
+        and not (from_value is ValueStatus.MISSING and value is None)
+    ):
+        errors.append(
+            _noted(
+                ModelError(f"status {declared.value!r} contradicts value {raw['value']!r}"),
+                "status",
+            )
+        )
     if errors:
         raise ClassValidationError("while structuring DataValue", errors, DataValue)
     return DataValue(status=status or ValueStatus.MISSING, value=value, **fields)
@@ -196,12 +222,11 @@ def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataV
 class _Note(str):
     """A path segment attached to an exception (the same idea as cattrs' notes)."""
 
-    __slots__ = ("segment",)
+    segment: str | int
 
     def __new__(cls, segment: str | int) -> _Note:
-        text = f"Structuring {segment}"
-        note = super().__new__(cls, text)
-        note.segment = segment  # type: ignore[attr-defined]
+        note = super().__new__(cls, f"Structuring {segment}")
+        note.segment = segment
         return note
 
 
@@ -212,18 +237,6 @@ def _note(exc: BaseException, segment: str | int) -> None:
 def _noted(exc: Exception, segment: str | int) -> Exception:
     _note(exc, segment)
     return exc
-
-
-def _collect(errors: list[Exception], key: str, action: Callable[[], object]) -> None:
-    try:
-        action()
-    except KeyError:
-        exc = KeyError(key)
-        _note(exc, key)
-        errors.append(exc)
-    except (ModelError, ValueError, TypeError) as exc:
-        _note(exc, key)
-        errors.append(exc)
 
 
 def _unstructure_decimal(value: Decimal) -> int | float | str:
@@ -293,10 +306,10 @@ def _segments(exc: BaseException) -> list[str | int]:
     out: list[str | int] = []
     for note in getattr(exc, "__notes__", ()):
         if isinstance(note, _Note):
-            out.append(note.segment)  # type: ignore[attr-defined]
-        elif hasattr(note, "name") and isinstance(note, str) and note.startswith("Structuring"):
+            out.append(note.segment)
+        elif isinstance(note, AttributeValidationNote):
             out.append(note.name)
-        elif hasattr(note, "index") and isinstance(note, str):
+        elif isinstance(note, IterableValidationNote):
             out.append(note.index)
     return out
 
@@ -332,8 +345,10 @@ def problems_from(exc: BaseException, prefix: list[str | int], location: str) ->
     if isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
             path = format_path([*prefix, key])
-            yield Problem(f"{location}: {path}" if location else path,
-                          "unknown key (not part of the schema; check the spelling)")
+            yield Problem(
+                f"{location}: {path}" if location else path,
+                "unknown key (not part of the schema; check the spelling)",
+            )
         return
     if isinstance(exc, KeyError):
         yield Problem(where, "required key is missing")

@@ -11,7 +11,7 @@ The schema, documented in ``docs/reference/input-schema.md``::
     org_units:                           # optional tree of sub-units
       - {code: D01, name: 某区}
       - {code: S01, name: 东街道, parent: D01}
-    values:                              # short form: indicator -> value (reporting unit, whole period)
+    values:                              # short form: indicator -> value for the unit and period
       leaflets: 32456
       banners: 零报告
     # or long form: a list of rows
@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
 
 from epireport.exceptions import InputError, ModelError, Problem
 from epireport.io._convert import (
@@ -79,7 +78,7 @@ def _yaml_loader() -> type:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):  # type: ignore[misc]
         pass
 
     resolvers: dict[str, list[tuple[str, Any]]] = {}
@@ -93,7 +92,9 @@ def _yaml_loader() -> type:
             resolvers[first] = kept
     Loader.yaml_implicit_resolvers = resolvers
     Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
     )
     return Loader
 
@@ -104,7 +105,9 @@ def read_mapping(path: str | os.PathLike[str]) -> Mapping[str, Any]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InputError([Problem(str(p), f"cannot read the file: {exc.strerror or exc}")]) from None
+        raise InputError(
+            [Problem(str(p), f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
     except UnicodeDecodeError as exc:
         raise InputError(
             [Problem(str(p), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
@@ -118,13 +121,17 @@ def _parse_text(text: str, name: str, *, json_format: bool) -> Mapping[str, Any]
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
-                [Problem(f"{name}: line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")]
+                [
+                    Problem(
+                        f"{name}: line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
+                    )
+                ]
             ) from None
     else:
         import yaml
 
         try:
-            data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_yaml_loader())
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             where = f"{name}: line {mark.line + 1}, column {mark.column + 1}" if mark else name
@@ -132,7 +139,9 @@ def _parse_text(text: str, name: str, *, json_format: bool) -> Mapping[str, Any]
         except yaml.YAMLError as exc:
             raise InputError([Problem(name, f"invalid YAML: {exc}")]) from None
     if not isinstance(data, dict):
-        raise InputError([Problem(f"{name}: $", f"expected a mapping at the top, got {type(data).__name__}")])
+        raise InputError(
+            [Problem(f"{name}: $", f"expected a mapping at the top, got {type(data).__name__}")]
+        )
     return data
 
 
@@ -157,7 +166,11 @@ def load_report(
 
 
 def loads_report(
-    text: str, *, json_format: bool = False, institution: Institution | None = None, name: str = "<string>"
+    text: str,
+    *,
+    json_format: bool = False,
+    institution: Institution | None = None,
+    name: str = "<string>",
 ) -> ReportInput:
     """Load a report input from YAML (or JSON) text."""
     return _build(_parse_text(text, name, json_format=json_format), name, institution)
@@ -173,7 +186,7 @@ def _build(data: Mapping[str, Any], where: str, institution: Institution | None)
     def structure(value: Any, tp: Any, segments: list[str | int]) -> Any:
         try:
             return converter().structure(value, tp)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+        except Exception as exc:
             problems.extend(problems_from(exc, segments, where))
             return None
 
@@ -204,7 +217,7 @@ def _build(data: Mapping[str, Any], where: str, institution: Institution | None)
 
     values = _values(data.get("values", {}), fields.get("unit"), period, problems, where)
 
-    if problems:
+    if problems or period is None:
         raise InputError(problems, source=where or None)
     try:
         report = ReportInput(
@@ -219,7 +232,9 @@ def _build(data: Mapping[str, Any], where: str, institution: Institution | None)
             narrative=narrative,
         )
     except ModelError as exc:
-        raise InputError([Problem(f"{where}: $" if where else "$", str(exc))], source=where) from None
+        raise InputError(
+            [Problem(f"{where}: $" if where else "$", str(exc))], source=where
+        ) from None
     _check_references(report, data, problem)
     if institution is not None:
         check_against_institution(report, institution, data, problem)
@@ -239,8 +254,10 @@ def _values(
         for code, item in raw.items():
             row = dict(item) if isinstance(item, Mapping) else {"value": item}
             try:
-                dv = _data_value_from_row(row, defaults={"indicator": str(code), "unit": unit, "period": period})
-            except Exception as exc:  # noqa: BLE001 - located below
+                dv = _data_value_from_row(
+                    row, defaults={"indicator": str(code), "unit": unit, "period": period}
+                )
+            except Exception as exc:
                 problems.extend(problems_from(exc, ["values", str(code)], where))
             else:
                 out.append(dv)
@@ -248,13 +265,15 @@ def _values(
         for index, item in enumerate(raw):
             try:
                 out.append(converter().structure(item, DataValue))
-            except Exception as exc:  # noqa: BLE001 - located below
+            except Exception as exc:
                 problems.extend(problems_from(exc, ["values", index], where))
     else:
         path = format_path(["values"])
         problems.append(
-            Problem(f"{where}: {path}" if where else path,
-                    f"expected a mapping (indicator: value) or a list of rows, got {raw!r}")
+            Problem(
+                f"{where}: {path}" if where else path,
+                f"expected a mapping (indicator: value) or a list of rows, got {raw!r}",
+            )
         )
     return out
 
@@ -270,24 +289,36 @@ def _check_references(report: ReportInput, data: Mapping[str, Any], problem: Any
     for index, value in enumerate(report.values):
         if report.tree is not None:
             if value.unit not in report.tree:
-                problem(_value_path(data, index, value, "unit"), f"unknown org unit {value.unit!r} (not in org_units)")
+                problem(
+                    _value_path(data, index, value, "unit"),
+                    f"unknown org unit {value.unit!r} (not in org_units)",
+                )
             elif value.unit != report.unit and not report.tree.is_ancestor(report.unit, value.unit):
-                problem(_value_path(data, index, value, "unit"),
-                        f"org unit {value.unit!r} is not under the reporting unit {report.unit!r}")
+                problem(
+                    _value_path(data, index, value, "unit"),
+                    f"org unit {value.unit!r} is not under the reporting unit {report.unit!r}",
+                )
         elif value.unit != report.unit:
-            problem(_value_path(data, index, value, "unit"),
-                    f"org unit {value.unit!r} is neither the reporting unit nor in org_units")
+            problem(
+                _value_path(data, index, value, "unit"),
+                f"org unit {value.unit!r} is neither the reporting unit nor in org_units",
+            )
         inside = report.period.start <= value.period.start and value.period.end <= report.period.end
         # Values wholly before or after the report period are history for comparisons (环比,
         # 同比); one that straddles its edge could be neither counted nor left out honestly.
         if not inside and value.period.overlaps(report.period):
-            problem(_value_path(data, index, value, "period"),
-                    f"period {value.period} straddles the edge of the report period {report.period}")
+            problem(
+                _value_path(data, index, value, "period"),
+                f"period {value.period} straddles the edge of the report period {report.period}",
+            )
         key = (value.indicator, value.unit, value.period)
         if key in seen:
-            problem(_value_path(data, index, value, "indicator"),
-                    f"a second value for {value.indicator!r}, unit {value.unit!r}, period {value.period} "
-                    f"(first at row {seen[key]}); corrections belong in the store, not in one file")
+            problem(
+                _value_path(data, index, value, "indicator"),
+                f"a second value for {value.indicator!r}, unit {value.unit!r}, "
+                f"period {value.period} (first at row {seen[key]}); "
+                "corrections belong in the store, not in one file",
+            )
         else:
             seen[key] = index
 
@@ -295,7 +326,11 @@ def _check_references(report: ReportInput, data: Mapping[str, Any], problem: Any
 def _expected(indicator: Indicator) -> str:
     vt = indicator.value_type
     if vt is ValueType.INTEGER:
-        return "a non-negative integer" if indicator.kind in (IndicatorKind.FLOW, IndicatorKind.STOCK) else "an integer"
+        return (
+            "a non-negative integer"
+            if indicator.kind in (IndicatorKind.FLOW, IndicatorKind.STOCK)
+            else "an integer"
+        )
     if vt is ValueType.BOOLEAN:
         return "true or false"
     if vt is ValueType.TEXT:
@@ -327,36 +362,51 @@ def check_against_institution(
         for indicator in indicator_set.indicators:
             indicators[indicator.code] = indicator
     if report.institution != institution.name:
-        problem(["institution"], f"this file is for {report.institution!r}, not {institution.name!r}")
+        problem(
+            ["institution"], f"this file is for {report.institution!r}, not {institution.name!r}"
+        )
     for index, value in enumerate(report.values):
-        indicator = indicators.get(value.indicator)
-        if indicator is None:
-            problem(_value_path(data, index, value, "indicator"),
-                    f"unknown indicator {value.indicator!r} for {institution.name}"
-                    f" (known: {', '.join(sorted(indicators)) or 'none'})")
+        found = indicators.get(value.indicator)
+        if found is None:
+            problem(
+                _value_path(data, index, value, "indicator"),
+                f"unknown indicator {value.indicator!r} for {institution.name}"
+                f" (known: {', '.join(sorted(indicators)) or 'none'})",
+            )
             continue
-        if value.status is ValueStatus.REPORTED and not _fits(indicator, value.value):
-            problem(_value_path(data, index, value, "value"),
-                    f"expected {_expected(indicator)}, got {value.value!r}")
+        if value.status is ValueStatus.REPORTED and not _fits(found, value.value):
+            problem(
+                _value_path(data, index, value, "value"),
+                f"expected {_expected(found)}, got {value.value!r}",
+            )
     for index, measure in enumerate(report.measures):
         for code in measure.indicators:
             if code not in indicators:
-                problem(["measures", index, "indicators"], f"unknown indicator {code!r} for {institution.name}")
+                problem(
+                    ["measures", index, "indicators"],
+                    f"unknown indicator {code!r} for {institution.name}",
+                )
     declared = {item.name: item for item in institution.narrative_inputs}
     for key, item in report.narrative.items():
         spec = declared.get(key)
         if spec is None:
-            problem(["narrative", key],
-                    f"unknown narrative input (declared: {', '.join(declared) or 'none'})")
+            problem(
+                ["narrative", key],
+                f"unknown narrative input (declared: {', '.join(declared) or 'none'})",
+            )
             continue
         kind = spec.kind.value
         ok = (
             (kind == "text" and isinstance(item, str))
             or (kind == "flag" and isinstance(item, bool))
-            or (kind == "list" and isinstance(item, tuple) and all(isinstance(x, str) for x in item))
+            or (
+                kind == "list" and isinstance(item, tuple) and all(isinstance(x, str) for x in item)
+            )
         )
         if not ok:
-            expected = {"text": "text", "flag": "true or false", "list": "a list of text"}.get(kind, kind)
+            expected = {"text": "text", "flag": "true or false", "list": "a list of text"}.get(
+                kind, kind
+            )
             shown = list(item) if isinstance(item, tuple) else item
             problem(["narrative", key], f"expected {expected}, got {shown!r}")
     for spec in institution.narrative_inputs:
@@ -404,5 +454,3 @@ def dumps_report(report: ReportInput, *, json_format: bool = False) -> str:
     import yaml
 
     return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-

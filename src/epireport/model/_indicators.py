@@ -7,12 +7,14 @@ text) are refused when the indicator is defined, not when a report comes out wro
 
 import enum
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from epireport.exceptions import ModelError
 from epireport.model._units import check_code
+
+_E = TypeVar("_E", bound=enum.Enum)
 
 __all__ = [
     "Aggregation",
@@ -119,17 +121,36 @@ def _enum_validator(enum_type: type[enum.Enum]) -> Any:
     return check
 
 
-def _enum_converter(enum_type: type[enum.Enum]) -> Any:
+def _from_value(enum_type: type[_E], value: object) -> _E | object:
     """Accept an enum's value as written in files and plugins ("decimal" for ValueType.DECIMAL).
 
     Anything else passes through unchanged so that the validator can name it in its message.
     """
-    by_value = {m.value: m for m in enum_type}
+    if isinstance(value, str):
+        for member in enum_type:
+            if member.value == value:
+                return member
+    return value
 
-    def convert(value: object) -> object:
-        return by_value.get(value, value) if isinstance(value, str) else value
 
-    return convert
+def _to_value_type(value: object) -> Any:
+    return _from_value(ValueType, value)
+
+
+def _to_kind(value: object) -> Any:
+    return _from_value(IndicatorKind, value)
+
+
+def _to_aggregation(value: object) -> Any:
+    return _from_value(Aggregation, value)
+
+
+def _to_number_style(value: object) -> Any:
+    return _from_value(NumberStyle, value)
+
+
+def _to_zero_policy(value: object) -> Any:
+    return _from_value(ZeroPolicy, value)
 
 
 def _about(instance: Any) -> str:
@@ -271,19 +292,19 @@ class Indicator:
     classifier: str = attrs.field(default="", validator=_validate_classifier)
     value_type: ValueType = attrs.field(
         default=ValueType.INTEGER,
-        converter=_enum_converter(ValueType),
+        converter=_to_value_type,
         validator=_enum_validator(ValueType),
     )
     kind: IndicatorKind = attrs.field(
         default=IndicatorKind.FLOW,
-        converter=_enum_converter(IndicatorKind),
+        converter=_to_kind,
         validator=_enum_validator(IndicatorKind),
     )
     unit_aggregation: Aggregation = attrs.field(
-        converter=_enum_converter(Aggregation), validator=_enum_validator(Aggregation)
+        converter=_to_aggregation, validator=_enum_validator(Aggregation)
     )
     time_aggregation: Aggregation = attrs.field(
-        converter=_enum_converter(Aggregation), validator=_enum_validator(Aggregation)
+        converter=_to_aggregation, validator=_enum_validator(Aggregation)
     )
     numerator: str | None = attrs.field(default=None, validator=_validate_optional_code)
     denominator: str | None = attrs.field(default=None, validator=_validate_optional_code)
@@ -291,13 +312,13 @@ class Indicator:
     parts: tuple[str, ...] = attrs.field(default=(), converter=_to_codes, validator=_validate_codes)
     number_style: NumberStyle = attrs.field(
         default=NumberStyle.EXACT,
-        converter=_enum_converter(NumberStyle),
+        converter=_to_number_style,
         validator=_enum_validator(NumberStyle),
     )
     precision: int = attrs.field(default=1, validator=_validate_precision)
     zero_policy: ZeroPolicy = attrs.field(
         default=ZeroPolicy.OMIT,
-        converter=_enum_converter(ZeroPolicy),
+        converter=_to_zero_policy,
         validator=_enum_validator(ZeroPolicy),
     )
     description: str = attrs.field(default="", validator=_validate_text)

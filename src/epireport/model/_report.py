@@ -62,10 +62,9 @@ class ReportInput:
             raise ModelError(
                 f"ReportInput.unit: the reporting unit {self.unit!r} is not in the org tree"
             )
-        codes = {m.code for m in self.measures}
-        if len(codes) != len(self.measures):
-            seen: set[str] = set()
-            dups = sorted({m.code for m in self.measures if m.code in seen or seen.add(m.code)})
+        codes = [m.code for m in self.measures]
+        dups = sorted({code for code in codes if codes.count(code) > 1})
+        if dups:
             raise ModelError(f"ReportInput.measures: duplicate measure codes {dups}")
 
     @property
