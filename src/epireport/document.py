@@ -1,0 +1,896 @@
+"""The document tree: what templates produce, renderers draw, the linter and JSON output read.
+
+A :class:`Document` holds a title, its :class:`Meta`, a preamble, numbered sections
+(:class:`Section`), a closing and a :class:`Signature`. Prose is made of paragraphs
+(:class:`Paragraph`) of sentences (:class:`Sentence`); every figure a sentence uses is a
+:class:`FactRef` pointing back at the fact and the data values behind it.
+
+Nothing in the tree is numbered: heading numbers (一、 （一） 1. （1）) and enumeration markers
+(一是, 第一，, 1., （1）, （一）) come from position, so omitting an item renumbers the rest. The
+one place that computes them is :func:`numbered`, a walker yielding render events with numbers
+and markers attached; every renderer draws those events and none numbers on its own.
+
+Text that cannot go into XML (control characters other than tab and newline, lone surrogates,
+U+FFFE/U+FFFF) is removed by :func:`clean_text` when the tree is built and again when it is
+walked, so no renderer can crash on it or write a corrupt file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from epireport.exceptions import ModelError
+from epireport.narrative._numerals import chinese_numeral, run_in_marker, section_number
+
+__all__ = [
+    "MAX_SECTION_DEPTH",
+    "Block",
+    "Document",
+    "Enumeration",
+    "EnumerationItem",
+    "EnumerationStyle",
+    "Event",
+    "FactRef",
+    "Meta",
+    "Paragraph",
+    "RenderedHeading",
+    "RenderedParagraph",
+    "RenderedSignature",
+    "RenderedTable",
+    "RenderedTitle",
+    "Section",
+    "Sentence",
+    "Signature",
+    "Table",
+    "clean_text",
+    "enumeration_marker",
+    "format_date",
+    "numbered",
+    "one_line",
+    "tidy_punctuation",
+]
+
+#: Sections nest at most this deep: 一、 → （一） → 1. → （1） (GB/T 9704).
+MAX_SECTION_DEPTH: Final = 4
+
+# ---------------------------------------------------------------------------------------------
+# Text hygiene: one helper set, used by the tree's converters and by the walker.
+
+# XML 1.0 forbids C0 controls except \t \n \r, lone surrogates and U+FFFE/U+FFFF; \r and the C1
+# controls are legal XML but never meant in prose, so they go too ("control characters other
+# than tab and newline").
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CJK: Final = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_BREAK: Final = re.compile(r"[ \t]*\n[ \t\n]*")
+# A separator right before terminal punctuation (；。 ，。 、。) is always a joining mistake.
+_SEP_BEFORE_END: Final = re.compile(r"[，,、；;：:\s]+(?=[。！？!?])")
+_SEPARATORS: Final = "，,、；;：:"
+_CLAUSE_SEPARATORS: Final = "，,、；;"
+_TERMINALS: Final = "。！？!?…"
+# Closing quotes and brackets may follow terminal punctuation: 。” still ends a sentence.
+_CLOSERS: Final = "”’」』）)》〉】]\"'"
+
+
+def clean_text(text: str) -> str:
+    """Remove characters that cannot go into XML: controls other than tab and newline, etc.
+
+    Used for every string of the tree (by its converters) and again by :func:`numbered`, so
+    that no renderer meets them: the HTML, DOCX and JSON outputs stay well-formed.
+    """
+    return _NOT_XML.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Join the lines of *text* into one: nothing between Chinese characters, else one space.
+
+    A paragraph is one line in every output; a soft break between Chinese characters would
+    show as a stray space in Markdown and HTML, so it disappears instead.
+    """
+    if "\n" not in text:
+        return text
+
+    def join(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() > 0 else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if not before or not after or (_CJK.match(before) and _CJK.match(after)):
+            return ""
+        return " "
+
+    return _BREAK.sub(join, text)
+
+
+def tidy_punctuation(text: str) -> str:
+    """Drop separators that stand right before terminal punctuation: ``；。`` becomes ``。``."""
+    return _SEP_BEFORE_END.sub("", text)
+
+
+def _line(text: str) -> str:
+    """Make *text* drawable: XML-safe, one line, tidy punctuation, no outer whitespace."""
+    return tidy_punctuation(one_line(clean_text(text))).strip()
+
+
+def _ends_terminal(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINALS
+
+
+def _ends_punctuated(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and (stripped[-1] in _TERMINALS or stripped[-1] in _SEPARATORS)
+
+
+def _close(text: str, end: str) -> str:
+    """End *text* with *end* (；or 。) unless it already ends a sentence; never leave ；。 or 、."""
+    if not text or _ends_terminal(text):
+        return text
+    return text.rstrip(_SEPARATORS) + end if text.rstrip(_SEPARATORS) else ""
+
+
+def _close_paragraph(text: str) -> str:
+    """End a free paragraph: a trailing clause separator (、，；) becomes 。, a colon stays."""
+    if text and text[-1] in _CLAUSE_SEPARATORS:
+        stripped = text.rstrip(_CLAUSE_SEPARATORS)
+        return stripped + "。" if stripped and not _ends_terminal(stripped) else stripped
+    return text
+
+
+def _joint(left: str, right_is_enumeration: bool) -> str:
+    """Return what joins *left* to more of its paragraph: 。, ：before a list, or nothing."""
+    if not left or _ends_punctuated(left):
+        return ""
+    return "：" if right_is_enumeration else "。"
+
+
+def _glue(left: str, right: str, right_is_enumeration: bool) -> str:
+    """Concatenate two pieces of one paragraph, punctuating the seam if needed."""
+    if not right:
+        return left
+    return left + _joint(left, right_is_enumeration) + right
+
+
+def _blank(text: str) -> bool:
+    return not text.strip(_SEPARATORS + " \t\n\u3000")
+
+
+def format_date(date: datetime.date) -> str:
+    """Write a date the way Chinese official documents sign: 2020年2月10日."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+# ---------------------------------------------------------------------------------------------
+# Validators and converters.
+
+
+def _owner(instance: Any, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def _clean(value: object) -> object:
+    # Converters run before validators: non-strings pass through to be rejected by name.
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _clean_optional(value: object) -> object:
+    return None if value is None else _clean(value)
+
+
+def _as_tuple(value: object) -> object:
+    # Lists from code and from JSON become tuples; strings are not sequences of anything here.
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    return value
+
+
+def _clean_strings(value: object) -> object:
+    value = _as_tuple(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(v) for v in value)
+    return value
+
+
+def _clean_rows(value: object) -> object:
+    value = _as_tuple(value)
+    if isinstance(value, tuple):
+        return tuple(_clean_strings(row) for row in value)
+    return value
+
+
+def _string(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise ModelError(f"{_owner(instance, attribute)}: expected a string, got {value!r}")
+
+
+def _optional_string(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _string(instance, attribute, value)
+
+
+def _non_blank(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _line(value).strip(_SEPARATORS + " "):
+        raise ModelError(f"{_owner(instance, attribute)}: expected a non-blank text, got {value!r}")
+
+
+def _bool(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ModelError(f"{_owner(instance, attribute)}: expected True or False, got {value!r}")
+
+
+def _tuple_of(*types: type) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    names = " or ".join(t.__name__ for t in types)
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise ModelError(
+                f"{_owner(instance, attribute)}: expected a sequence of {names}, got {value!r}"
+            )
+        for i, item in enumerate(value):
+            if not isinstance(item, types):
+                raise ModelError(
+                    f"{_owner(instance, attribute)}[{i}]: expected {names}, got {item!r}"
+                )
+
+    return check
+
+
+# ---------------------------------------------------------------------------------------------
+# The tree.
+
+
+@attrs.frozen
+class FactRef:
+    """A figure used in prose and where it comes from.
+
+    ``fact_id`` names the fact (indicator × unit × period, also given separately), ``text`` is
+    the figure as written ("3.2万余"), ``value`` the exact value as text ("32418") and
+    ``sources`` the ids of the data values behind it (provenance for the JSON output and the
+    linter).
+    """
+
+    fact_id: str = attrs.field(converter=_clean, validator=_non_blank)
+    indicator: str = attrs.field(converter=_clean, validator=_string)
+    unit: str = attrs.field(converter=_clean, validator=_string)
+    period: str = attrs.field(converter=_clean, validator=_string)
+    text: str = attrs.field(converter=_clean, validator=_string)
+    value: str | None = attrs.field(
+        default=None, converter=_clean_optional, validator=_optional_string
+    )
+    sources: tuple[str, ...] = attrs.field(
+        default=(), converter=_clean_strings, validator=_tuple_of(str)
+    )
+
+
+@attrs.frozen
+class Sentence:
+    """The smallest unit carrying figures: its text and the facts its figures come from."""
+
+    text: str = attrs.field(converter=_clean, validator=_string)
+    facts: tuple[FactRef, ...] = attrs.field(
+        default=(), converter=_as_tuple, validator=_tuple_of(FactRef)
+    )
+
+
+@attrs.frozen
+class Paragraph:
+    """A paragraph of prose: sentences drawn one after another on one line."""
+
+    sentences: tuple[Sentence, ...] = attrs.field(
+        converter=_as_tuple, validator=_tuple_of(Sentence)
+    )
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text: its sentences concatenated."""
+        return "".join(s.text for s in self.sentences)
+
+    @property
+    def facts(self) -> tuple[FactRef, ...]:
+        """Every fact the paragraph's sentences use, in order."""
+        return tuple(f for s in self.sentences for f in s.facts)
+
+
+class EnumerationStyle(enum.Enum):
+    """How the items of an enumeration are marked; markers come from position."""
+
+    #: 一是 二是 三是 (run-in points of a work summary).
+    SHI = "shi"
+    #: 第一， 第二， 第三，
+    DI = "di"
+    #: 1. 2. 3.
+    ARABIC = "arabic"
+    #: （1） （2） （3）
+    PAREN_ARABIC = "paren_arabic"
+    #: （一） （二） （三）
+    PAREN_CHINESE = "paren_chinese"
+
+
+def enumeration_marker(n: int, style: EnumerationStyle) -> str:
+    """Return the marker of the *n*-th item (from 1): 一是, 第一，, 1., （1） or （一）."""
+    if type(n) is not int or n < 1:
+        raise ModelError(f"enumeration_marker.n: expected a positive int, not {n!r}")
+    if style is EnumerationStyle.SHI:
+        return run_in_marker(n, "shi")
+    if style is EnumerationStyle.DI:
+        return run_in_marker(n, "di") + "，"
+    if style is EnumerationStyle.ARABIC:
+        return f"{n}."
+    if style is EnumerationStyle.PAREN_ARABIC:
+        return f"（{n}）"
+    return f"（{chinese_numeral(n)}）"
+
+
+def _style(value: object) -> object:
+    if isinstance(value, EnumerationStyle):
+        return value
+    try:
+        return EnumerationStyle(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in EnumerationStyle)
+        raise ModelError(f"Enumeration.style: expected one of {allowed}, got {value!r}") from None
+
+
+def _lead(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Sentence):
+        raise ModelError(f"EnumerationItem.lead: expected a Sentence or None, got {value!r}")
+
+
+def _item_blocks(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(Paragraph, Enumeration, Table)(instance, attribute, value)
+
+
+@attrs.frozen
+class EnumerationItem:
+    """One item of an enumeration: an optional lead sentence, then blocks.
+
+    In a block enumeration the marker, the lead and the first block (when it is a paragraph
+    or an inline enumeration) make the item's first paragraph ("一是完善三项制度，落实网格
+    管理。一是建立……"); further blocks follow as their own paragraphs.
+    """
+
+    lead: Sentence | None = attrs.field(default=None, validator=_lead)
+    blocks: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_item_blocks)
+
+
+def _items(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(EnumerationItem)(instance, attribute, value)
+
+
+@attrs.frozen
+class Enumeration:
+    """Numbered points: 一是……二是……, 第一，……, 1. 2., （1）（2） or （一）（二）.
+
+    ``inline=True`` draws the whole enumeration as one paragraph, items joined with ；and
+    the last ended with 。("一是……；二是……。"); its items may then hold only paragraphs and
+    inline enumerations. ``inline=False`` draws each item as its own paragraph starting with
+    its marker. Markers are not stored: omitting an item renumbers the rest.
+    """
+
+    items: tuple[EnumerationItem, ...] = attrs.field(converter=_as_tuple, validator=_items)
+    style: EnumerationStyle = attrs.field(converter=_style)
+    inline: bool = attrs.field(validator=_bool)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.inline:
+            return
+        for i, item in enumerate(self.items):
+            for block in item.blocks:
+                if not _is_inline(block):
+                    raise ModelError(
+                        f"Enumeration.items[{i}]: an inline enumeration holds only paragraphs "
+                        f"and inline enumerations, got {type(block).__name__}"
+                    )
+
+
+def _is_inline(block: object) -> bool:
+    return isinstance(block, Paragraph) or (isinstance(block, Enumeration) and block.inline)
+
+
+def _header(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(str)(instance, attribute, value)
+    assert isinstance(value, tuple)  # checked just above; narrows for len()
+    if not value:
+        raise ModelError("Table.header: expected at least one column, got ()")
+
+
+def _rows(instance: Table, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(tuple)(instance, attribute, value)
+    assert isinstance(value, tuple)
+    for i, row in enumerate(value):
+        _tuple_of(str)(instance, attrs.fields(Table).rows, row)
+        if len(row) != len(instance.header):
+            raise ModelError(
+                f"Table.rows[{i}]: expected {len(instance.header)} cells like the header, "
+                f"got {row!r}"
+            )
+
+
+@attrs.frozen
+class Table:
+    """A table: caption, header cells and rows of cells (all text, as written)."""
+
+    caption: str = attrs.field(converter=_clean, validator=_string)
+    header: tuple[str, ...] = attrs.field(converter=_clean_strings, validator=_header)
+    rows: tuple[tuple[str, ...], ...] = attrs.field(
+        default=(), converter=_clean_rows, validator=_rows
+    )
+
+
+#: A block of a section, an item, the preamble or the closing.
+Block: TypeAlias = "Paragraph | Enumeration | Table"
+
+
+def _blocks(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(Paragraph, Enumeration, Table)(instance, attribute, value)
+
+
+def _sections(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _tuple_of(Section)(instance, attribute, value)
+
+
+@attrs.frozen
+class Section:
+    """A headed section. ``heading`` has no number: 一、 （一） 1. （1） come from its place."""
+
+    heading: str = attrs.field(converter=_clean, validator=_non_blank)
+    blocks: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_blocks)
+    sections: tuple[Section, ...] = attrs.field(
+        default=(), converter=_as_tuple, validator=_sections
+    )
+
+
+def _date(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (
+        not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
+    ):
+        raise ModelError(f"{_owner(instance, attribute)}: expected a date or None, got {value!r}")
+
+
+@attrs.frozen
+class Signature:
+    """Who signs the document and when (the date may be left for the signer)."""
+
+    unit: str = attrs.field(converter=_clean, validator=_non_blank)
+    date: datetime.date | None = attrs.field(validator=_date)
+
+
+@attrs.frozen
+class Meta:
+    """What the document is about: institution, reporting unit, period; how it was made."""
+
+    institution: str = attrs.field(converter=_clean, validator=_string)
+    unit: str = attrs.field(converter=_clean, validator=_string)
+    period: str = attrs.field(converter=_clean, validator=_string)
+    generated: str | None = attrs.field(
+        default=None, converter=_clean_optional, validator=_optional_string
+    )
+    draft: bool = attrs.field(default=False, validator=_bool)
+
+
+def _meta(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Meta):
+        raise ModelError(f"Document.meta: expected a Meta, got {value!r}")
+
+
+def _signature(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Signature):
+        raise ModelError(f"Document.signature: expected a Signature or None, got {value!r}")
+
+
+def _check_depth(sections: tuple[Section, ...], depth: int) -> None:
+    for section in sections:
+        if depth > MAX_SECTION_DEPTH:
+            raise ModelError(
+                f"Document.sections: sections nest at most {MAX_SECTION_DEPTH} deep "
+                f"(一、 （一） 1. （1）), {section.heading!r} is at depth {depth}"
+            )
+        _check_depth(section.sections, depth + 1)
+
+
+@attrs.frozen
+class Document:
+    """A whole work summary: title, meta, preamble, numbered sections, closing, signature."""
+
+    title: str = attrs.field(converter=_clean, validator=_non_blank)
+    meta: Meta = attrs.field(validator=_meta)
+    preamble: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_blocks)
+    sections: tuple[Section, ...] = attrs.field(
+        default=(), converter=_as_tuple, validator=_sections
+    )
+    closing: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_blocks)
+    signature: Signature | None = attrs.field(default=None, validator=_signature)
+
+    def __attrs_post_init__(self) -> None:
+        _check_depth(self.sections, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the tree as JSON-able dicts and lists (stable key order, facts per sentence)."""
+        return {
+            "title": self.title,
+            "meta": attrs.asdict(self.meta),
+            "preamble": [_block_to_dict(b) for b in self.preamble],
+            "sections": [_section_to_dict(s) for s in self.sections],
+            "closing": [_block_to_dict(b) for b in self.closing],
+            "signature": None
+            if self.signature is None
+            else {
+                "unit": self.signature.unit,
+                "date": None if self.signature.date is None else self.signature.date.isoformat(),
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Document:
+        """Build a document from :meth:`to_dict` output; raise ModelError naming the bad path."""
+        r = _Reader(data, "$")
+        signature = r.optional("signature")
+        return cls(
+            title=r.get("title"),
+            meta=_meta_from(r.child("meta")),
+            preamble=r.blocks("preamble"),
+            sections=tuple(_section_from(s) for s in r.children("sections")),
+            closing=r.blocks("closing"),
+            signature=None if signature is None else _signature_from(r.child("signature")),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Serialisation helpers (hand-written: the tree is stdlib + attrs only).
+
+
+def _sentence_to_dict(s: Sentence) -> dict[str, Any]:
+    return {
+        "text": s.text,
+        "facts": [
+            {
+                "fact_id": f.fact_id,
+                "indicator": f.indicator,
+                "unit": f.unit,
+                "period": f.period,
+                "text": f.text,
+                "value": f.value,
+                "sources": list(f.sources),
+            }
+            for f in s.facts
+        ],
+    }
+
+
+def _block_to_dict(block: Block) -> dict[str, Any]:
+    if isinstance(block, Paragraph):
+        return {"type": "paragraph", "sentences": [_sentence_to_dict(s) for s in block.sentences]}
+    if isinstance(block, Enumeration):
+        return {
+            "type": "enumeration",
+            "style": block.style.value,
+            "inline": block.inline,
+            "items": [
+                {
+                    "lead": None if item.lead is None else _sentence_to_dict(item.lead),
+                    "blocks": [_block_to_dict(b) for b in item.blocks],
+                }
+                for item in block.items
+            ],
+        }
+    return {
+        "type": "table",
+        "caption": block.caption,
+        "header": list(block.header),
+        "rows": [list(row) for row in block.rows],
+    }
+
+
+def _section_to_dict(section: Section) -> dict[str, Any]:
+    return {
+        "heading": section.heading,
+        "blocks": [_block_to_dict(b) for b in section.blocks],
+        "sections": [_section_to_dict(s) for s in section.sections],
+    }
+
+
+class _Reader:
+    """Read one mapping of a serialised tree, naming the JSON path of whatever is wrong."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ModelError(f"Document.from_dict: {path}: expected an object, got {data!r}")
+        self.data = data
+        self.path = path
+
+    def get(self, key: str) -> Any:
+        if key not in self.data:
+            raise ModelError(f"Document.from_dict: {self.path}: missing key {key!r}")
+        return self.data[key]
+
+    def optional(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def child(self, key: str) -> _Reader:
+        return _Reader(self.get(key), f"{self.path}.{key}")
+
+    def children(self, key: str, required: bool = True) -> Iterator[_Reader]:
+        value = self.get(key) if required else self.optional(key, [])
+        if not isinstance(value, list | tuple):
+            raise ModelError(
+                f"Document.from_dict: {self.path}.{key}: expected a list, got {value!r}"
+            )
+        for i, item in enumerate(value):
+            yield _Reader(item, f"{self.path}.{key}[{i}]")
+
+    def blocks(self, key: str) -> tuple[Block, ...]:
+        return tuple(_block_from(b) for b in self.children(key, required=False))
+
+
+def _sentence_from(r: _Reader) -> Sentence:
+    facts = tuple(
+        FactRef(
+            fact_id=f.get("fact_id"),
+            indicator=f.get("indicator"),
+            unit=f.get("unit"),
+            period=f.get("period"),
+            text=f.get("text"),
+            value=f.optional("value"),
+            sources=f.optional("sources", ()),
+        )
+        for f in r.children("facts", required=False)
+    )
+    return Sentence(text=r.get("text"), facts=facts)
+
+
+def _block_from(r: _Reader) -> Block:
+    kind = r.get("type")
+    if kind == "paragraph":
+        return Paragraph(tuple(_sentence_from(s) for s in r.children("sentences")))
+    if kind == "enumeration":
+        items = tuple(
+            EnumerationItem(
+                lead=None if item.optional("lead") is None else _sentence_from(item.child("lead")),
+                blocks=item.blocks("blocks"),
+            )
+            for item in r.children("items")
+        )
+        return Enumeration(items=items, style=r.get("style"), inline=r.get("inline"))
+    if kind == "table":
+        return Table(
+            caption=r.optional("caption", ""), header=r.get("header"), rows=r.optional("rows", ())
+        )
+    raise ModelError(
+        f"Document.from_dict: {r.path}.type: expected 'paragraph', 'enumeration' or 'table', "
+        f"got {kind!r}"
+    )
+
+
+def _section_from(r: _Reader) -> Section:
+    return Section(
+        heading=r.get("heading"),
+        blocks=r.blocks("blocks"),
+        sections=tuple(_section_from(s) for s in r.children("sections", required=False)),
+    )
+
+
+def _meta_from(r: _Reader) -> Meta:
+    return Meta(
+        institution=r.get("institution"),
+        unit=r.get("unit"),
+        period=r.get("period"),
+        generated=r.optional("generated"),
+        draft=r.optional("draft", False),
+    )
+
+
+def _signature_from(r: _Reader) -> Signature:
+    raw = r.optional("date")
+    date: datetime.date | None = None
+    if raw is not None:
+        try:
+            date = datetime.date.fromisoformat(raw)
+        except (TypeError, ValueError):
+            raise ModelError(
+                f"Document.from_dict: {r.path}.date: expected a date such as '2020-02-10', "
+                f"got {raw!r}"
+            ) from None
+    return Signature(unit=r.get("unit"), date=date)
+
+
+# ---------------------------------------------------------------------------------------------
+# The walker: the one place that numbers headings and marks enumeration items.
+
+
+@attrs.frozen
+class RenderedTitle:
+    """Render event: the document title, drawable as is."""
+
+    text: str
+
+
+@attrs.frozen
+class RenderedHeading:
+    """Render event: a heading at *level* (1 to 4) with its number (一、 （一） 1. （1）)."""
+
+    level: int
+    number: str
+    text: str
+
+    @property
+    def full(self) -> str:
+        """Number and heading together, as printed: 一、员工安全."""
+        return self.number + self.text
+
+
+@attrs.frozen
+class RenderedParagraph:
+    """Render event: one paragraph, one line, punctuation final.
+
+    ``marker`` (一是, 1. ...; empty for free prose) and ``lead`` (the item's lead sentence)
+    are split off so that a renderer may set them apart (bold leads in DOCX); ``text`` is what
+    is printed. ``depth`` is the depth of the enclosing section (0 in preamble and closing).
+    """
+
+    depth: int
+    marker: str
+    lead: str
+    body: str
+    facts: tuple[FactRef, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The paragraph as printed: marker, lead and body."""
+        return self.marker + self.lead + self.body
+
+
+@attrs.frozen
+class RenderedTable:
+    """Render event: a table with clean one-line cells."""
+
+    depth: int
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@attrs.frozen
+class RenderedSignature:
+    """Render event: the signing unit and the date as printed (empty when not yet dated)."""
+
+    unit: str
+    date: str
+
+
+#: What :func:`numbered` yields.
+Event: TypeAlias = (
+    RenderedTitle | RenderedHeading | RenderedParagraph | RenderedTable | RenderedSignature
+)
+
+
+def numbered(document: Document) -> Iterator[Event]:
+    """Walk *document* in reading order, yielding render events with numbers and markers.
+
+    Headings are numbered by depth and position, enumeration items by style and position
+    (items with nothing to say are skipped and do not take a number). Texts are XML-safe, on
+    one line, with final punctuation: inline enumerations joined with ；and ended with 。, no
+    ``；。`` and no line ending with 、.
+    """
+    yield RenderedTitle(_heading_text(document.title))
+    yield from _walk_blocks(document.preamble, 0)
+    for n, section in enumerate(document.sections, 1):
+        yield from _walk_section(section, 1, n)
+    yield from _walk_blocks(document.closing, 0)
+    if document.signature is not None:
+        sig = document.signature
+        yield RenderedSignature(
+            _heading_text(sig.unit), "" if sig.date is None else format_date(sig.date)
+        )
+
+
+def _heading_text(text: str) -> str:
+    return _line(text).rstrip(_CLAUSE_SEPARATORS + "：: ")
+
+
+def _cell(text: str) -> str:
+    return _line(text).rstrip("、")
+
+
+def _walk_section(section: Section, level: int, n: int) -> Iterator[Event]:
+    yield RenderedHeading(level, section_number(n, level), _heading_text(section.heading))
+    yield from _walk_blocks(section.blocks, level)
+    for m, sub in enumerate(section.sections, 1):
+        yield from _walk_section(sub, level + 1, m)
+
+
+def _walk_blocks(blocks: Iterable[Block], depth: int) -> Iterator[Event]:
+    for block in blocks:
+        if isinstance(block, Table):
+            yield RenderedTable(
+                depth,
+                _cell(block.caption),
+                tuple(_cell(c) for c in block.header),
+                tuple(tuple(_cell(c) for c in row) for row in block.rows),
+            )
+        elif isinstance(block, Enumeration) and not block.inline:
+            yield from _walk_enumeration(block, depth)
+        else:
+            text = _close_paragraph(tidy_punctuation(_flat(block)))
+            if text:
+                yield RenderedParagraph(depth, "", "", text, _facts(block))
+
+
+def _facts(block: Block) -> tuple[FactRef, ...]:
+    if isinstance(block, Paragraph):
+        return block.facts
+    if isinstance(block, Enumeration):
+        return tuple(
+            f
+            for item in block.items
+            for f in ((item.lead.facts if item.lead else ()) + _many_facts(item.blocks))
+        )
+    return ()
+
+
+def _many_facts(blocks: Iterable[Block]) -> tuple[FactRef, ...]:
+    return tuple(f for b in blocks for f in _facts(b))
+
+
+def _flat(block: Block) -> str:
+    """Return the one-line text of a paragraph or an inline enumeration."""
+    if isinstance(block, Paragraph):
+        return _line(block.text)
+    if isinstance(block, Enumeration):
+        return _inline_text(block)
+    return ""  # tables never flow into a paragraph (validated for inline items)
+
+
+def _flow(pieces: Iterable[Block]) -> str:
+    text = ""
+    for block in pieces:
+        text = _glue(text, _flat(block), isinstance(block, Enumeration))
+    return text
+
+
+def _inline_text(enumeration: Enumeration) -> str:
+    contents = [
+        _glue(_line(item.lead.text) if item.lead else "", _flow(item.blocks), _starts_enum(item))
+        for item in enumeration.items
+    ]
+    contents = [c for c in contents if not _blank(c)]
+    parts = []
+    for n, content in enumerate(contents, 1):
+        end = "。" if n == len(contents) else "；"
+        parts.append(enumeration_marker(n, enumeration.style) + _close(content, end))
+    return tidy_punctuation("".join(parts))
+
+
+def _starts_enum(item: EnumerationItem) -> bool:
+    return bool(item.blocks) and isinstance(item.blocks[0], Enumeration)
+
+
+def _walk_enumeration(enumeration: Enumeration, depth: int) -> Iterator[Event]:
+    prepared = []
+    for item in enumeration.items:
+        lead = _line(item.lead.text) if item.lead else ""
+        first: tuple[Block, ...] = ()
+        rest = item.blocks
+        if rest and _is_inline(rest[0]):
+            first, rest = rest[:1], rest[1:]
+        body = _flow(first)
+        if _blank(lead) and _blank(body) and not rest:
+            continue  # an empty item takes no number, so the rest renumber
+        facts = (item.lead.facts if item.lead else ()) + _many_facts(first)
+        prepared.append((lead, body, rest, facts, bool(first) and _starts_enum(item)))
+    # Run-in points (一是, 第一，) are paragraphs of their own and end with 。; list items
+    # (1. （1）) run on with ；until the last.
+    run_in = enumeration.style in (EnumerationStyle.SHI, EnumerationStyle.DI)
+    for n, (lead, body, rest, facts, body_is_enum) in enumerate(prepared, 1):
+        last = n == len(prepared)
+        end = "。" if run_in or last or rest else "；"
+        if body:
+            lead += _joint(lead, body_is_enum)
+            body = _close(tidy_punctuation(body), end)
+        elif lead and not (rest and lead.endswith(("：", ":"))):
+            lead = _close(lead, end)
+        marker = enumeration_marker(n, enumeration.style)
+        yield RenderedParagraph(depth, marker, lead, tidy_punctuation(body), facts)
+        yield from _walk_blocks(rest, depth)
