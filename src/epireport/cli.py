@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {}
 
 
 def register_command(name: str, target: str, short_help: str) -> None:
-    """Declare a lazily imported command (used by this module only; kept as a function for tests)."""
+    """Declare a lazily imported command: its ``module:attribute`` and its one-line help."""
     COMMANDS[name] = (target, short_help)
 
 
@@ -97,3 +97,8 @@ def run() -> None:  # pragma: no cover - exercised through the console script
 
 
 register_command("plugins", "epireport._cli.plugins_cmd:plugins", "List plugins and what they add.")
+register_command(
+    "lint",
+    "epireport._cli.lint_cmd:lint",
+    "Check summaries for placeholders, malformed numbers and slips.",
+)

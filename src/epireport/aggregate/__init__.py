@@ -1,0 +1,1 @@
+"""Aggregation across org units and time, completeness, comparisons and validation rules."""

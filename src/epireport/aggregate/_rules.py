@@ -1,0 +1,120 @@
+"""Validation rules as plugins register them: left side, operator, right side (DHIS2-style).
+
+Only the record lives here for now; evaluating a rule against aggregated figures belongs to the
+aggregation stage.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, TypeVar
+
+import attrs
+
+from epireport.exceptions import ModelError
+
+__all__ = ["Importance", "MissingStrategy", "Operator", "ValidationRule"]
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+class Operator(enum.Enum):
+    """How the two sides of a rule compare; values are the symbols used in files."""
+
+    EQUAL = "=="
+    NOT_EQUAL = "!="
+    LESS = "<"
+    LESS_EQUAL = "<="
+    GREATER = ">"
+    GREATER_EQUAL = ">="
+
+
+class MissingStrategy(enum.Enum):
+    """What a rule does when a figure it reads is missing (missing is not zero)."""
+
+    #: do not evaluate the rule; report nothing
+    SKIP = "skip"
+    #: read the missing figure as 0 (only for rules whose authors know that is safe)
+    AS_ZERO = "as_zero"
+    #: report the rule as violated because a figure it needs is missing
+    FAIL = "fail"
+
+
+class Importance(enum.Enum):
+    """How a violated rule is reported."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+def _member(enum_type: type[_E], field: str, value: object) -> _E:
+    # Files and plugins may spell a member by its value ("<=", "skip"); normalise to the member.
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in enum_type)
+        raise ModelError(
+            f"ValidationRule.{field}: expected one of {allowed}, got {value!r}"
+        ) from None
+
+
+def _to_operator(value: object) -> Operator:
+    return _member(Operator, "operator", value)
+
+
+def _to_missing(value: object) -> MissingStrategy:
+    return _member(MissingStrategy, "missing", value)
+
+
+def _to_importance(value: object) -> Importance:
+    return _member(Importance, "importance", value)
+
+
+def _code(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value or any(ch.isspace() for ch in value):
+        raise ModelError(
+            f"ValidationRule.{attribute.name}: expected a name without spaces, got {value!r}"
+        )
+
+
+def _side(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ModelError(
+            f"ValidationRule.{attribute.name}: expected an expression over indicator codes "
+            f"such as 'screened' or 'fever + cough', got {value!r}"
+        )
+
+
+def _text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise ModelError(f"ValidationRule.{attribute.name}: expected a string, got {value!r}")
+
+
+def _institution(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ModelError(
+            f"ValidationRule.institution: expected an institution name or None, got {value!r}"
+        )
+
+
+@attrs.frozen
+class ValidationRule:
+    """A check that two expressions over indicators compare as stated, e.g. 其中 ≤ 总数.
+
+    ``left`` and ``right`` are expressions over indicator codes of the institution; ``missing``
+    says what to do when a figure is missing; ``importance`` how a violation is reported.
+    ``institution`` limits the rule to one institution (``None``: every institution whose
+    indicators the rule names).
+    """
+
+    name: str = attrs.field(validator=_code)
+    left: str = attrs.field(validator=_side)
+    operator: Operator = attrs.field(converter=_to_operator)
+    right: str = attrs.field(validator=_side)
+    missing: MissingStrategy = attrs.field(default=MissingStrategy.SKIP, converter=_to_missing)
+    importance: Importance = attrs.field(default=Importance.ERROR, converter=_to_importance)
+    description: str = attrs.field(default="", validator=_text)
+    institution: str | None = attrs.field(default=None, validator=_institution)

@@ -1,0 +1,1 @@
+"""Prose and data checks run over a written report."""

@@ -1,0 +1,963 @@
+"""The checks behind the built-in lint rules, one function per rule.
+
+Each ``check_*`` function takes a :class:`~epireport.lint.LintDocument` and yields
+:class:`~epireport.lint.Hit` values; :mod:`epireport._builtins.lint_rules` wraps them in
+:class:`~epireport.lint.LintRule` records with ids and severities. The functions are written to
+stay silent on good official prose: every pattern is anchored on a context that only a slip
+produces, and legitimate forms (AABB idioms, 村村通, 1920x1080, QQ群) are listed or excluded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from typing import Final, NamedTuple
+
+from epireport.lint._document import Hit, LintDocument, Paragraph
+
+__all__ = [
+    "LEGITIMATE_REDUPLICATIONS",
+    "OUTDATED_TERMS",
+    "check_cjk_digit_space",
+    "check_date_style",
+    "check_doubled_unit",
+    "check_halfwidth_punctuation",
+    "check_headline_count",
+    "check_hedge_on_exact",
+    "check_numbering_gap",
+    "check_numbering_style",
+    "check_outdated_term",
+    "check_placeholder",
+    "check_repeated_paragraph",
+    "check_repeated_sentence",
+    "check_stutter",
+    "check_times_decrease",
+    "chinese_numeral",
+]
+
+_HAN: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Chinese characters and full-width punctuation: what "next to Chinese" means.
+_CHINESE: Final = re.compile(rf"[{_HAN}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d]")
+_HAN_RE: Final = re.compile(rf"[{_HAN}]")
+_CN_DIGITS: Final = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_NUM: Final = "一二两三四五六七八九十"
+
+
+def chinese_numeral(text: str) -> int | None:
+    """Return the value of a Chinese numeral from 一 to 九十九 (十一, 二十三), else ``None``."""
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return None
+    tens_value = _CN_DIGITS[tens] if tens else 1
+    ones_value = _CN_DIGITS[ones] if ones else 0
+    if tens_value == 0:
+        return None
+    return tens_value * 10 + ones_value
+
+
+# --------------------------------------------------------------------------------------------
+# EPI101 placeholder
+# --------------------------------------------------------------------------------------------
+
+_LATIN_RUN: Final = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
+_X: Final = frozenset("xXｘＸ")
+_LEFTOVER_WORDS: Final = frozenset(
+    {"None", "none", "nan", "NaN", "NAN", "null", "NULL", "undefined", "TODO", "TBD", "FIXME"}
+)
+# Single X in established terms (X光 is an X-ray, not a figure left out).
+_X_TERMS: Final = re.compile(r"[xX](?=光|射线|线|轴|染色体|型)")
+_TIMES: Final = re.compile(r"[×✕]+|○{2,}|□{2,}|\{\{|\}\}|\{%|%\}|\$\{")
+_MOU_RUN: Final = re.compile(r"某{2,}")
+_MOU_DATE: Final = re.compile(r"(?<=[\d年月日])某(?=[年月日号时点分])|某(?=[年月日]某)")
+_MOU_COUNT: Final = re.compile(
+    r"(?<=[共计达约近超日天周月放印出余])某(?=[次份个人户片条块张名台场件家所起例元万%％])"
+    r"|(?<=\d)某|某(?=\d)"
+)
+
+
+def check_placeholder(doc: LintDocument) -> Iterator[Hit]:
+    """EPI101 placeholder: a template or drafting placeholder was left in the text.
+
+    Finds ``xx``/``x``/``X`` standing alone or fused to Chinese or figures (``x次``, ``xx日报``,
+    ``xxapp``) but not inside English words (``app``, ``Excel``), not ``QQ``/``h5``, not X光
+    and not the ``x`` of ``1920x1080``; ``××`` (a single × between figures is a product),
+    ``○○`` and ``□□``; ``某某`` always, and ``某`` where it stands for a figure or date
+    (``1月某日``, ``每日某次``, ``某月某日``) but not where it means "a certain" (某些, 某地);
+    ``None``/``nan``/``null``/``TODO`` as words; template leftovers ``{{ }}``, ``{% %}``, ``${``.
+    """
+    for paragraph in doc.paragraphs:
+        text = paragraph.text
+        for match in _LATIN_RUN.finditer(text):
+            word = match.group()
+            start, end = match.span()
+            before, after = text[start - 1 : start], text[end : end + 1]
+            if set(word) <= _X:
+                if len(word) == 1 and before.isdigit() and after.isdigit():
+                    continue  # 1920x1080: a product, not a placeholder
+                if len(word) == 1 and _X_TERMS.match(text, start):
+                    continue
+            elif not (
+                word in _LEFTOVER_WORDS
+                or (len(word) > 2 and (word[:2] in ("xx", "XX") or word[-2:] in ("xx", "XX")))
+            ):
+                continue
+            yield doc.hit(paragraph, start, f"placeholder {word!r} left in the text")
+        for match in _TIMES.finditer(text):
+            mark = match.group()
+            start, end = match.span()
+            if mark in ("×", "✕"):
+                left = text[:start].rstrip()[-1:]
+                right = text[end:].lstrip()[:1]
+                if left.isdigit() and right.isdigit():
+                    continue  # 3×4: a product
+            yield doc.hit(paragraph, start, f"placeholder {mark!r} left in the text")
+        seen: set[int] = set()
+        for pattern in (_MOU_RUN, _MOU_DATE, _MOU_COUNT):
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(i in seen for i in range(start, end)):
+                    continue
+                seen.update(range(start, end))
+                yield doc.hit(
+                    paragraph,
+                    start,
+                    f"placeholder {match.group()!r} stands where a name, figure or date belongs",
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# EPI2xx numbers and dates
+# --------------------------------------------------------------------------------------------
+
+_DOUBLED_UNIT: Final = re.compile(
+    r"[万亿][余多][万亿]"  # 万余万, 万多万: 余 between two units
+    r"|(?<=[\dxX])(?:万万|亿亿)"  # 3万万
+    r"|(?<=\d)[千百]万"  # 3千万: GB/T 15835 writes 3000万
+)
+
+
+def check_doubled_unit(doc: LintDocument) -> Iterator[Hit]:
+    """EPI201 doubled-unit: a figure carries two units (``3万余万``, ``3万万``, ``3千万``).
+
+    GB/T 15835 has 万 and 亿 as the only units and one unit per figure; ``余`` sits between
+    the figure and its one unit or after it (``30余万``, ``3.2万余``). ``亿万人民`` (no figure)
+    and ``3万亿`` (a unit of its own) are fine.
+    """
+    for paragraph in doc.paragraphs:
+        for match in _DOUBLED_UNIT.finditer(paragraph.text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"doubled unit {match.group()!r}: a figure takes one unit, e.g. 3.2万余 or 30余万",
+            )
+
+
+_HEDGED: Final = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)([余多])(?![万亿\d])")
+
+
+def check_hedge_on_exact(doc: LintDocument) -> Iterator[Hit]:
+    """EPI202 hedge-on-exact: 余/多 follows a figure that is already exact.
+
+    余 means "more than" a round figure it floors to (``120余``, ``3.2万余``, ``30余万``), so it
+    cannot follow a figure with a non-zero last digit (``123余人``, ``3.5余``), and a large
+    round figure takes a unit instead (``30000余`` → ``3万余``). Single digits (``5余``) are
+    left alone.
+    """
+    for paragraph in doc.paragraphs:
+        for match in _HEDGED.finditer(paragraph.text):
+            figure, hedge = match.groups()
+            if "." in figure:
+                message = f"{figure}{hedge}: {hedge} after a decimal without a unit says nothing"
+            elif len(figure) >= 2 and figure[-1] != "0":
+                message = (
+                    f"{figure}{hedge}: {hedge} cannot follow an exact figure; "
+                    f"write {figure} or round down ({figure[:-1]}0{hedge})"
+                )
+            elif len(figure) >= 5 and int(figure) % 10_000 == 0:
+                message = (
+                    f"{figure}{hedge}: write the figure with 万 ({int(figure) // 10_000}万{hedge})"
+                )
+            else:
+                continue
+            yield doc.hit(paragraph, match.start(), message)
+
+
+_DECREASE_TIMES: Final = re.compile(
+    r"(?:下降|减少|降低|缩小|缩减|减小|减低|下跌|回落)了?(?:约|近|超过|超|达)?"
+    rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}百半]+)倍"
+)
+
+
+def check_times_decrease(doc: LintDocument) -> Iterator[Hit]:
+    """EPI203 times-decrease: a decrease stated in 倍 (``下降3倍``).
+
+    A quantity cannot fall by a multiple of itself; GB/T 15835 and the style guides want the
+    fall as a percentage (下降75%) or the result as a fraction (下降到四分之一).
+    """
+    for paragraph in doc.paragraphs:
+        for match in _DECREASE_TIMES.finditer(paragraph.text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"{match.group()!r}: a decrease is not a multiple; write a percentage "
+                "(下降75%) or a fraction (下降到四分之一)",
+            )
+
+
+_PADDED_MONTH: Final = re.compile(r"(?<=年)0\d(?=月)|(?<![\d.])0\d(?=月\d{1,2}[日号])")
+_PADDED_DAY: Final = re.compile(r"(?<=月)0\d(?=[日号])")
+_SHORT_YEAR: Final = re.compile(
+    r"(?<![\d.０-９'’])\d{2}(?=年(?:\d{1,2}月|[初底末]|上半年|下半年|第[一二三四]季度|以来))"
+)
+
+
+def check_date_style(doc: LintDocument) -> Iterator[Hit]:
+    """EPI204 date-style: zero-padded or two-digit-year dates (``2020年03月``, ``20年``).
+
+    Chinese prose writes 2020年3月5日: no leading zero on month or day, and the year in full.
+    A two-digit year is flagged only where it is a year (followed by a month, 初/底/末,
+    上半年/下半年, a quarter or 以来), so ``工作20年`` stays clean.
+    """
+    for paragraph in doc.paragraphs:
+        text = paragraph.text
+        for match in _PADDED_MONTH.finditer(text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"month {match.group()}月 is zero-padded; write {int(match.group())}月",
+            )
+        for match in _PADDED_DAY.finditer(text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"day {match.group()}日 is zero-padded; write {int(match.group())}日",
+            )
+        for match in _SHORT_YEAR.finditer(text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"two-digit year {match.group()}年; write the year in full "
+                f"(e.g. 20{match.group()}年)",
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# EPI3xx repetition
+# --------------------------------------------------------------------------------------------
+
+#: Reduplications that are words, not slips: AA adverbs and distributives, AABB and ABAB
+#: idioms, ABB forms. A doubled stretch inside one of these is never reported.
+LEGITIMATE_REDUPLICATIONS: Final = frozenset(
+    [
+        "常常",
+        "层层",
+        "人人",
+        "个个",
+        "家家",
+        "户户",
+        "天天",
+        "处处",
+        "事事",
+        "时时",
+        "刚刚",
+        "渐渐",
+        "紧紧",
+        "条条",
+        "村村",
+        "一一",
+        "年年",
+        "月月",
+        "日日",
+        "夜夜",
+        "步步",
+        "节节",
+        "样样",
+        "件件",
+        "句句",
+        "声声",
+        "点点",
+        "滴滴",
+        "片片",
+        "块块",
+        "次次",
+        "回回",
+        "项项",
+        "往往",
+        "纷纷",
+        "默默",
+        "悄悄",
+        "稍稍",
+        "偏偏",
+        "仅仅",
+        "恰恰",
+        "统统",
+        "通通",
+        "多多",
+        "好好",
+        "慢慢",
+        "早早",
+        "久久",
+        "深深",
+        "轻轻",
+        "静静",
+        "远远",
+        "高高",
+        "大大",
+        "小小",
+        "满满",
+        "足足",
+        "整整",
+        "白白",
+        "明明",
+        "略略",
+        "频频",
+        "连连",
+        "屡屡",
+        "每每",
+        "隐隐",
+        "微微",
+        "匆匆",
+        "急急",
+        "谢谢",
+        "妈妈",
+        "爸爸",
+        "哥哥",
+        "姐姐",
+        "弟弟",
+        "妹妹",
+        "爷爷",
+        "奶奶",
+        "叔叔",
+        "伯伯",
+        "婆婆",
+        "宝宝",
+        "星星",
+        "看看",
+        "想想",
+        "说说",
+        "等等",
+        "试试",
+        "走走",
+        "聊聊",
+        "问问",
+        "听听",
+        "帮帮",
+        "坐坐",
+        "歇歇",
+        "家家户户",
+        "挨家挨户",
+        "仔仔细细",
+        "认认真真",
+        "踏踏实实",
+        "扎扎实实",
+        "实实在在",
+        "清清楚楚",
+        "明明白白",
+        "方方面面",
+        "时时刻刻",
+        "兢兢业业",
+        "轰轰烈烈",
+        "浩浩荡荡",
+        "风风火火",
+        "平平安安",
+        "健健康康",
+        "高高兴兴",
+        "开开心心",
+        "快快乐乐",
+        "整整齐齐",
+        "干干净净",
+        "漂漂亮亮",
+        "大大小小",
+        "里里外外",
+        "上上下下",
+        "前前后后",
+        "老老少少",
+        "男男女女",
+        "日日夜夜",
+        "岁岁年年",
+        "世世代代",
+        "子子孙孙",
+        "条条框框",
+        "林林总总",
+        "形形色色",
+        "密密麻麻",
+        "原原本本",
+        "完完全全",
+        "彻彻底底",
+        "真真切切",
+        "勤勤恳恳",
+        "点点滴滴",
+        "是是非非",
+        "的的确确",
+        "和和美美",
+        "安安全全",
+        "稳稳当当",
+        "规规矩矩",
+        "老老实实",
+        "红红火火",
+        "热热闹闹",
+        "轻轻松松",
+        "坦坦荡荡",
+        "方方正正",
+        "实实在在",
+        "严严实实",
+        "满满当当",
+        "许许多多",
+        "千千万万",
+        "不了了之",
+        "区区",
+        "村村通",
+        "户户通",
+        "县县通",
+        "人人有责",
+        "事事有人管",
+        "处处有人",
+        "天天向上",
+        "层层落实",
+        "研究研究",
+        "讨论讨论",
+        "商量商量",
+        "学习学习",
+        "了解了解",
+        "休息休息",
+        "考虑考虑",
+        "打扫打扫",
+        "活动活动",
+        "锻炼锻炼",
+        "检查检查",
+        "整理整理",
+        "收拾收拾",
+        "介绍介绍",
+        "认识认识",
+        "比较比较",
+        "练习练习",
+        "准备准备",
+        "放松放松",
+        "暖和暖和",
+        "高兴高兴",
+        "热闹热闹",
+        "凉快凉快",
+        "轻松轻松",
+        "雪白雪白",
+        "通红通红",
+        "笔直笔直",
+        "冰凉冰凉",
+        "碧绿碧绿",
+        "火红火红",
+        "蜡黄蜡黄",
+        "漆黑漆黑",
+        "喷香喷香",
+        "滚烫滚烫",
+        "崭新崭新",
+        "一五一十",
+        "一心一意",
+        "一生一世",
+        "一模一样",
+    ]
+)
+# Chinese function characters that are never reduplicated in official prose: 的的 and 了了 are
+# slips, while most other doubled characters (人人, 常常, 看看) are words.
+_STUTTER_CHARS: Final = frozenset("的了是在和与及对把被将从于并也就而但或其该此之向由")
+_HAN_RUN: Final = re.compile(rf"[{_HAN}]+")
+_ABAB: Final = re.compile(r"(.{2,8}?)\1")
+_ONE_BY_ONE: Final = re.compile(r"一.一.")
+
+
+def _legitimate(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies inside a listed reduplication."""
+    for word in LEGITIMATE_REDUPLICATIONS:
+        position = text.find(word, max(0, end - len(word)))
+        while position != -1 and position <= start:
+            if position + len(word) >= end:
+                return True
+            position = text.find(word, position + 1)
+    return False
+
+
+def check_stutter(doc: LintDocument) -> Iterator[Hit]:
+    """EPI301 stutter: a word written twice in a row (``报道报道``, ``的的``).
+
+    A doubled stretch of two to eight Chinese characters is a slip unless it is in
+    :data:`LEGITIMATE_REDUPLICATIONS` (研究研究, 雪白雪白 ...) or a one-by-one form (一批一批).
+    A single doubled character is reported only for function characters (的的, 了了, 是是)
+    outside AABB idioms (的的确确, 是是非非), since most doubled characters are words
+    (常常, 层层, 人人, 村村通).
+    """
+    for paragraph in doc.paragraphs:
+        text = paragraph.text
+        for run in _HAN_RUN.finditer(text):
+            chunk, base = run.group(), run.start()
+            for match in _ABAB.finditer(chunk):
+                unit = match.group(1)
+                start, end = base + match.start(), base + match.end()
+                if len(set(unit)) == 1 or _ONE_BY_ONE.fullmatch(match.group()):
+                    continue
+                if _legitimate(text, start, end):
+                    continue
+                yield doc.hit(paragraph, start, f"{unit!r} is written twice ({match.group()})")
+            for i in range(len(chunk) - 1):
+                char = chunk[i]
+                if char != chunk[i + 1] or char not in _STUTTER_CHARS:
+                    continue
+                if i > 0 and chunk[i - 1] == char:
+                    continue
+                after = chunk[i + 2 : i + 4]
+                before = chunk[max(0, i - 2) : i]
+                is_aabb = (len(after) == 2 and after[0] == after[1]) or (
+                    len(before) == 2 and before[0] == before[1]
+                )
+                if is_aabb or _legitimate(text, base + i, base + i + 2):
+                    continue
+                yield doc.hit(paragraph, base + i, f"{char!r} is written twice ({char}{char})")
+
+
+_ENUM_PREFIX: Final = re.compile(
+    rf"^(?:[{_CN_NUM}]+[、是]|[（(][{_CN_NUM}\d]+[）)]|\d{{1,2}}[.．、)）](?!\d)|第[{_CN_NUM}]+[，,、是])\s*"
+)
+_TRAILING: Final = re.compile(r"[。；;，,！!？?：:\s]+$")
+_MIN_PARAGRAPH: Final = 10
+_MIN_SENTENCE: Final = 15
+
+
+def _normalised(text: str) -> str:
+    body = _ENUM_PREFIX.sub("", text.strip())
+    body = _TRAILING.sub("", body)
+    return re.sub(r"\s+", "", body)
+
+
+def _repeated_paragraphs(doc: LintDocument) -> dict[int, Paragraph]:
+    """Map the index of each repeated paragraph to its first occurrence."""
+    first: dict[str, Paragraph] = {}
+    repeats: dict[int, Paragraph] = {}
+    for paragraph in doc.paragraphs:
+        key = _normalised(paragraph.text)
+        if len(key) < _MIN_PARAGRAPH:
+            continue
+        if key in first:
+            repeats[paragraph.index] = first[key]
+        else:
+            first[key] = paragraph
+    return repeats
+
+
+def check_repeated_paragraph(doc: LintDocument) -> Iterator[Hit]:
+    """EPI302 repeated-paragraph: a paragraph says again what an earlier one said.
+
+    Paragraphs are compared without their enumeration mark (``1、``, ``（二）``, ``三是``),
+    spaces and final punctuation, so a pasted copy with a different number still counts.
+    Paragraphs shorter than ten characters (headings such as 一、员工安全) are ignored.
+    """
+    label = doc.location_label
+    for index, original in sorted(_repeated_paragraphs(doc).items()):
+        paragraph = doc.paragraphs[index - 1]
+        yield doc.hit(paragraph, 0, f"paragraph repeats the paragraph at {label} {original.line}")
+
+
+_SENTENCE: Final = re.compile(r"[^。！？!?；;：:]+[。！？!?；;：:]*")
+
+
+def check_repeated_sentence(doc: LintDocument) -> Iterator[Hit]:
+    """EPI303 repeated-sentence: a sentence of fifteen characters or more appears twice.
+
+    Sentences end at 。！？；： (and their half-width forms); they are compared like
+    paragraphs. Sentences of a paragraph already reported by EPI302 are not reported again.
+    """
+    repeated = _repeated_paragraphs(doc)
+    seen: dict[str, Paragraph] = {}
+    label = doc.location_label
+    for paragraph in doc.paragraphs:
+        for match in _SENTENCE.finditer(paragraph.text):
+            key = _normalised(match.group())
+            if len(key) < _MIN_SENTENCE:
+                continue
+            if key in seen:
+                if paragraph.index not in repeated:
+                    yield doc.hit(
+                        paragraph,
+                        match.start() + len(match.group()) - len(match.group().lstrip()),
+                        f"sentence repeats one at {label} {seen[key].line}",
+                    )
+            else:
+                seen[key] = paragraph
+
+
+# --------------------------------------------------------------------------------------------
+# EPI4xx punctuation and spacing
+# --------------------------------------------------------------------------------------------
+
+_FULL_FORM: Final = {";": "；", "(": "（", ")": "）", ",": "，", ":": "：", "?": "？", "!": "！"}
+_HALF: Final = re.compile(r"[;(),:?!]")
+
+
+def check_halfwidth_punctuation(doc: LintDocument) -> Iterator[Hit]:
+    """EPI401 halfwidth-punctuation: ``; ( ) , : ? !`` written half-width next to Chinese.
+
+    Chinese text takes full-width punctuation (；（）,：？！). A mark between two figures or
+    Latin letters (``1,234``, ``10:30``, ``f(x)``) is left alone.
+    """
+    for paragraph in doc.paragraphs:
+        text = paragraph.text
+        for match in _HALF.finditer(text):
+            i = match.start()
+            before, after = text[i - 1 : i], text[i + 1 : i + 2]
+            if not (_CHINESE.match(before) or _CHINESE.match(after)):
+                continue
+            mark = match.group()
+            yield doc.hit(
+                paragraph, i, f"half-width {mark!r} next to Chinese; write {_FULL_FORM[mark]!r}"
+            )
+
+
+_SPACE: Final = re.compile(rf"(?<=[{_HAN}])[ \t\u3000]+(?=\d)|(?<=\d)[ \t\u3000]+(?=[{_HAN}])")
+
+
+def check_cjk_digit_space(doc: LintDocument) -> Iterator[Hit]:
+    """EPI402 cjk-digit-space: a space between a Chinese character and a figure (``共 120 块``).
+
+    Chinese official prose sets figures directly against the characters around them.
+    """
+    for paragraph in doc.paragraphs:
+        for match in _SPACE.finditer(paragraph.text):
+            yield doc.hit(paragraph, match.start(), "space between Chinese and a figure; remove it")
+
+
+# --------------------------------------------------------------------------------------------
+# EPI5xx numbering and counts
+# --------------------------------------------------------------------------------------------
+
+
+class _Marker(NamedTuple):
+    """An enumeration mark at the start of a paragraph."""
+
+    kind: str  # the level: "一、", "（一）", "1.", "（1）" or "一是"
+    rank: int  # lower is higher in the outline
+    number: int
+    style: str  # the exact way the level is written, e.g. "1." or "1、"
+    text: str  # the mark as written
+
+
+_L1: Final = re.compile(rf"([{_CN_NUM}]+)、")
+_L2: Final = re.compile(rf"([（(])([{_CN_NUM}]+)([）)])")
+_L3: Final = re.compile(r"(\d{1,2})([.．、])")
+_L4: Final = re.compile(r"([（(])(\d{1,2})([）)])")
+_SHI: Final = re.compile(rf"([{_CN_NUM}]+)是")
+_INLINE_SHI: Final = re.compile(rf"(?:(?<=[。；;，,：:！!？?])|^)([{_CN_NUM}]{{1,3}})是")
+
+
+def _paragraph_marker(text: str, expected: dict[str, int]) -> _Marker | None:
+    """Return the enumeration mark *text* starts with; *expected* breaks 3.1月 ambiguity."""
+    if match := _L1.match(text):
+        number = chinese_numeral(match.group(1))
+        if number is not None:
+            return _Marker("一、", 1, number, "、", match.group())
+    if match := _L2.match(text):
+        number = chinese_numeral(match.group(2))
+        if number is not None:
+            style = "（）" if match.group(1) == "（" else "()"
+            return _Marker("（一）", 2, number, style, match.group())
+    if match := _SHI.match(text):
+        number = chinese_numeral(match.group(1))
+        if number is not None:
+            return _Marker("一是", 3, number, "是", match.group())
+    if match := _L3.match(text):
+        number = int(match.group(1))
+        following = text[match.end() : match.end() + 1]
+        # "3.1月某日" is item 3 about January, "3.5万" is a figure: a digit after the point
+        # makes it a mark only when it is the number the list expects next.
+        if not following.isdigit() or number == expected.get("1.", 0) + 1:
+            return _Marker("1.", 4, number, match.group(2), match.group())
+    if match := _L4.match(text):
+        style = "（）" if match.group(1) == "（" else "()"
+        return _Marker("（1）", 5, int(match.group(2)), style, match.group())
+    return None
+
+
+def _markers(doc: LintDocument) -> list[tuple[Paragraph, _Marker | None]]:
+    expected: dict[str, int] = {}
+    result: list[tuple[Paragraph, _Marker | None]] = []
+    for paragraph in doc.paragraphs:
+        marker = _paragraph_marker(paragraph.text, expected)
+        if marker is not None:
+            expected[marker.kind] = marker.number
+        result.append((paragraph, marker))
+    return result
+
+
+def _written(kind: str, number: int) -> str:
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        cn = digits[number]
+    else:
+        tens, ones = divmod(number, 10)
+        cn = ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return {
+        "一、": f"{cn}、",
+        "（一）": f"（{cn}）",
+        "一是": f"{cn}是",
+        "1.": f"{number}.",
+        "（1）": f"（{number}）",
+    }[kind]
+
+
+def check_numbering_gap(doc: LintDocument) -> Iterator[Hit]:
+    """EPI501 numbering-gap: an enumeration skips or repeats a number (一、二、四、; 一是…三是).
+
+    Levels are 一、 > （一） > 一是 > 1. > （1）; a mark resets the levels below it, and 1 (一)
+    always starts a new list. Paragraph-leading marks are checked across paragraphs, inline
+    ``一是…二是`` marks within their paragraph.
+    """
+    last: dict[str, int] = {}
+    for paragraph, marker in _markers(doc):
+        if marker is not None:
+            for kind, rank in (("一、", 1), ("（一）", 2), ("一是", 3), ("1.", 4), ("（1）", 5)):
+                if rank > marker.rank:
+                    last.pop(kind, None)
+            previous = last.get(marker.kind, 0)
+            if marker.number != 1 and marker.number != previous + 1:
+                yield doc.hit(
+                    paragraph,
+                    0,
+                    f"numbering {marker.text!r} follows "
+                    + (
+                        f"{_written(marker.kind, previous)!r}"
+                        if previous
+                        else "no earlier item of its level"
+                    )
+                    + f"; expected {_written(marker.kind, previous + 1)!r}",
+                )
+            last[marker.kind] = marker.number
+        start = 1 if marker is not None and marker.kind == "一是" else 0
+        yield from _inline_gaps(doc, paragraph, start)
+
+
+def _inline_items(text: str, start: int) -> list[tuple[int, int, str]]:
+    """Return (offset, number, mark) of each inline 一是/二是 mark at or after *start*."""
+    items = []
+    for match in _INLINE_SHI.finditer(text, start):
+        number = chinese_numeral(match.group(1))
+        if number is not None and match.start() >= start:
+            items.append((match.start(), number, match.group()))
+    return items
+
+
+def _inline_gaps(doc: LintDocument, paragraph: Paragraph, start: int) -> Iterator[Hit]:
+    previous = 0
+    for offset, number, mark in _inline_items(paragraph.text, start):
+        if number != 1 and number != previous + 1:
+            yield doc.hit(
+                paragraph,
+                offset,
+                f"{mark!r} follows "
+                + (f"{_written('一是', previous)!r}" if previous else "no 一是")
+                + f"; expected {_written('一是', previous + 1)!r}",
+            )
+        previous = number
+
+
+def check_numbering_style(doc: LintDocument) -> Iterator[Hit]:
+    """EPI502 numbering-style: one level numbered in two styles (``1.`` here, ``1、`` there).
+
+    Reported once per level and style, at the first mark written differently from the
+    first mark of its level; （一） and (一) count as two styles of one level.
+    """
+    first: dict[str, tuple[_Marker, Paragraph]] = {}
+    reported: set[tuple[str, str]] = set()
+    label = doc.location_label
+    for paragraph, marker in _markers(doc):
+        if marker is None:
+            continue
+        if marker.kind not in first:
+            first[marker.kind] = (marker, paragraph)
+            continue
+        origin, where = first[marker.kind]
+        if marker.style != origin.style and (marker.kind, marker.style) not in reported:
+            reported.add((marker.kind, marker.style))
+            yield doc.hit(
+                paragraph,
+                0,
+                f"numbering {marker.text!r} is written differently from {origin.text!r} "
+                f"at {label} {where.line}, the same level",
+            )
+
+
+_HEADLINE: Final = re.compile(rf"[“\"「『]([{_CN_NUM}])个([{_CN_NUM}])[”\"」』]")
+_COUNT_WORD: Final = re.compile(
+    r"([两二三四五六七八九十])(?:项|条|类|个|方面|大|种|点|件|招|项举措|个方面)"
+)
+
+
+def _run_from_one(numbers: Sequence[int]) -> int:
+    """Length of the list 1, 2, 3 ... that *numbers* starts with (stops at a gap or restart)."""
+    count = 0
+    for number in numbers:
+        if number != count + 1:
+            break
+        count = number
+    return count
+
+
+def _block_list(
+    marked: list[tuple[Paragraph, _Marker | None]], after: int
+) -> list[tuple[Paragraph, _Marker]]:
+    """Return the numbered blocks starting right after position *after*, one per item."""
+    if after + 1 >= len(marked):
+        return []
+    head = marked[after + 1][1]
+    if head is None or head.number != 1:
+        return []
+    blocks: list[tuple[Paragraph, _Marker]] = []
+    for paragraph, marker in marked[after + 1 :]:
+        if marker is None:
+            continue
+        if marker.rank < head.rank or (marker.kind == head.kind and marker.number == 1 and blocks):
+            break
+        if marker.kind == head.kind:
+            blocks.append((paragraph, marker))
+    return blocks
+
+
+def check_headline_count(doc: LintDocument) -> Iterator[Hit]:
+    """EPI503 headline-count: a headline count that does not match the items after it.
+
+    ``建立了“四个三”工作机制`` announces four numbered blocks (一是 … 四是, or 一、 …) of three
+    items each; ``完善三项制度。一是…二是…三是…`` announces three inline items; a paragraph
+    ending in ``：`` with ``三个方面`` announces three numbered paragraphs. A count is checked
+    only when a numbered list follows it.
+    """
+    marked = _markers(doc)
+    for position, (paragraph, _) in enumerate(marked):
+        text = paragraph.text
+        for match in _HEADLINE.finditer(text):
+            blocks_wanted = chinese_numeral(match.group(1)) or 0
+            items_wanted = chinese_numeral(match.group(2)) or 0
+            blocks = _block_list(marked, position)
+            if blocks:
+                found = _run_from_one([m.number for _, m in blocks])
+                for block, marker in blocks[:found]:
+                    inline = _inline_items(block.text, len(marker.text))
+                    items = _run_from_one([n for _, n, _ in inline])
+                    if items and items != items_wanted:
+                        yield doc.hit(
+                            block,
+                            0,
+                            f"block {marker.text!r} of {match.group()} has {items} items, "
+                            f"not {items_wanted}",
+                        )
+            else:
+                found = _run_from_one([n for _, n, _ in _inline_items(text, match.end())])
+                if not found:
+                    continue
+            if found != blocks_wanted:
+                yield doc.hit(
+                    paragraph,
+                    match.start(),
+                    f"{match.group()} announces {blocks_wanted} parts but {found} follow",
+                )
+        yield from _lead_counts(doc, marked, position)
+
+
+def _lead_counts(
+    doc: LintDocument, marked: list[tuple[Paragraph, _Marker | None]], position: int
+) -> Iterator[Hit]:
+    paragraph, marker = marked[position]
+    text = paragraph.text
+    start = len(marker.text) if marker is not None and marker.kind == "一是" else 0
+    inline = _inline_items(text, start)
+    if inline and inline[0][1] == 1:
+        lead_end = inline[0][0]
+        lead_start = max(text.rfind(ch, 0, lead_end - 1) for ch in "。；;！？!?") + 1
+        lead = text[lead_start:lead_end]
+        if "“" not in lead:  # quoted headlines are EPI503's other case
+            counts = list(_COUNT_WORD.finditer(lead))
+            if len(counts) == 1:
+                wanted = chinese_numeral(counts[0].group(1)) or 0
+                found = _run_from_one([n for _, n, _ in inline])
+                if wanted != found:
+                    yield doc.hit(
+                        paragraph,
+                        lead_start + counts[0].start(),
+                        f"{counts[0].group()!r} announces {wanted} items but {found} follow",
+                    )
+    if text.rstrip().endswith(("：", ":")):
+        sentence_start = max(text.rfind(ch) for ch in "。；;！？!?") + 1
+        counts = list(_COUNT_WORD.finditer(text, sentence_start))
+        blocks = _block_list(marked, position)
+        if len(counts) == 1 and blocks:
+            wanted = chinese_numeral(counts[0].group(1)) or 0
+            found = _run_from_one([m.number for _, m in blocks])
+            if wanted != found:
+                yield doc.hit(
+                    paragraph,
+                    counts[0].start(),
+                    f"{counts[0].group()!r} announces {wanted} items but {found} follow",
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# EPI6xx terminology
+# --------------------------------------------------------------------------------------------
+
+
+class OutdatedTerm(NamedTuple):
+    """A term that official usage replaced on a date."""
+
+    term: str
+    replacement: str
+    since: dt.date
+
+
+#: Official renamings, longest term first so that each place is reported once. The National
+#: Health Commission named the disease 新型冠状病毒肺炎 (新冠肺炎) on 2020-02-08 and renamed it
+#: 新型冠状病毒感染 from 2023-01-08, when it was also moved to Class B management.
+OUTDATED_TERMS: Final = (
+    OutdatedTerm("新型冠状病毒感染的肺炎", "新型冠状病毒感染", dt.date(2023, 1, 8)),
+    OutdatedTerm("新型冠状病毒感染肺炎", "新型冠状病毒感染", dt.date(2023, 1, 8)),
+    OutdatedTerm("新型冠状病毒感染的肺炎", "新型冠状病毒肺炎", dt.date(2020, 2, 8)),
+    OutdatedTerm("新型冠状病毒感染肺炎", "新型冠状病毒肺炎", dt.date(2020, 2, 8)),
+    OutdatedTerm("新型冠状病毒肺炎", "新型冠状病毒感染", dt.date(2023, 1, 8)),
+    OutdatedTerm("新冠肺炎", "新冠病毒感染", dt.date(2023, 1, 8)),
+    OutdatedTerm("乙类甲管", "乙类乙管", dt.date(2023, 1, 8)),
+)
+
+
+def check_outdated_term(doc: LintDocument) -> Iterator[Hit]:
+    """EPI601 outdated-term: a term officially replaced before the document's date.
+
+    The date is ``--date``, else the latest date written in the document; without one the
+    rule is silent. Terms and dates are in :data:`OUTDATED_TERMS` (新冠肺炎 and
+    新型冠状病毒感染的肺炎 → 新型冠状病毒感染 from 2023-01-08).
+    """
+    if doc.date is None:
+        return
+    applicable = [t for t in OUTDATED_TERMS if t.since <= doc.date]
+    for paragraph in doc.paragraphs:
+        taken: set[int] = set()
+        for term in applicable:
+            for match in re.finditer(re.escape(term.term), paragraph.text):
+                if match.start() in taken:
+                    continue
+                taken.update(range(match.start(), match.end()))
+                yield doc.hit(
+                    paragraph,
+                    match.start(),
+                    f"{term.term!r} is outdated since {term.since.isoformat()}; "
+                    f"write {term.replacement!r}",
+                )

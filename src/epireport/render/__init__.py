@@ -1,0 +1,1 @@
+"""Renderers: draw a document tree as text, Markdown, HTML, DOCX or JSON."""
