@@ -1,16 +1,22 @@
 """Validation rules as plugins register them: left side, operator, right side (DHIS2-style).
 
-Only the record lives here for now; evaluating a rule against aggregated figures belongs to the
-aggregation stage.
+The record only; rules are evaluated by :mod:`epireport.aggregate._validate`. Both sides are
+parsed when the record is built (:mod:`epireport.aggregate._expr`), so a syntax error surfaces
+where the rule is written; unknown indicator codes are found when the rule is checked against an
+indicator set.
 """
 
 from __future__ import annotations
 
 import enum
+import operator as _op
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 
+from epireport.aggregate._expr import Expression, parse_expression
 from epireport.exceptions import ModelError
 
 __all__ = ["Importance", "MissingStrategy", "Operator", "ValidationRule"]
@@ -27,6 +33,16 @@ class Operator(enum.Enum):
     LESS_EQUAL = "<="
     GREATER = ">"
     GREATER_EQUAL = ">="
+
+
+_COMPARE: dict[Operator, Callable[[Decimal, Decimal], bool]] = {
+    Operator.EQUAL: _op.eq,
+    Operator.NOT_EQUAL: _op.ne,
+    Operator.LESS: _op.lt,
+    Operator.LESS_EQUAL: _op.le,
+    Operator.GREATER: _op.gt,
+    Operator.GREATER_EQUAL: _op.ge,
+}
 
 
 class MissingStrategy(enum.Enum):
@@ -86,6 +102,10 @@ def _side(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None
             f"ValidationRule.{attribute.name}: expected an expression over indicator codes "
             f"such as 'screened' or 'fever + cough', got {value!r}"
         )
+    try:
+        parse_expression(value)
+    except ModelError as exc:
+        raise ModelError(f"ValidationRule.{attribute.name}: {exc}") from None
 
 
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -118,3 +138,22 @@ class ValidationRule:
     importance: Importance = attrs.field(default=Importance.ERROR, converter=_to_importance)
     description: str = attrs.field(default="", validator=_text)
     institution: str | None = attrs.field(default=None, validator=_institution)
+
+    @property
+    def left_expression(self) -> Expression:
+        """The parsed left side."""
+        return parse_expression(self.left)
+
+    @property
+    def right_expression(self) -> Expression:
+        """The parsed right side."""
+        return parse_expression(self.right)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every indicator code the rule reads, on either side."""
+        return self.left_expression.codes | self.right_expression.codes
+
+    def compare(self, left: Decimal, right: Decimal) -> bool:
+        """Whether *left* and *right* satisfy the rule's operator."""
+        return _COMPARE[self.operator](left, right)

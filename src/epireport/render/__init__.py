@@ -13,7 +13,6 @@ from epireport.render._markdown import escape_markdown, render_markdown
 from epireport.render._options import RenderOptions
 from epireport.render._text import render_text
 
-
 __all__ = [
     "RenderOptions",
     "ReportFormat",
