@@ -53,7 +53,7 @@ class _LazyGroup(click.Group):
 def cli() -> None:
     """Write Chinese epidemic-prevention work summaries (工作总结) from data.
 
-    Run ``epireport demo`` to see a rendered example, ``epireport COMMAND --help`` for a command.
+    Run 'epireport demo' to see a rendered example, 'epireport COMMAND --help' for a command.
     """
 
 
@@ -102,3 +102,10 @@ register_command(
     "epireport._cli.lint_cmd:lint",
     "Check summaries for placeholders, malformed numbers and slips.",
 )
+register_command(
+    "render", "epireport._cli.render_cmds:render", "Render a report input as a summary."
+)
+register_command(
+    "demo", "epireport._cli.render_cmds:demo", "Render the example of each institution."
+)
+register_command("check", "epireport._cli.check_cmd:check", "Validate a report input's data against the rules.")

@@ -49,7 +49,14 @@ from epireport.model._values import DataValue, ValueStatus
 if TYPE_CHECKING:
     from epireport.model._institution import Institution
 
-__all__ = ["dump_report", "dumps_report", "load_report", "loads_report", "read_mapping"]
+__all__ = [
+    "dump_report",
+    "dumps_report",
+    "load_report",
+    "loads_report",
+    "parse_mapping",
+    "read_mapping",
+]
 
 _TOP_KEYS = (
     "institution",
@@ -112,10 +119,11 @@ def read_mapping(path: str | os.PathLike[str]) -> Mapping[str, Any]:
         raise InputError(
             [Problem(str(p), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
         ) from None
-    return _parse_text(text, str(p), json_format=p.suffix.lower() == ".json")
+    return parse_mapping(text, str(p), json_format=p.suffix.lower() == ".json")
 
 
-def _parse_text(text: str, name: str, *, json_format: bool) -> Mapping[str, Any]:
+def parse_mapping(text: str, name: str, *, json_format: bool) -> Mapping[str, Any]:
+    """Parse YAML or JSON text into a mapping, or raise InputError with line and column."""
     if json_format:
         try:
             data = json.loads(text)
@@ -173,7 +181,7 @@ def loads_report(
     name: str = "<string>",
 ) -> ReportInput:
     """Load a report input from YAML (or JSON) text."""
-    return _build(_parse_text(text, name, json_format=json_format), name, institution)
+    return _build(parse_mapping(text, name, json_format=json_format), name, institution)
 
 
 def _build(data: Mapping[str, Any], where: str, institution: Institution | None) -> ReportInput:

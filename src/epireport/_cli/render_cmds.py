@@ -1,0 +1,88 @@
+"""``epireport render`` and ``epireport demo``: report inputs to finished summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from epireport._files import write_atomic
+
+_FORMAT_HELP = "Output format: text, markdown, html, docx, json, or one a plugin registers."
+
+
+def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> None:
+    if target is None:
+        if binary:
+            raise click.UsageError(f"{what} is a binary file: give -o PATH")
+        assert isinstance(output, str)
+        click.echo(output, nl=not output.endswith("\n"))
+        return
+    write_atomic(target, output)
+    click.echo(f"wrote {target}", err=True)
+
+
+@click.command(name="render")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "-f", "fmt", default="text", show_default=True, help=_FORMAT_HELP)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option("--draft", is_flag=True, help="Write missing figures as xx instead of refusing.")
+@click.option("--template", help="Render with this template instead of the institution's own.")
+def render(data: Path, fmt: str, output: Path | None, draft: bool, template: str | None) -> None:
+    """Render the report input DATA (YAML or JSON) as a summary.
+
+    In final mode a figure the template needs but DATA lacks is an error naming the
+    indicator and unit; --draft writes it as xx so the skeleton can circulate early.
+    """
+    from epireport._pipeline import render_report
+    from epireport._plugins import Plugins
+
+    plugins = Plugins.create()
+    fmt_record = plugins.format(fmt)
+    rendered = render_report(data, format=fmt, plugins=plugins, draft=draft, template=template)
+    _emit(rendered.output, output, fmt_record.binary, f"--format {fmt}")
+
+
+@click.command(name="demo")
+@click.argument("institution", required=False)
+@click.option("--format", "-f", "fmt", default="text", show_default=True, help=_FORMAT_HELP)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write here (a directory when several institutions are rendered).",
+)
+@click.option(
+    "--draft", is_flag=True, help="Render the skeleton without data, with xx placeholders."
+)
+def demo(institution: str | None, fmt: str, output: Path | None, draft: bool) -> None:
+    """Render the example of INSTITUTION (every installed institution when none is named).
+
+    The example data goes through the same path as real data. With --draft no data is used:
+    the result is the skeleton an office fills in, with xx where figures go.
+    """
+    from epireport._pipeline import example_input, render_report, skeleton_input
+    from epireport._plugins import Plugins
+
+    plugins = Plugins.create()
+    fmt_record = plugins.format(fmt)
+    if institution is not None:
+        names = [plugins.institution(institution).name]
+    else:
+        names = [name for name, inst in sorted(plugins.institutions().items()) if inst.example]
+        if not names:
+            raise click.UsageError("no installed institution ships example data")
+    several = len(names) > 1
+    if several and output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    for index, name in enumerate(names):
+        report = example_input(name, plugins=plugins)
+        if draft:
+            report = skeleton_input(report)
+        rendered = render_report(report, format=fmt, plugins=plugins, draft=draft)
+        target = output
+        if several and output is not None:
+            target = output / f"{name}{fmt_record.suffix}"
+        if several and output is None and index:
+            click.echo()
+        _emit(rendered.output, target, fmt_record.binary, f"--format {fmt}")

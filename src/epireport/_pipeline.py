@@ -1,0 +1,143 @@
+"""From a report input to a rendered summary: the one path every caller takes.
+
+``load → compute facts → compose the document tree → render`` — each stage takes the plain
+values of the one before. The CLI's ``render`` and ``demo``, :mod:`epireport.testing` and
+library users all come through here, so a figure in a DOCX and in the JSON output is the same
+figure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from epireport._plugins import Plugins
+from epireport.exceptions import UsageError
+from epireport.io._load import load_report
+from epireport.model._institution import Institution
+from epireport.model._report import ReportInput
+
+if TYPE_CHECKING:
+    from epireport.document import Document
+    from epireport.render._formats import ReportFormat
+
+__all__ = [
+    "Rendered",
+    "build_document",
+    "example_input",
+    "load_input",
+    "render_report",
+    "skeleton_input",
+]
+
+
+@attrs.frozen
+class Rendered:
+    """A rendered report: the output, the document tree it was drawn from and its facts."""
+
+    output: str | bytes
+    document: Document
+    format: ReportFormat
+    facts: Any
+
+
+def _plugins(plugins: Plugins | None) -> Plugins:
+    return plugins if plugins is not None else Plugins.create()
+
+
+def build_document(
+    report: ReportInput,
+    *,
+    plugins: Plugins | None = None,
+    draft: bool = False,
+    template: str | None = None,
+) -> tuple[Document, Any]:
+    """Compute the facts of *report* and compose its document tree; return both.
+
+    The institution named in the report must be registered with *plugins* (by default, the
+    installed plugins).
+    """
+    from epireport.facts import compute_facts
+    from epireport.narrative._compose import compose
+
+    plugins = _plugins(plugins)
+    institution = plugins.institution(report.institution)
+    facts = compute_facts(report, institution, rules=plugins.validation_rules(institution))
+    document = compose(report, institution, facts, plugins, draft=draft, template=template)
+    return document, facts
+
+
+def render_report(
+    report: ReportInput | str | os.PathLike[str],
+    *,
+    format: str = "text",
+    plugins: Plugins | None = None,
+    draft: bool = False,
+    template: str | None = None,
+) -> Rendered:
+    """Render *report* (a :class:`ReportInput` or the path of a report input file).
+
+    ``format`` is the name of a registered report format (text, markdown, html, docx, json,
+    or one a plugin adds). In final mode (the default) a figure the template requires but the
+    data lacks raises :class:`~epireport.exceptions.MissingFigureError`; with ``draft=True``
+    it is written as ``xx``.
+    """
+    from epireport.render._options import RenderOptions
+
+    plugins = _plugins(plugins)
+    fmt = plugins.format(format)
+    if not isinstance(report, ReportInput):
+        report = load_input(report, plugins=plugins)
+    document, facts = build_document(report, plugins=plugins, draft=draft, template=template)
+    output = fmt.render(document, RenderOptions(draft=draft))
+    return Rendered(output=output, document=document, format=fmt, facts=facts)
+
+
+def load_input(path: str | os.PathLike[str], *, plugins: Plugins | None = None) -> ReportInput:
+    """Load a report input file, checked against the institution it names.
+
+    The file is read once without the institution to learn its name, then checked against
+    what that institution declares (indicators, narrative inputs).
+    """
+    plugins = _plugins(plugins)
+    from epireport.io._load import read_mapping
+
+    data = read_mapping(path)
+    name = data.get("institution")
+    institution: Institution | None = None
+    if isinstance(name, str) and name in plugins.institutions():
+        institution = plugins.institution(name)
+    elif isinstance(name, str):
+        known = ", ".join(sorted(plugins.institutions())) or "none installed"
+        raise UsageError(
+            f"{os.fspath(path)}: $.institution: unknown institution {name!r} (known: {known})"
+        )
+    return load_report(data, institution=institution, name=os.fspath(path))
+
+
+def example_input(institution: str | Institution, *, plugins: Plugins | None = None) -> ReportInput:
+    """The example report input an institution ships (its ``example`` file), loaded and checked."""
+    plugins = _plugins(plugins)
+    inst = plugins.institution(institution)
+    if inst.example is None:
+        raise UsageError(f"institution {inst.name!r} ships no example data")
+    from epireport.io._load import parse_mapping
+
+    text = inst.example.read_text(encoding="utf-8")
+    name = f"{inst.name}:example"
+    data: Mapping[str, Any] = parse_mapping(
+        text, name, json_format=inst.example.name.endswith(".json")
+    )
+    return load_report(data, institution=inst, name=name)
+
+
+def skeleton_input(report: ReportInput) -> ReportInput:
+    """*report* without its data values: what draft mode turns into the ``xx`` skeleton.
+
+    The unit, period, org tree, measures and narrative inputs stay: they are the words of the
+    summary, not its figures.
+    """
+    return attrs.evolve(report, values=())
