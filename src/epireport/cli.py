@@ -108,4 +108,6 @@ register_command(
 register_command(
     "demo", "epireport._cli.render_cmds:demo", "Render the example of each institution."
 )
-register_command("check", "epireport._cli.check_cmd:check", "Validate a report input's data against the rules.")
+register_command(
+    "check", "epireport._cli.check_cmd:check", "Validate a report input's data against the rules."
+)

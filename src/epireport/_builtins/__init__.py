@@ -12,4 +12,5 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "epireport._builtins.loaders",
     "epireport._builtins.formats",
     "epireport._builtins.lint_rules",
+    "epireport._builtins.validation_rules",
 )

@@ -1,0 +1,301 @@
+"""Completeness: which units were expected to report when, and who did, late, zero or not at all.
+
+The expected-reports calendar comes from the org tree, the institution's reporting frequency
+(daily for the education bureau's screening) and the units' opening and closing dates: the units
+expected to report under a node are those at the reporting level (default: the leaves) that are
+open during the base period. A report (one unit, one base period) is:
+
+* **missing** when nothing was submitted for it;
+* **late** when something was, but the last submission came after the deadline: the end of the
+  base period (24:00 of its last day) plus a configurable grace period;
+* a **zero-report** (零报告) when everything submitted was a zero-report;
+* **on time** otherwise.
+
+Values submitted by a unit below the reporting level count for the reporting unit above it (a
+class's figures are its school's report); values of units above the reporting level count for
+no report. A value without ``submitted_at`` counts as on time.
+"""
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from epireport.exceptions import ModelError
+from epireport.model._periods import Period, PeriodType
+from epireport.model._units import OrgTree, OrgUnit
+from epireport.model._values import DataValue, ValueStatus
+
+__all__ = [
+    "Completeness",
+    "CompletenessSummary",
+    "ReportStatus",
+    "ReportingCalendar",
+    "completeness",
+    "coverage_phrase",
+]
+
+
+class ReportStatus(enum.Enum):
+    """The state of one expected report, or of one unit over several base periods."""
+
+    ON_TIME = "on_time"
+    ZERO_REPORT = "zero_report"
+    LATE = "late"
+    MISSING = "missing"
+
+
+def _overall(states: set[ReportStatus]) -> ReportStatus:
+    """A unit's state over several reports: missing, else late, else zero only if all are."""
+    for worst in (ReportStatus.MISSING, ReportStatus.LATE):
+        if worst in states:
+            return worst
+    return (
+        ReportStatus.ZERO_REPORT if states == {ReportStatus.ZERO_REPORT} else ReportStatus.ON_TIME
+    )
+
+
+def _level(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ModelError(f"ReportingCalendar.level: expected a level >= 1 or None, got {value!r}")
+
+
+def _frequency(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (not isinstance(value, PeriodType) or not value.is_calendar):
+        raise ModelError(
+            "ReportingCalendar.frequency: expected a calendar period type (day, week, month ...) "
+            f"or None, got {value!r}"
+        )
+
+
+def _grace(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, timedelta):
+        raise ModelError(f"ReportingCalendar.deadline: expected a timedelta, got {value!r}")
+
+
+@attrs.frozen
+class ReportingCalendar:
+    """When which units are expected to report.
+
+    ``frequency`` is the base period type of one report (``None``: one report for the whole
+    period asked about); ``level`` the level of the reporting units (``None``: the leaves; a
+    leaf above that level reports for itself); ``deadline`` the grace period after the end of
+    a base period (``timedelta(0)``: by 24:00 of its last day).
+    """
+
+    tree: OrgTree
+    frequency: PeriodType | None = attrs.field(default=PeriodType.DAY, validator=_frequency)
+    level: int | None = attrs.field(default=None, validator=_level)
+    deadline: timedelta = attrs.field(default=timedelta(0), validator=_grace)
+    week_start: int = 0
+
+    def base_periods(self, period: Period) -> tuple[Period, ...]:
+        """The base periods (report slots) lying wholly inside *period*."""
+        if self.frequency is None:
+            return (period,)
+        return period.periods_within(self.frequency, self.week_start)
+
+    def is_reporter(self, code: str) -> bool:
+        """Whether *code* is a reporting unit (at the reporting level, or a shallower leaf)."""
+        depth = self.tree.depth(code)
+        if self.level is None:
+            return self.tree.is_leaf(code)
+        return depth == self.level or (depth < self.level and self.tree.is_leaf(code))
+
+    def reporter_of(self, code: str) -> str | None:
+        """The reporting unit a value of *code* counts for: itself or an ancestor, or None."""
+        if self.is_reporter(code):
+            return code
+        for ancestor in self.tree.ancestors(code):
+            if self.is_reporter(ancestor.code):
+                return ancestor.code
+        return None
+
+    def reporters(self, under: str, period: Period | None = None) -> tuple[OrgUnit, ...]:
+        """The reporting units in the subtree of *under* (open during *period*, if given)."""
+        return tuple(
+            unit
+            for unit in self.tree.subtree(under)
+            if self.is_reporter(unit.code) and (period is None or unit.is_open_during(period))
+        )
+
+    def expected(self, under: str, period: Period) -> tuple[tuple[str, Period], ...]:
+        """Every (reporting unit, base period) report expected under *under* within *period*."""
+        return tuple(
+            (unit.code, base)
+            for base in self.base_periods(period)
+            for unit in self.reporters(under, base)
+        )
+
+    def due(self, base: Period, tzinfo: object = None) -> datetime:
+        """The moment a report for *base* is late after: 24:00 of its last day plus the grace."""
+        end = datetime(base.end.year, base.end.month, base.end.day)
+        if tzinfo is not None:
+            end = end.replace(tzinfo=tzinfo)  # type: ignore[arg-type]
+        return end + self.deadline
+
+
+@attrs.frozen
+class CompletenessSummary:
+    """How many units (or reports) were expected, and how they fared.
+
+    The four counts partition ``expected``. Build summaries with :func:`completeness`.
+    """
+
+    expected: int = 0
+    on_time: int = 0
+    zero_reports: int = 0
+    late: int = 0
+    missing: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        counts = (self.expected, self.on_time, self.zero_reports, self.late, self.missing)
+        if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
+            raise ModelError(f"CompletenessSummary: counts must be integers >= 0, got {counts}")
+        parts = self.on_time + self.zero_reports + self.late + self.missing
+        if parts != self.expected:
+            raise ModelError(
+                f"CompletenessSummary: on time, zero, late and missing ({parts}) must add up "
+                f"to expected ({self.expected})"
+            )
+
+    @property
+    def submitted(self) -> int:
+        """Reports that arrived, on time or late, zero-reports included."""
+        return self.expected - self.missing
+
+    @property
+    def ratio(self) -> float | None:
+        """``submitted / expected``, never above 1; ``None`` when nothing was expected."""
+        return None if self.expected == 0 else self.submitted / self.expected
+
+
+@attrs.frozen
+class Completeness:
+    """The state of every expected report under a unit over a period, and per reporting unit.
+
+    ``reports`` maps each expected (unit, base period) to its :class:`ReportStatus`;
+    ``units`` maps each reporting unit to its state over the whole period (its worst report;
+    a zero-report only if every report was one).
+    """
+
+    unit: str
+    period: Period
+    reports: Mapping[tuple[str, Period], ReportStatus]
+    units: Mapping[str, ReportStatus]
+
+    @property
+    def by_unit(self) -> CompletenessSummary:
+        """Counts of reporting units by their state over the period."""
+        return _summary(self.units.values())
+
+    @property
+    def by_report(self) -> CompletenessSummary:
+        """Counts of individual reports (unit × base period) by state."""
+        return _summary(self.reports.values())
+
+
+def _summary(states: Iterable[ReportStatus]) -> CompletenessSummary:
+    counts = dict.fromkeys(ReportStatus, 0)
+    total = 0
+    for state in states:
+        counts[state] += 1
+        total += 1
+    return CompletenessSummary(
+        expected=total,
+        on_time=counts[ReportStatus.ON_TIME],
+        zero_reports=counts[ReportStatus.ZERO_REPORT],
+        late=counts[ReportStatus.LATE],
+        missing=counts[ReportStatus.MISSING],
+    )
+
+
+def completeness(
+    calendar: ReportingCalendar, values: Iterable[DataValue], under: str, period: Period
+) -> Completeness:
+    """Classify every report expected under *under* within *period* from *values*.
+
+    A value counts for the report of its reporting unit (see :meth:`ReportingCalendar.
+    reporter_of`) and for each base period its own period overlaps; values of indicators are
+    pooled (a report is one unit's submission for one base period, whatever it contains).
+    """
+    expected = calendar.expected(under, period)
+    # For each expected report: [anything submitted, all zero-reports, latest submission, due]
+    found: dict[tuple[str, Period], list[object]] = {slot: [False, True, None] for slot in expected}
+    bases = calendar.base_periods(period)
+    reporter_cache: dict[str, str | None] = {}
+    for value in values:
+        if not value.status.is_submitted or not value.period.overlaps(period):
+            continue
+        if value.unit not in calendar.tree:
+            continue
+        reporter = reporter_cache.get(value.unit, "")
+        if reporter == "":
+            reporter = reporter_cache[value.unit] = calendar.reporter_of(value.unit)
+        if reporter is None:
+            continue
+        for base in bases:
+            state = found.get((reporter, base))
+            if state is None or not value.period.overlaps(base):
+                continue
+            state[0] = True
+            if value.status is not ValueStatus.ZERO_REPORT:
+                state[1] = False
+            at = value.submitted_at
+            if at is not None:
+                latest = state[2]
+                if not isinstance(latest, datetime) or _later(at, latest):
+                    state[2] = at
+    reports: dict[tuple[str, Period], ReportStatus] = {}
+    for slot in expected:
+        submitted, all_zero, latest = found[slot]
+        if not submitted:
+            status = ReportStatus.MISSING
+        elif isinstance(latest, datetime) and latest > calendar.due(slot[1], latest.tzinfo):
+            status = ReportStatus.LATE
+        elif all_zero:
+            status = ReportStatus.ZERO_REPORT
+        else:
+            status = ReportStatus.ON_TIME
+        reports[slot] = status
+    grouped: dict[str, set[ReportStatus]] = {}
+    for (unit, _), status in reports.items():
+        grouped.setdefault(unit, set()).add(status)
+    per_unit = {unit: _overall(states) for unit, states in grouped.items()}
+    return Completeness(under, period, reports, per_unit)
+
+
+def _later(a: datetime, b: datetime) -> bool:
+    try:
+        return a > b
+    except TypeError:  # one naive, one aware: keep the first seen, do not guess a timezone
+        return False
+
+
+def coverage_phrase(summary: CompletenessSummary, unit_word: str) -> str:
+    """Phrase a completeness summary the way a work summary does.
+
+    ``coverage_phrase(CompletenessSummary(12, 10, 2, 0, 0), "学校")`` gives
+    ``12个学校中10个按时报送，2个零报告``; late and missing reports follow as ``1个逾期报送``
+    and ``1个未报送``; parts that are zero are left out (``12个学校全部按时报送`` when all
+    are on time). *unit_word* is the level name of the reporting units (the org tree's
+    ``level_name``; ``单位`` when it is blank).
+    """
+    word = unit_word.strip() or "单位"
+    if summary.expected == 0:
+        return f"无应报送{word}"
+    if summary.on_time == summary.expected:
+        return f"{summary.expected}个{word}全部按时报送"
+    parts = [
+        f"{count}个{label}"
+        for count, label in (
+            (summary.on_time, "按时报送"),
+            (summary.zero_reports, "零报告"),
+            (summary.late, "逾期报送"),
+            (summary.missing, "未报送"),
+        )
+        if count
+    ]
+    return f"{summary.expected}个{word}中" + "，".join(parts)

@@ -1,0 +1,169 @@
+"""What aggregation produces: one :class:`Aggregate` per (indicator, unit, period), with coverage.
+
+Every aggregate carries its :class:`Coverage` (how many reports were expected, how many came),
+and a figure that could not be computed carries the reason instead of a number: missing is never
+zero, and a rate above 100% is refused, not printed.
+"""
+
+import enum
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from epireport.exceptions import ModelError
+from epireport.model._periods import Period
+from epireport.model._values import DataValue, Value
+
+__all__ = ["Aggregate", "AggregateSet", "AggregateStatus", "Coverage"]
+
+
+def _count(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelError(f"Coverage.{attribute.name}: expected a count >= 0, got {value!r}")
+
+
+@attrs.frozen
+class Coverage:
+    """How many reports an aggregate expected and how many it got.
+
+    ``expected`` counts the (unit, base period) report slots the figure should be built from,
+    ``submitted`` those for which a value or a zero-report arrived, ``zero_reports`` those among
+    them that were zero-reports (零报告). ``submitted`` can never exceed ``expected``: a coverage
+    above 100% means the data overlaps itself (two values for one slot), and is refused with a
+    :class:`ModelError` instead of being shown as a figure.
+    """
+
+    expected: int = attrs.field(default=0, validator=_count)
+    submitted: int = attrs.field(default=0, validator=_count)
+    zero_reports: int = attrs.field(default=0, validator=_count)
+
+    def __attrs_post_init__(self) -> None:
+        if self.submitted > self.expected:
+            raise ModelError(
+                f"Coverage.submitted: {self.submitted} reports submitted but only "
+                f"{self.expected} expected; a coverage above 100% means overlapping values"
+            )
+        if self.zero_reports > self.submitted:
+            raise ModelError(
+                f"Coverage.zero_reports: {self.zero_reports} zero-reports among only "
+                f"{self.submitted} submitted reports"
+            )
+
+    @property
+    def missing(self) -> int:
+        """The number of expected reports that did not arrive."""
+        return self.expected - self.submitted
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """``submitted / expected`` (between 0 and 1), or ``None`` when nothing was expected."""
+        if self.expected == 0:
+            return None
+        return Decimal(self.submitted) / Decimal(self.expected)
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether every expected report arrived (vacuously true when none was expected)."""
+        return self.submitted == self.expected
+
+    def __add__(self, other: "Coverage") -> "Coverage":
+        if not isinstance(other, Coverage):
+            return NotImplemented
+        return Coverage(
+            self.expected + other.expected,
+            self.submitted + other.submitted,
+            self.zero_reports + other.zero_reports,
+        )
+
+
+class AggregateStatus(enum.Enum):
+    """Whether an aggregate has a value, and if not, why not."""
+
+    #: a value was computed
+    VALUE = "value"
+    #: reports were expected (or explicitly marked missing) but no figure arrived
+    MISSING = "missing"
+    #: nothing was expected and nothing arrived
+    NO_DATA = "no_data"
+    #: every value present was marked not applicable
+    NOT_APPLICABLE = "not_applicable"
+    #: the figure cannot be computed: zero denominator, rate above 100%, several values where
+    #: the indicator allows no aggregation
+    UNDEFINED = "undefined"
+
+
+@attrs.frozen
+class Aggregate:
+    """One computed figure: *indicator* for *unit* over *period*, or the reason it has none.
+
+    ``value`` is set if and only if ``status`` is ``VALUE``; ``reason`` explains any other
+    status in a short English sentence (for logs, ``check`` and the linter, not for the prose).
+    ``sources`` are the data values the figure was computed from (empty unless the engine was
+    asked to collect them).
+    """
+
+    indicator: str
+    unit: str
+    period: Period
+    status: AggregateStatus
+    value: Value | None = None
+    coverage: Coverage = attrs.field(factory=Coverage)
+    reason: str = ""
+    sources: tuple[DataValue, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is not None) != (self.status is AggregateStatus.VALUE):
+            raise ModelError(
+                f"Aggregate.value: a {self.status.value} aggregate "
+                f"{'needs' if self.value is None else 'has no'} value, got {self.value!r} "
+                f"({self.indicator!r}, {self.unit!r}, {self.period})"
+            )
+
+    @property
+    def key(self) -> tuple[str, str, Period]:
+        """``(indicator, unit, period)``."""
+        return self.indicator, self.unit, self.period
+
+    @property
+    def has_value(self) -> bool:
+        """Whether a figure was computed."""
+        return self.status is AggregateStatus.VALUE
+
+
+class AggregateSet(Mapping[tuple[str, str, Period], Aggregate]):
+    """The aggregates an engine computed, keyed by ``(indicator, unit, period)``.
+
+    Iteration follows the plan: targets in order, indicators in plan order within each target.
+    """
+
+    def __init__(self, aggregates: Mapping[tuple[str, str, Period], Aggregate]) -> None:
+        self._items = dict(aggregates)
+
+    def __getitem__(self, key: tuple[str, str, Period]) -> Aggregate:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str, Period]]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get_aggregate(self, indicator: str, unit: str, period: Period) -> Aggregate:
+        """Return the aggregate; :class:`KeyError` naming the triple when it was not planned."""
+        try:
+            return self._items[indicator, unit, period]
+        except KeyError:
+            raise KeyError(
+                f"no aggregate planned for indicator {indicator!r}, unit {unit!r}, period {period}"
+            ) from None
+
+    def value(self, indicator: str, unit: str, period: Period) -> Value | None:
+        """Return the figure, or ``None`` when there is none (or it was not planned)."""
+        found = self._items.get((indicator, unit, period))
+        return None if found is None else found.value
+
+    def aggregates(self) -> Iterator[Aggregate]:
+        """Yield every aggregate in plan order."""
+        return iter(self._items.values())

@@ -1,0 +1,304 @@
+"""Evaluating validation rules on reported data and on aggregates, and the built-in rules.
+
+A rule is evaluated per (unit, period): for every unit and period present in the data (the
+figures as reported) and for every planned aggregate. It is evaluated at a (unit, period) only
+when at least one indicator it reads is present there (a value in any state, or an aggregate
+that is not ``NO_DATA``), so that a rule never fires where nothing about it was reported.
+
+Missing figures follow the rule's :class:`MissingStrategy`: ``skip`` does not evaluate,
+``as_zero`` reads 0, ``fail`` reports a violation naming what is missing. A division by zero,
+or a text where a number is needed, leaves the rule unevaluated.
+"""
+
+import keyword
+from collections.abc import Collection, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from epireport.aggregate._expr import UndefinedError
+from epireport.aggregate._results import AggregateSet, AggregateStatus
+from epireport.aggregate._rules import Importance, MissingStrategy, Operator, ValidationRule
+from epireport.exceptions import ModelError
+from epireport.model._indicators import Indicator, ValueType
+from epireport.model._periods import Period
+from epireport.model._values import DataValue, Value, ValueStatus
+
+__all__ = ["Violation", "builtin_rules", "check_rules", "evaluate_rule", "validate"]
+
+
+@attrs.frozen
+class Violation:
+    """One failed rule at one (unit, period), with the figures it read.
+
+    ``values`` pairs every code the rule reads with the figure read (``None``: missing);
+    ``missing`` lists the codes that were missing when the rule fails for that reason;
+    ``left`` and ``right`` are the computed sides (``None`` when they could not be computed).
+    ``aggregated`` tells whether the figures were aggregates or reported data.
+    """
+
+    rule: ValidationRule
+    unit: str
+    period: Period
+    left: Decimal | None
+    right: Decimal | None
+    values: tuple[tuple[str, Value | None], ...]
+    missing: tuple[str, ...] = ()
+    aggregated: bool = False
+
+    @property
+    def importance(self) -> Importance:
+        """How serious the violation is (the rule's importance)."""
+        return self.rule.importance
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The indicator codes the violated rule reads."""
+        return self.rule.codes
+
+    @property
+    def message(self) -> str:
+        """One line: the rule, where it failed, the sides and the figures behind them."""
+        rule = self.rule
+        where = f"unit {self.unit}, period {self.period}"
+        shown = ", ".join(f"{c}={'missing' if v is None else v}" for c, v in self.values)
+        if self.missing:
+            what = f"missing {', '.join(self.missing)}"
+        else:
+            what = (
+                f"{rule.left} = {_show(self.left)} {rule.operator.value} "
+                f"{rule.right} = {_show(self.right)} does not hold"
+            )
+        kind = "aggregate" if self.aggregated else "reported"
+        return f"{rule.importance.value}: {rule.name}: {where} ({kind}): {what} [{shown}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (``epireport check --json``)."""
+        return {
+            "rule": self.rule.name,
+            "importance": self.rule.importance.value,
+            "description": self.rule.description,
+            "unit": self.unit,
+            "period": str(self.period),
+            "left": self.rule.left,
+            "operator": self.rule.operator.value,
+            "right": self.rule.right,
+            "left_value": None if self.left is None else str(self.left),
+            "right_value": None if self.right is None else str(self.right),
+            "values": {c: None if v is None else str(v) for c, v in self.values},
+            "missing": list(self.missing),
+            "aggregated": self.aggregated,
+        }
+
+
+def _show(value: Decimal | None) -> str:
+    return (
+        "?" if value is None else str(value.normalize() if value == value.to_integral() else value)
+    )
+
+
+def _ref(code: str) -> str:
+    """Write *code* so that an expression reads it back (braces unless it is an identifier)."""
+    if code.isidentifier() and not keyword.iskeyword(code) and not code.startswith("__code_"):
+        return code
+    return "{" + code + "}"
+
+
+def builtin_rules(indicators: Iterable[Indicator]) -> tuple[ValidationRule, ...]:
+    """The rules every indicator set implies.
+
+    * ``non-negative.<code>``: counts (integer or decimal flows and stocks) are not negative;
+    * ``percent-range.<code>``: reported percentages lie within 0-100;
+    * ``part-within-whole.<part>``: a 其中 item is not greater than its whole (``part_of``, or
+      listed in the whole's ``parts``);
+    * ``parts-sum.<whole>``: the declared ``parts`` add up to the whole.
+
+    All are errors and skip missing figures.
+    """
+    listed = tuple(indicators)
+    rules: list[ValidationRule] = []
+    wholes: dict[str, str] = {}
+    for indicator in listed:
+        code = _ref(indicator.code)
+        if indicator.is_computed:
+            continue
+        if indicator.value_type in (ValueType.INTEGER, ValueType.DECIMAL):
+            rules.append(
+                ValidationRule(
+                    name=f"non-negative.{indicator.code}",
+                    left=code,
+                    operator=Operator.GREATER_EQUAL,
+                    right="0",
+                    description=f"{indicator.name}不能为负数",
+                )
+            )
+        elif indicator.value_type is ValueType.PERCENTAGE:
+            for op, bound in ((Operator.GREATER_EQUAL, "0"), (Operator.LESS_EQUAL, "100")):
+                rules.append(
+                    ValidationRule(
+                        name=f"percent-range.{indicator.code}.{'min' if bound == '0' else 'max'}",
+                        left=code,
+                        operator=op,
+                        right=bound,
+                        description=f"{indicator.name}应在0至100之间",
+                    )
+                )
+        if indicator.part_of is not None:
+            wholes.setdefault(indicator.code, indicator.part_of)
+        for part in indicator.parts:
+            wholes.setdefault(part, indicator.code)
+    names = {i.code: i.name for i in listed}
+    for part, whole in wholes.items():
+        rules.append(
+            ValidationRule(
+                name=f"part-within-whole.{part}",
+                left=_ref(part),
+                operator=Operator.LESS_EQUAL,
+                right=_ref(whole),
+                description=f"{names.get(part, part)}（其中项）不能大于{names.get(whole, whole)}",
+            )
+        )
+    for indicator in listed:
+        if indicator.parts:
+            rules.append(
+                ValidationRule(
+                    name=f"parts-sum.{indicator.code}",
+                    left=_ref(indicator.code),
+                    operator=Operator.EQUAL,
+                    right=" + ".join(_ref(p) for p in indicator.parts),
+                    description=f"{indicator.name}应等于各分项之和",
+                )
+            )
+    return tuple(rules)
+
+
+def check_rules(rules: Iterable[ValidationRule], codes: Collection[str]) -> None:
+    """Raise one :class:`ModelError` listing every rule that reads a code not in *codes*."""
+    problems = []
+    for rule in rules:
+        unknown = sorted(rule.codes - set(codes))
+        if unknown:
+            problems.append(
+                f"rule {rule.name!r} reads unknown indicator(s) {', '.join(map(repr, unknown))}"
+            )
+    if problems:
+        known = ", ".join(sorted(codes)) or "none"
+        raise ModelError("ValidationRule: " + "; ".join(problems) + f" (known indicators: {known})")
+
+
+class _Missing(Exception):
+    """Raised inside evaluation when a figure is missing under the ``skip``/``fail`` strategy."""
+
+
+def _number(value: Value | None) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    return Decimal(value)
+
+
+def evaluate_rule(
+    rule: ValidationRule,
+    unit: str,
+    period: Period,
+    figures: Mapping[str, Value | None],
+    *,
+    aggregated: bool = False,
+) -> Violation | None:
+    """Evaluate *rule* on *figures* (code → figure, ``None`` or absent: missing).
+
+    Returns the :class:`Violation`, or ``None`` when the rule holds or is not evaluated.
+    """
+    codes = sorted(rule.codes)
+    read = tuple((code, figures.get(code)) for code in codes)
+    missing = tuple(code for code, value in read if _number(value) is None)
+    strategy = rule.missing
+    if missing and strategy is MissingStrategy.SKIP:
+        return None
+
+    def lookup(code: str) -> Decimal:
+        number = _number(figures.get(code))
+        if number is None:
+            if strategy is MissingStrategy.AS_ZERO:
+                return Decimal(0)
+            raise _Missing(code)
+        return number
+
+    if missing and strategy is MissingStrategy.FAIL:
+        left = _side(rule, "left", lookup)
+        right = _side(rule, "right", lookup)
+        return Violation(rule, unit, period, left, right, read, missing, aggregated)
+    try:
+        left = rule.left_expression.evaluate(lookup)
+        right = rule.right_expression.evaluate(lookup)
+    except UndefinedError:
+        return None
+    if rule.compare(left, right):
+        return None
+    return Violation(rule, unit, period, left, right, read, (), aggregated)
+
+
+def _side(rule: ValidationRule, which: str, lookup: Any) -> Decimal | None:
+    expression = rule.left_expression if which == "left" else rule.right_expression
+    try:
+        value: Decimal = expression.evaluate(lookup)
+    except (_Missing, UndefinedError):
+        return None
+    return value
+
+
+def _data_figures(
+    values: Iterable[DataValue],
+) -> dict[tuple[str, Period], dict[str, Value | None]]:
+    grouped: dict[tuple[str, Period], dict[str, Value | None]] = {}
+    for value in values:
+        figures = grouped.setdefault((value.unit, value.period), {})
+        if value.status is ValueStatus.ZERO_REPORT:
+            figures[value.indicator] = 0
+        elif value.status is ValueStatus.REPORTED:
+            figures[value.indicator] = value.value
+        else:
+            figures.setdefault(value.indicator, None)
+    return grouped
+
+
+def validate(
+    rules: Iterable[ValidationRule],
+    values: Iterable[DataValue] = (),
+    aggregates: AggregateSet | None = None,
+) -> tuple[Violation, ...]:
+    """Evaluate *rules* on the reported *values* and on the *aggregates*.
+
+    Violations come in this order: reported data by (unit, period) as first met, then
+    aggregates in plan order, rules in the order given within each. An aggregate violation is
+    dropped when the same rule already failed on reported data at the same unit and period
+    (a unit's own figure is its aggregate).
+    """
+    rule_list = tuple(rules)
+    found: list[Violation] = []
+    seen: set[tuple[str, str, Period]] = set()
+
+    def run(
+        unit: str, period: Period, figures: Mapping[str, Value | None], aggregated: bool
+    ) -> None:
+        for rule in rule_list:
+            if rule.codes and not rule.codes & figures.keys():
+                continue
+            if (rule.name, unit, period) in seen:
+                continue
+            violation = evaluate_rule(rule, unit, period, figures, aggregated=aggregated)
+            if violation is not None:
+                seen.add((rule.name, unit, period))
+                found.append(violation)
+
+    for (unit, period), figures in _data_figures(values).items():
+        run(unit, period, figures, False)
+    if aggregates is not None:
+        by_target: dict[tuple[str, Period], dict[str, Value | None]] = {}
+        for agg in aggregates.aggregates():
+            figures = by_target.setdefault((agg.unit, agg.period), {})
+            if agg.status is not AggregateStatus.NO_DATA:
+                figures[agg.indicator] = agg.value
+        for (unit, period), figures in by_target.items():
+            run(unit, period, figures, True)
+    return tuple(found)
