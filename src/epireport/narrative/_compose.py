@@ -1,0 +1,169 @@
+"""Compose a report: render the institution's template over the facts and parse it into a tree.
+
+:func:`compose` is the one entry point from facts to a :class:`~epireport.document.Document`.
+The template context holds:
+
+``report``
+    the :class:`~epireport.model.ReportInput`;
+``institution``
+    the :class:`~epireport.model.Institution`;
+``unit``
+    the reporting unit's name (``unit_code`` its code);
+``period`` and ``period_label``
+    the report period and its Chinese label (2020年2月);
+``facts``
+    the fact set;
+``measures``
+    the measures by code (the institution's catalogue, overridden by the report's own), e.g.
+    ``{{ measures.garbage.frequency_change }}`` or ``{{ measure("garbage").frequency_change }}``;
+``narrative``
+    the narrative inputs (document titles, meetings), cleaned of line breaks;
+``draft``
+    whether this is a draft.
+
+The globals and filters are those of :mod:`epireport.narrative._environment`: ``figure``,
+``count_list``, ``items``, ``has``, ``value``, ``change``, ``coverage_phrase``, ``measure``,
+``variant`` and the date and number helpers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+import jinja2.sandbox
+
+from epireport._plugins import Plugins
+from epireport.document import Document, Meta
+from epireport.exceptions import EpireportError, TemplateError
+from epireport.model._institution import Institution
+from epireport.model._measures import Measure
+from epireport.model._report import ReportInput
+from epireport.narrative._environment import (
+    check_template_references,
+    environment_for,
+    sandbox_needed,
+)
+from epireport.narrative._figures import (
+    DEFAULT_PLACEHOLDER,
+    RenderState,
+    clean_input,
+    rendering,
+)
+from epireport.narrative._markup import parse_markup
+
+__all__ = ["compose", "render_markup"]
+
+
+def _measures(report: ReportInput, institution: Institution) -> dict[str, Measure]:
+    found = {m.code: m for m in institution.measures}
+    found.update((m.code, m) for m in report.measures)
+    return found
+
+
+def _template_error(name: str, exc: jinja2.TemplateError) -> TemplateError:
+    line = getattr(exc, "lineno", None)
+    where = f", line {line}" if line else ""
+    return TemplateError(f"template {name!r}{where}: {type(exc).__name__}: {exc.message or exc}")
+
+
+def render_markup(
+    report: ReportInput,
+    institution: Institution,
+    facts: Any,
+    plugins: Plugins,
+    *,
+    draft: bool = False,
+    template: str | None = None,
+    sandboxed: bool | None = None,
+    placeholder: str = DEFAULT_PLACEHOLDER,
+) -> tuple[str, RenderState]:
+    """Render the template to its markup, returning it with the render state (facts used).
+
+    :func:`compose` parses the result; this half is exposed for debugging templates
+    (``epireport render --markup``) and for the benchmark.
+    """
+    name = template or institution.template
+    entry = environment_for(plugins, institution)
+    check_template_references(entry, institution, name)
+    if sandboxed is None:
+        sandboxed = sandbox_needed(plugins, entry, name)
+    if sandboxed:
+        entry = environment_for(plugins, institution, sandboxed=True)
+    measures = _measures(report, institution)
+    state = RenderState(
+        institution=institution,
+        facts=facts,
+        unit=report.unit,
+        period=report.period,
+        draft=draft,
+        placeholder=placeholder,
+        report_id=f"{institution.name}/{report.unit}/{report.period}",
+        measures=measures,
+    )
+    context = {
+        "report": report,
+        "institution": institution,
+        "unit": clean_input(report.display_name),
+        "unit_code": report.unit,
+        "period": report.period,
+        "period_label": report.period.label(),
+        "facts": facts,
+        "measures": measures,
+        "narrative": clean_input(report.narrative),
+        "draft": draft,
+    }
+    try:
+        compiled = entry.env.get_template(name)
+        with rendering(state):
+            text = compiled.render(context)
+    except EpireportError:
+        raise
+    except jinja2.TemplateError as exc:
+        raise _template_error(name, exc) from exc
+    except Exception as exc:
+        # A template bug (a filter applied to the wrong type) is the template's error.
+        raise TemplateError(f"template {name!r}: {type(exc).__name__}: {exc}") from exc
+    return text, state
+
+
+def compose(
+    report: ReportInput,
+    institution: Institution,
+    facts: Any,
+    plugins: Plugins,
+    *,
+    draft: bool = False,
+    template: str | None = None,
+    sandboxed: bool | None = None,
+    placeholder: str = DEFAULT_PLACEHOLDER,
+) -> Document:
+    """Write the report of *report* for *institution* from *facts* as a document tree.
+
+    *template* defaults to the institution's main template; it is looked up in *plugins*'
+    template sources by their precedence. Its references are checked against the institution
+    first (a misspelled indicator code is a :class:`TemplateError` naming template, line and
+    code). In draft mode missing figures are written as *placeholder*; in final mode a missing
+    required figure raises :class:`~epireport.exceptions.MissingFigureError`. ``sandboxed``
+    forces or forbids the sandbox; by default it is used when any template involved comes
+    from a sandboxed source.
+    """
+    name = template or institution.template
+    text, state = render_markup(
+        report,
+        institution,
+        facts,
+        plugins,
+        draft=draft,
+        template=template,
+        sandboxed=sandboxed,
+        placeholder=placeholder,
+    )
+    meta = Meta(
+        institution=institution.name,
+        unit=report.display_name,
+        period=str(report.period),
+        draft=draft,
+    )
+    default_title = report.title or f"{report.display_name}{institution.title}工作总结"
+    return parse_markup(text, state.refs, meta, template=name, default_title=default_title)

@@ -1,0 +1,361 @@
+"""The Jinja2 environment templates are rendered in, and the load-time check of their references.
+
+Settings, and why
+-----------------
+- ``StrictUndefined``: a misspelled variable is an error, never a blank in a report.
+- ``trim_blocks`` and ``lstrip_blocks``: block tags take no room, so templates can be indented
+  and commented freely without stray blank lines or spaces in the markup. The flip side: the
+  line break right after a tag is eaten, so put ``{% block %}`` and ``{% endblock %}`` on lines
+  of their own; ``……。{% endblock %}`` at the end of a line joins it to the next one.
+- Autoescape by output format: on for templates named ``*.html``, ``*.htm`` and ``*.xml``, off
+  for everything else, including the ``*.md.j2`` report templates. Report templates produce the
+  plain-text markup of :mod:`epireport.narrative._markup`, which is parsed into a document tree;
+  escaping there would put ``&amp;`` into the prose. HTML escaping happens once, in the HTML
+  renderer, where the tree is drawn as HTML.
+- Deterministic: nothing random is exposed. ``variant(seed_key, [...])`` chooses wording by a
+  stable hash of the key and the report's id.
+- Expression output never spans lines (``finalize`` joins them): the line structure of the
+  markup is the template's own, so no inserted value can start a heading or an item.
+- ``auto_reload=False``: each template is compiled once per environment, and environments are
+  cached per :class:`~epireport._plugins.Plugins` object and institution
+  (:func:`environment_for`).
+- Sandboxed mode (:class:`jinja2.sandbox.ImmutableSandboxedEnvironment`) for templates that do
+  not come from a plugin's code, e.g. uploaded by a user: a :class:`TemplateSource` with
+  ``sandboxed=True``. A render is sandboxed when any template it uses (the main one, what it
+  extends, includes or imports) comes from such a source.
+
+Override precedence
+-------------------
+The loader is :meth:`Plugins.template_loader`: a template name is looked up in the sources
+from the highest ``priority`` down, ties going to the plugin loaded later; the first source that
+has the name wins. ``<source>::<name>`` reaches one source only, so an override can extend the
+template it replaces and redefine a single block::
+
+    {% extends "district-publicity::district-publicity/report.md.j2" %}
+    {% block next_steps %}……{% endblock %}
+
+Reference check
+---------------
+:func:`check_template_references` parses a template and everything it extends, includes or
+imports, and checks every figure function called with constant arguments (``figure("leaflets")``,
+``count_list(["billboards", ...])``) against the institution's indicators, and every
+``narrative.<name>`` against its declared narrative inputs. A misspelled code is a
+:class:`~epireport.exceptions.TemplateError` naming the template, the line and the code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final
+
+import attrs
+import jinja2
+import jinja2.nodes as nodes
+import jinja2.sandbox
+
+from epireport._plugins import Plugins
+from epireport.exceptions import TemplateError
+from epireport.model._institution import Institution
+from epireport.model._periods import Period
+from epireport.narrative import _figures
+from epireport.narrative._dates import format_as_of, format_date, format_date_range, weekday
+from epireport.narrative._numbers import format_change, format_number, format_percent
+from epireport.narrative._numerals import chinese_count, chinese_numeral
+from epireport.narrative._templates import TemplateSource
+
+__all__ = [
+    "EnvironmentEntry",
+    "build_environment",
+    "check_template_references",
+    "environment_for",
+    "template_closure",
+    "template_source_of",
+]
+
+_AUTOESCAPED: Final = ("html", "htm", "xml")
+
+
+def _finalize(value: Any) -> Any:
+    # Keep the markup's line structure the template's own (see the module docstring).
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        return "".join(value.splitlines())
+    return value
+
+
+def _book_titles(titles: object) -> str:
+    """Wrap document titles in 《》: ['工作方案', '预案'] → 《工作方案》《预案》."""
+    if isinstance(titles, str):
+        titles = [titles]
+    if not isinstance(titles, Iterable):
+        raise TemplateError(f"book_titles: expected a title or a list of titles, got {titles!r}")
+    return "".join(f"《{str(t).strip('《》')}》" for t in titles if str(t).strip("《》 "))
+
+
+def _period_label(period: Period, with_year: bool = True) -> str:
+    return period.label(with_year)
+
+
+#: The globals every environment has (the figure functions first).
+GLOBALS: Final[dict[str, Callable[..., Any]]] = {
+    "figure": _figures.figure,
+    "value": _figures.value,
+    "has": _figures.has,
+    "fact": _figures.fact,
+    "change": _figures.change,
+    "coverage_phrase": _figures.coverage_phrase,
+    "count_list": _figures.count_list,
+    "items": _figures.items,
+    "measure": _figures.measure,
+    "variant": _figures.variant,
+    "format_date": format_date,
+    "format_date_range": format_date_range,
+    "format_as_of": format_as_of,
+    "weekday": weekday,
+    "format_number": format_number,
+    "format_percent": format_percent,
+    "format_change": format_change,
+    "chinese_numeral": chinese_numeral,
+    "chinese_count": chinese_count,
+}
+
+#: The filters every environment has.
+FILTERS: Final[dict[str, Callable[..., Any]]] = {
+    "join_items": _figures.items,
+    "date": format_date,
+    "date_range": format_date_range,
+    "as_of": format_as_of,
+    "weekday": weekday,
+    "number": format_number,
+    "percent": format_percent,
+    "cn": chinese_numeral,
+    "cn_count": chinese_count,
+    "period_label": _period_label,
+    "book_titles": _book_titles,
+}
+
+
+def build_environment(
+    loader: jinja2.BaseLoader,
+    *,
+    sandboxed: bool = False,
+    prepare: Callable[[jinja2.Environment], None] | None = None,
+) -> jinja2.Environment:
+    """Build a new environment over *loader* with epireport's settings, globals and filters.
+
+    *prepare* runs last (the plugins' ``epireport_prepare_environment``). Most callers want
+    the cached :func:`environment_for` instead.
+    """
+    cls = jinja2.sandbox.ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    env = cls(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=_AUTOESCAPED, default_for_string=False, default=False
+        ),
+        finalize=_finalize,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.globals.update(GLOBALS)
+    env.filters.update(FILTERS)
+    if prepare is not None:
+        prepare(env)
+    return env
+
+
+@attrs.define
+class EnvironmentEntry:
+    """A cached environment with what was learnt about its templates.
+
+    ``checked`` holds the template names whose references passed
+    :func:`check_template_references`, ``sandbox_needed`` whether rendering a name needs the
+    sandbox (some template it uses comes from a sandboxed source).
+    """
+
+    institution: Institution
+    env: jinja2.Environment
+    checked: set[str] = attrs.Factory(set)
+    sandbox_needed: dict[str, bool] = attrs.Factory(dict)
+
+
+_CACHE: weakref.WeakKeyDictionary[Plugins, dict[tuple[str, bool], EnvironmentEntry]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def environment_for(
+    plugins: Plugins, institution: Institution, *, sandboxed: bool = False
+) -> EnvironmentEntry:
+    """Return the environment for *institution* over *plugins*' templates, built once.
+
+    The cache lives as long as *plugins* does; a different institution object of the same
+    name replaces the cached environment.
+    """
+    per_plugins = _CACHE.setdefault(plugins, {})
+    key = (institution.name, sandboxed)
+    entry = per_plugins.get(key)
+    if entry is None or (entry.institution is not institution and entry.institution != institution):
+        env = build_environment(
+            plugins.template_loader(),
+            sandboxed=sandboxed,
+            prepare=lambda e: plugins.prepare_environment(e, institution),
+        )
+        entry = per_plugins[key] = EnvironmentEntry(institution, env)
+    return entry
+
+
+# ------------------------------------------------------------------------ walking templates
+
+
+def _parse(env: jinja2.Environment, name: str, parent: tuple[str, int] | None) -> nodes.Template:
+    if env.loader is None:
+        raise TemplateError(f"template {name!r}: the environment has no loader")
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        where = f" ({parent[0]!r}, line {parent[1]}, refers to it)" if parent else ""
+        raise TemplateError(f"template {name!r} not found{where}") from None
+    try:
+        return env.parse(source, name, filename)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template {name!r}, line {exc.lineno}: {exc.message}") from exc
+
+
+def _referenced_names(node: nodes.Node) -> Iterator[str]:
+    # {% extends %}, {% include %}, {% import %} and {% from ... import %} with constant names;
+    # an include of a list tries each, so each is checked.
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, nodes.List | nodes.Tuple):
+        for item in node.items:
+            yield from _referenced_names(item)
+
+
+def template_closure(env: jinja2.Environment, name: str) -> dict[str, nodes.Template]:
+    """Parse *name* and every template it extends, includes or imports (constant names).
+
+    Returns the parsed trees by name, *name* first. Raises :class:`TemplateError` for a
+    template that cannot be found or parsed, naming who refers to it.
+    """
+    found: dict[str, nodes.Template] = {}
+    pending: list[tuple[str, tuple[str, int] | None]] = [(name, None)]
+    while pending:
+        current, parent = pending.pop(0)
+        if current in found:
+            continue
+        tree = found[current] = _parse(env, current, parent)
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            template = getattr(node, "template", None)
+            if template is None:
+                continue
+            pending.extend((n, (current, node.lineno)) for n in _referenced_names(template))
+    return found
+
+
+def _constant_codes(call: nodes.Call, kind: str) -> Iterator[tuple[str, int]]:
+    arg: nodes.Node | None = call.args[0] if call.args else None
+    for kw in call.kwargs:
+        if kw.key in ("code", "codes"):
+            arg = kw.value
+        if kw.key == "prefix" and isinstance(kw.value, nodes.Dict):
+            for pair in kw.value.items:
+                if isinstance(pair.key, nodes.Const) and isinstance(pair.key.value, str):
+                    yield pair.key.value, pair.lineno
+    if arg is None:
+        return
+    if kind == "code":
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+            yield arg.value, arg.lineno
+    elif isinstance(arg, nodes.List | nodes.Tuple):
+        for item in arg.items:
+            if isinstance(item, nodes.Const) and isinstance(item.value, str):
+                yield item.value, item.lineno
+
+
+def _problems(name: str, tree: nodes.Template, institution: Institution) -> Iterator[str]:
+    codes = {i.code for s in institution.indicator_sets for i in s.indicators}
+    inputs = {n.name for n in institution.narrative_inputs}
+
+    def unknown(what: str, code: str, known: set[str], line: int) -> str:
+        close = difflib.get_close_matches(code, sorted(known), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return (
+            f"template {name!r}, line {line}: unknown {what} {code!r} "
+            f"(institution {institution.name!r}){hint}"
+        )
+
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in _figures.FIGURE_FUNCTIONS:
+            kind = _figures.FIGURE_FUNCTIONS[call.node.name]
+            for code, line in _constant_codes(call, kind):
+                if code not in codes:
+                    yield unknown("indicator", code, codes, line)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        target = getattr(node, "node", None)
+        if isinstance(target, nodes.Name) and target.name == "narrative":
+            key = node.attr if isinstance(node, nodes.Getattr) else None
+            if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                key = node.arg.value if isinstance(node.arg.value, str) else None
+            if key is not None and key not in inputs:
+                yield unknown("narrative input", key, inputs, node.lineno)
+
+
+def check_template_references(
+    env: jinja2.Environment | EnvironmentEntry, institution: Institution, name: str | None = None
+) -> None:
+    """Check the template *name* (default: the institution's) against *institution*.
+
+    Walks the parsed template and all it extends, includes or imports; every figure function
+    called with a constant indicator code, and every ``narrative.<name>``, must exist in the
+    institution. Raises :class:`TemplateError` listing every problem, each naming the
+    template, the line and the code. Results are remembered when given an
+    :class:`EnvironmentEntry`.
+    """
+    entry = env if isinstance(env, EnvironmentEntry) else None
+    jinja_env = env.env if isinstance(env, EnvironmentEntry) else env
+    template_name = name or institution.template
+    if entry is not None and template_name in entry.checked:
+        return
+    problems = [
+        problem
+        for tree_name, tree in template_closure(jinja_env, template_name).items()
+        for problem in _problems(tree_name, tree, institution)
+    ]
+    if problems:
+        if len(problems) == 1:
+            raise TemplateError(problems[0])
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise TemplateError(f"{len(problems)} problems in template {template_name!r}:\n{listing}")
+    if entry is not None:
+        entry.checked.add(template_name)
+
+
+def template_source_of(plugins: Plugins, name: str) -> TemplateSource | None:
+    """Return the source the template *name* is loaded from, by the precedence rule."""
+    sources = plugins.template_sources()
+    prefix, sep, rest = name.partition("::")
+    probe = build_environment(jinja2.DictLoader({}))
+    for source in sources:
+        if sep and source.name != prefix:
+            continue
+        try:
+            source.jinja_loader().get_source(probe, rest if sep else name)
+        except jinja2.TemplateNotFound:
+            continue
+        return source
+    return None
+
+
+def sandbox_needed(plugins: Plugins, entry: EnvironmentEntry, name: str) -> bool:
+    """Whether rendering *name* uses any template from a sandboxed source (remembered)."""
+    if name not in entry.sandbox_needed:
+        closure = template_closure(entry.env, name)
+        entry.sandbox_needed[name] = any(
+            source is not None and source.sandboxed
+            for source in (template_source_of(plugins, n) for n in closure)
+        )
+    return entry.sandbox_needed[name]

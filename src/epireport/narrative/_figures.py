@@ -1,0 +1,558 @@
+"""Figures in templates: the functions that write a fact into prose and remember where it came from.
+
+``figure("leaflets")`` writes 3.2万余张 (the indicator's number style, precision and classifier)
+wrapped in invisible markers carrying a :class:`~epireport.document.FactRef`;
+``count_list([...])`` writes 户外广告牌120块、电子显示屏35块、标语横幅860条, leaving out what
+the indicators' zero policy omits; ``items([...])`` joins any texts that way. The markup parser
+(:mod:`epireport.narrative._markup`) turns the markers into ``Sentence.facts`` and removes what
+an omission leaves behind.
+
+Missing figures
+---------------
+In draft mode every missing figure is written as a visible placeholder (``xx`` by default,
+followed by the classifier: 户外广告牌xx块) so an office can produce the skeleton before the
+data is in. In final mode a missing figure that the template requires raises
+:class:`~epireport.exceptions.MissingFigureError` naming the indicator and the unit; one the
+template marks ``required=False`` is omitted like a zero.
+
+The functions read the report being written from a :class:`RenderState` held in a context
+variable that :func:`epireport.narrative._compose.compose` sets for the time of one render, so
+they work the same in macros imported without context. The facts are read through
+:class:`FactSetLike`, a small protocol that :class:`epireport.facts.FactSet` fulfils.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import difflib
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final, NamedTuple, Protocol
+
+import attrs
+
+from epireport.document import FactRef
+from epireport.facts import Fact
+from epireport.exceptions import MissingFigureError, TemplateError
+from epireport.model._indicators import Indicator, IndicatorKind, ValueType, ZeroPolicy
+from epireport.model._institution import Institution
+from epireport.model._measures import Measure
+from epireport.model._periods import Period
+from epireport.narrative._markup import DROP, MARKER_CHARS, fact_marker, strip_markers
+from epireport.narrative._numbers import format_change, format_number, format_percent
+
+__all__ = [
+    "DEFAULT_PLACEHOLDER",
+    "FIGURE_FUNCTIONS",
+    "FactLike",
+    "FactSetLike",
+    "RenderState",
+    "count_list",
+    "coverage_phrase",
+    "fact",
+    "figure",
+    "has",
+    "items",
+    "measure",
+    "rendering",
+    "value",
+    "variant",
+]
+
+#: What draft mode writes for a missing figure.
+DEFAULT_PLACEHOLDER: Final = "xx"
+
+#: The figure functions whose constant indicator codes are checked when a template loads:
+#: name → how the codes are given (``"code"``: first argument or ``code=``; ``"codes"``: a
+#: list as first argument or ``codes=``, plus the keys of ``prefix=``).
+FIGURE_FUNCTIONS: Final[Mapping[str, str]] = {
+    "figure": "code",
+    "value": "code",
+    "has": "code",
+    "fact": "code",
+    "change": "code",
+    "coverage_phrase": "code",
+    "count_list": "codes",
+}
+
+_SEPARATORS: Final = "，,、；;：: \u3000"
+
+
+class FactLike(Protocol):
+    """What the figure functions read of one fact (``epireport.facts.Fact`` has it)."""
+
+    @property
+    def value(self) -> Any:
+        """The exact value (int or Decimal), or ``None`` when the fact is absent."""
+
+
+class FactSetLike(Protocol):
+    """How the figure functions look a fact up (``epireport.facts.FactSet`` has it).
+
+    A fact set without ``find`` may offer ``get`` instead, returning ``None`` or raising
+    :class:`KeyError` when there is no fact.
+    """
+
+    def find(self, indicator: str, unit: str | None = None, period: Any = None) -> Any:
+        """Return the fact of *indicator* for *unit* and *period*, or ``None``."""
+
+
+@attrs.define
+class RenderState:
+    """Everything the figure functions need while one report is rendered.
+
+    ``refs`` collects the :class:`FactRef` of every figure written, in order; a figure's marker
+    holds its index there. ``report_id`` seeds :func:`variant`.
+    """
+
+    institution: Institution
+    facts: Any
+    unit: str
+    period: Period
+    draft: bool = False
+    placeholder: str = DEFAULT_PLACEHOLDER
+    report_id: str = ""
+    measures: Mapping[str, Measure] = attrs.Factory(dict)
+    indicators: Mapping[str, Indicator] = attrs.Factory(dict)
+    refs: list[FactRef] = attrs.Factory(list)
+    found: dict[str, Any] = attrs.Factory(dict)
+    _ref_index: dict[FactRef, int] = attrs.Factory(dict)
+    _texts: dict[int, tuple[object, str]] = attrs.Factory(dict)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.indicators:
+            self.indicators = {
+                i.code: i for s in self.institution.indicator_sets for i in s.indicators
+            }
+
+    def text_of(self, period: object) -> str:
+        """Return ``str(period)``, computed once per period object during this render."""
+        # Keyed by identity: the periods are alive (held by the facts) for the whole render,
+        # and hashing a Period costs about as much as writing it.
+        cached = self._texts.get(id(period))
+        if cached is not None and cached[0] is period:
+            return cached[1]
+        text = str(period)
+        self._texts[id(period)] = (period, text)
+        return text
+
+    def ref(self, ref: FactRef) -> int:
+        """Return the index of *ref*, adding it the first time it is seen."""
+        index = self._ref_index.get(ref)
+        if index is None:
+            index = self._ref_index[ref] = len(self.refs)
+            self.refs.append(ref)
+        return index
+
+
+_STATE: contextvars.ContextVar[RenderState] = contextvars.ContextVar("epireport_render_state")
+
+
+@contextlib.contextmanager
+def rendering(state: RenderState) -> Iterator[RenderState]:
+    """Make *state* the one the figure functions read, for the duration of a ``with`` block."""
+    token = _STATE.set(state)
+    try:
+        yield state
+    finally:
+        _STATE.reset(token)
+
+
+def _state() -> RenderState:
+    try:
+        return _STATE.get()
+    except LookupError:
+        raise TemplateError(
+            "figure functions (figure, count_list, ...) work only while a report is composed"
+        ) from None
+
+
+def _indicator(state: RenderState, code: object) -> Indicator:
+    indicator = state.indicators.get(code) if isinstance(code, str) else None
+    if indicator is None:
+        close = difflib.get_close_matches(str(code), list(state.indicators), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TemplateError(
+            f"unknown indicator {code!r} for institution {state.institution.name!r}{hint}"
+        )
+    return indicator
+
+
+# ------------------------------------------------------------------------- reading facts
+
+
+class _Found(NamedTuple):
+    """A fact as the figure functions see it, whatever the fact class looks like."""
+
+    fact: Any
+    fact_id: str
+    unit: str
+    period: str
+    value: int | Decimal | None
+    omit: bool  # not applicable: never written, never missing
+    reason: str
+    sources: tuple[str, ...]
+
+
+def _text_of(value: object) -> str:
+    if value is None:
+        return ""
+    enum_value = getattr(value, "value", None)
+    return str(enum_value) if isinstance(enum_value, str) else str(value)
+
+
+def _lookup(state: RenderState, code: str, unit: str | None, period: object) -> _Found:
+    if unit is None and period is None:
+        # A figure is often read twice (has() then figure()): look it up once per render.
+        found = state.found.get(code)
+        if found is None:
+            found = state.found[code] = _lookup_uncached(state, code, state.unit, state.period)
+        return found
+    when = period if period is not None else state.period
+    if isinstance(when, str):
+        when = Period.parse(when)
+    return _lookup_uncached(state, code, unit if unit is not None else state.unit, when)
+
+
+def _lookup_uncached(state: RenderState, code: str, unit_code: str, when: object) -> _Found:
+    fact_obj = _find(state.facts, code, unit_code, when)
+    period_text = state.text_of(when)
+    if fact_obj is None:
+        default_id = f"{code}@{unit_code}@{period_text}"
+        return _Found(None, default_id, unit_code, period_text, None, False, "no data", ())
+    if type(fact_obj) is Fact:
+        # The common case, without str(Period) thrice per figure: the ids are built as
+        # Fact.id and value_id build them (a test keeps the two in step).
+        text_of = state.text_of
+        number = fact_obj.value
+        if isinstance(number, bool) or not isinstance(number, int | Decimal):
+            number = None
+        status = fact_obj.status.value
+        return _Found(
+            fact=fact_obj,
+            fact_id=f"{fact_obj.indicator}@{fact_obj.unit}@{text_of(fact_obj.period)}",
+            unit=unit_code,
+            period=period_text,
+            value=number,
+            omit=number is None and status == "not_applicable",
+            reason=fact_obj.reason or status,
+            sources=tuple(f"{v.indicator}@{v.unit}@{text_of(v.period)}" for v in fact_obj.sources),
+        )
+    raw = getattr(fact_obj, "value", None)
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal | float | type(None)):
+        raw = None
+    value: int | Decimal | None = Decimal(str(raw)) if isinstance(raw, float) else raw
+    status = _text_of(getattr(fact_obj, "status", None) or getattr(fact_obj, "absence", None))
+    reason = _text_of(getattr(fact_obj, "reason", None)) or status
+    sources = getattr(fact_obj, "source_ids", None) or getattr(fact_obj, "sources", None) or ()
+    fact_id = getattr(fact_obj, "id", None) or getattr(fact_obj, "fact_id", None)
+    return _Found(
+        fact=fact_obj,
+        fact_id=str(fact_id or f"{code}@{unit_code}@{period_text}"),
+        unit=unit_code,
+        period=period_text,
+        value=value,
+        omit=value is None and "not_applicable" in (status + reason).replace(" ", "_").lower(),
+        reason=reason or "no value",
+        sources=(sources,) if isinstance(sources, str) else tuple(_source_id(s) for s in sources),
+    )
+
+
+def _find(facts: Any, code: str, unit: str, period: object) -> Any:
+    # FactSet.find answers None when there is no fact; its get raises KeyError.
+    if facts is None:
+        return None
+    find = getattr(facts, "find", None)
+    if find is not None:
+        return find(code, unit, period)
+    try:
+        return facts.get(code, unit, period)
+    except KeyError:
+        return None
+
+
+def _source_id(source: object) -> str:
+    """Name a data value behind a fact: its id, else indicator/unit/period."""
+    if isinstance(source, str):
+        return source
+    ident = getattr(source, "id", None)
+    if isinstance(ident, str) and ident:
+        return ident
+    parts = [getattr(source, name, None) for name in ("indicator", "unit", "period")]
+    if all(p is not None for p in parts):
+        return "@".join(str(p) for p in parts)
+    return str(source)
+
+
+def _write(
+    indicator: Indicator, number: int | Decimal, style: str | None, precision: int | None
+) -> str:
+    if indicator.kind in (IndicatorKind.RATE, IndicatorKind.RATIO) and style != "exact":
+        # Facts hold rates as ratios (0.955); the prose writes 95.5%.
+        return format_percent(number, indicator.precision if precision is None else precision)
+    if indicator.value_type is ValueType.PERCENTAGE:
+        return format_number(number, "exact") + "%"
+    return format_number(
+        number,
+        style or indicator.number_style,
+        indicator.precision if precision is None else precision,
+    )
+
+
+def _omitted_zero(indicator: Indicator, found: _Found) -> bool:
+    return found.value == 0 and indicator.zero_policy is ZeroPolicy.OMIT
+
+
+def _missing(state: RenderState, indicator: Indicator, found: _Found) -> MissingFigureError:
+    return MissingFigureError(
+        f"missing figure: indicator {indicator.code!r} ({indicator.name}) of unit "
+        f"{found.unit!r} for {found.period}: {found.reason}; the template requires it "
+        "(render a draft to see placeholders, or pass required=False to leave it out)"
+    )
+
+
+# ------------------------------------------------------------------------- template functions
+
+
+def figure(
+    code: str,
+    unit: str | None = None,
+    period: object = None,
+    *,
+    classifier: bool = True,
+    style: str | None = None,
+    precision: int | None = None,
+    required: bool = True,
+) -> str:
+    """Write the figure of indicator *code*: 3.2万余张, with its fact attached invisibly.
+
+    *unit* and *period* default to the report's. The number follows the indicator's number
+    style and precision (or *style*/*precision*), followed by its classifier unless
+    ``classifier=False``. A zero the indicator's zero policy omits, and a not-applicable fact,
+    make the sentence disappear. A missing figure is the draft placeholder (xx块) in draft
+    mode; in final mode it raises :class:`MissingFigureError`, or disappears with
+    ``required=False``.
+    """
+    state = _state()
+    indicator = _indicator(state, code)
+    found = _lookup(state, code, unit, period)
+    suffix = indicator.classifier if classifier else ""
+    if found.omit:
+        return DROP
+    if found.value is None:
+        if state.draft:
+            ref = FactRef(found.fact_id, code, found.unit, found.period, state.placeholder, None,
+                          found.sources)  # fmt: skip
+            return fact_marker(state.ref(ref), state.placeholder + suffix)
+        if not required:
+            return DROP
+        raise _missing(state, indicator, found)
+    if _omitted_zero(indicator, found):
+        return DROP
+    text = _write(indicator, found.value, style, precision)
+    ref = FactRef(found.fact_id, code, found.unit, found.period, text, str(found.value),
+                  found.sources)  # fmt: skip
+    return fact_marker(state.ref(ref), text + suffix)
+
+
+def value(code: str, unit: str | None = None, period: object = None) -> int | Decimal | None:
+    """Return the exact value of indicator *code* (``None`` when absent), for ``{% if %}`` tests."""
+    state = _state()
+    _indicator(state, code)
+    return _lookup(state, code, unit, period).value
+
+
+def has(code: str, unit: str | None = None, period: object = None) -> bool:
+    """Whether :func:`figure` would write something for *code* (present, not an omitted zero).
+
+    In draft mode a missing figure counts as present: its placeholder is written.
+    """
+    state = _state()
+    indicator = _indicator(state, code)
+    found = _lookup(state, code, unit, period)
+    if found.omit:
+        return False
+    if found.value is None:
+        return state.draft
+    return not _omitted_zero(indicator, found)
+
+
+def fact(code: str, unit: str | None = None, period: object = None) -> Any:
+    """Return the fact object of indicator *code* itself (``None`` when there is none)."""
+    state = _state()
+    _indicator(state, code)
+    return _lookup(state, code, unit, period).fact
+
+
+def items(
+    texts: Iterable[object], sep: str = "、", last: str | None = None, *, empty: str | None = None
+) -> str:
+    """Join *texts* into one enumeration, leaving out empty and omitted ones.
+
+    Items are joined with *sep* (、 by default); with *last* (和 or 及) the final two are joined
+    with it instead. Connectors at the ends of an item are stripped, so nothing dangles. When
+    nothing is left the result is an omission (the sentence disappears), or *empty* if given.
+    """
+    kept: list[str] = []
+    for text in texts:
+        item = "" if text is None else str(text)
+        if DROP in item:
+            continue
+        item = item.strip(_SEPARATORS)
+        if strip_markers(item).strip(_SEPARATORS):
+            kept.append(item)
+    if not kept:
+        return DROP if empty is None else empty
+    if last and len(kept) > 1:
+        return sep.join(kept[:-1]) + last + kept[-1]
+    return sep.join(kept)
+
+
+def count_list(
+    codes: Sequence[str],
+    prefix: Mapping[str, str] | None = None,
+    sep: str = "、",
+    last: str | None = None,
+    *,
+    unit: str | None = None,
+    period: object = None,
+    required: bool = True,
+    empty: str | None = None,
+) -> str:
+    """Write counts as an enumeration: 户外广告牌120块、电子显示屏35块、标语横幅860条.
+
+    Each item is the indicator's name (or ``prefix[code]``) followed by :func:`figure`; items
+    the zero policy omits disappear and the rest close up. *sep*, *last* and *empty* are as
+    in :func:`items`; *required* as in :func:`figure`.
+    """
+    labels = prefix or {}
+    state = _state()
+    parts = []
+    for code in codes:
+        indicator = _indicator(state, code)
+        text = figure(code, unit, period, required=required)
+        parts.append(DROP if DROP in text else labels.get(code, indicator.name) + text)
+    return items(parts, sep, last, empty=empty)
+
+
+def change(
+    code: str,
+    previous: object = None,
+    *,
+    against: str = "previous",
+    unit: str | None = None,
+    multiple_at: int | None = None,
+) -> str:
+    """Describe how *code* changed: 增长12.5%, 下降3.2%, 持平, 新增 (个百分点 for rates).
+
+    By default the fact's own comparison *against* ``"previous"`` (环比) or ``"last_year"``
+    (同比) is used, as aggregation computed it; with *previous* (a period) the two figures are
+    looked up and compared here. When the change is unavailable (a figure is missing) the
+    sentence disappears, in draft mode too: a change cannot be guessed.
+    """
+    state = _state()
+    indicator = _indicator(state, code)
+    now = _lookup(state, code, unit, None)
+    rate = indicator.kind in (IndicatorKind.RATE, IndicatorKind.RATIO)
+    computed = getattr(now.fact, against, None) if previous is None else None
+    if computed is not None and hasattr(computed, "kind"):
+        current = getattr(computed, "current", None)
+        before_value = getattr(computed, "previous", None)
+        sources = now.sources
+    else:
+        if against not in ("previous", "last_year"):
+            raise TemplateError(
+                f"change: against must be 'previous' or 'last_year', not {against!r}"
+            )
+        period = previous
+        if period is None:
+            period = (
+                state.period.previous()
+                if against == "previous"
+                else state.period.same_period_last_year()
+            )
+        before = _lookup(state, code, unit, period)
+        current, before_value, sources = now.value, before.value, now.sources + before.sources
+    if current is None or before_value is None or now.value is None:
+        return DROP
+    if rate:
+        text = format_change(current * 100, before_value * 100, kind="rate")
+    else:
+        text = format_change(current, before_value, multiple_at=multiple_at)
+    ref = FactRef(now.fact_id, code, now.unit, now.period, text, str(now.value), sources)
+    return fact_marker(state.ref(ref), text)
+
+
+def coverage_phrase(
+    code: str | None = None,
+    unit: str | None = None,
+    period: object = None,
+    *,
+    level: str = "单位",
+) -> str:
+    """Say how complete the figures are.
+
+    Without *code*: the fact set's own phrase for the reporting unit (or *unit*), e.g.
+    12个学校中10个按时报送，2个零报告. With *code*: the coverage of that one figure,
+    12个单位全部报送 or 12个单位中11个已报送 (*level* names the units). The sentence
+    disappears when there is nothing to say.
+    """
+    state = _state()
+    if code is None:
+        phrase_of = getattr(state.facts, "coverage_phrase", None)
+        phrase = phrase_of(unit) if phrase_of is not None else ""
+        return phrase if isinstance(phrase, str) and phrase else DROP
+    _indicator(state, code)
+    found = _lookup(state, code, unit, period)
+    coverage = getattr(found.fact, "coverage", None)
+    expected = getattr(coverage, "expected", None)
+    reported = getattr(coverage, "submitted", getattr(coverage, "reported", None))
+    if not isinstance(expected, int) or not isinstance(reported, int) or expected <= 0:
+        return DROP
+    if reported >= expected:
+        return f"{expected}个{level}全部报送"
+    return f"{expected}个{level}中{reported}个已报送"
+
+
+def measure(code: str) -> Measure:
+    """Return the measure *code* of the report (or the institution's catalogue)."""
+    state = _state()
+    found = state.measures.get(code)
+    if found is None:
+        close = difflib.get_close_matches(str(code), list(state.measures), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TemplateError(f"unknown measure {code!r} in this report{hint}")
+    return found
+
+
+def variant(seed_key: str, options: Sequence[str]) -> str:
+    """Choose one of *options* by a stable hash of *seed_key* and the report's id.
+
+    The same report always gets the same wording (no randomness), while different reports
+    and different places in one template vary.
+    """
+    choices = list(options)
+    if not choices:
+        raise TemplateError(f"variant({seed_key!r}, ...): expected at least one option")
+    digest = hashlib.sha256(f"{_state().report_id}\0{seed_key}".encode()).digest()
+    return choices[int.from_bytes(digest[:8], "big") % len(choices)]
+
+
+def clean_input(value: object) -> Any:
+    """Make an input value safe to print: no marker characters, no line breaks.
+
+    Line structure is the template's: a narrative input with a line break could otherwise
+    start a heading or an item of its own.
+    """
+    if isinstance(value, str):
+        return " ".join(value.translate(_UNMARK).splitlines()).strip()
+    if isinstance(value, Mapping):
+        return {k: clean_input(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(clean_input(v) for v in value)
+    return value
+
+
+_UNMARK: Final = {ord(ch): None for ch in MARKER_CHARS}

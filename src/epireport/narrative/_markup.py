@@ -1,0 +1,460 @@
+r"""The line-based markup templates write, and its parser into a document tree.
+
+Templates do not build the tree themselves: they print a small plain-text markup that reads
+like the summary it becomes, and :func:`parse_markup` turns it into a document. One line is one
+thing:
+
+``# 标题``
+    the document title (once).
+``## 小标题`` ``### …`` ``#### …`` ``##### …``
+    a section heading at depth 1 to 4, *without* its number: 一、 （一） 1. （1） come from the
+    tree, so a section that ends up empty disappears and the rest renumber.
+``::: shi`` … ``:::``
+    a block enumeration; the style is one of ``shi`` (一是), ``di`` (第一，), ``arabic`` (1.),
+    ``paren_arabic`` (（1）) or ``paren_chinese`` (（一）), followed by ``inline`` for one that
+    runs on inside a paragraph. Inside it, ``- text`` starts an item; further plain lines and
+    nested fences belong to the item above them. In ``shi`` and ``di`` enumerations the first
+    sentence of an item is its lead (一是 **强抓社会宣传**，……).
+``::: table 标题`` … ``:::``
+    a table: ``| a | b |`` rows, the first one the header.
+``@closing``
+    what follows (unnumbered paragraphs after the last section) is the closing.
+``@signature 单位`` and ``@date 2020-02-10``
+    the signature block.
+``\text``
+    a paragraph that starts with a character the markup would otherwise read (``#``, ``-``,
+    ``:``, ``@``, ``|``).
+anything else
+    a paragraph. Blank lines are ignored.
+
+Figures and omissions travel through the text as invisible private-use characters (see
+:func:`fact_marker` and :data:`DROP`): the parser strips them, attaches the facts to the
+sentence they stand in (sentences end at 。！？；) and drops what an omission leaves behind:
+
+- a sentence containing :data:`DROP` is removed;
+- a paragraph with no sentence left is removed;
+- an enumeration item is removed when its lead vanished, or when it had more than its lead
+  (more sentences, nested blocks) and all of that vanished: a lead alone says nothing;
+- a heading containing :data:`DROP` removes its whole section;
+- an enumeration, table or section with nothing left is removed.
+
+Connectors that an omission leaves dangling (``、、``, ``，。``, a paragraph ending in ``；``)
+are cleaned up. No escaping is done: the markup is plain text, and HTML escaping is the HTML
+renderer's job (see :mod:`epireport.narrative._environment`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from typing import Final
+
+import attrs
+
+from epireport.document import (
+    MAX_SECTION_DEPTH,
+    Block,
+    Document,
+    Enumeration,
+    EnumerationItem,
+    EnumerationStyle,
+    FactRef,
+    Meta,
+    Paragraph,
+    Section,
+    Sentence,
+    Signature,
+    Table,
+)
+from epireport.exceptions import TemplateError
+
+__all__ = [
+    "DROP",
+    "FACT_CLOSE",
+    "FACT_MID",
+    "FACT_OPEN",
+    "MARKER_CHARS",
+    "fact_marker",
+    "has_drop",
+    "parse_markup",
+    "split_sentences",
+    "strip_markers",
+]
+
+#: Opens a figure: ``FACT_OPEN <index> FACT_MID <visible text> FACT_CLOSE``.
+FACT_OPEN: Final = "\ue000"
+#: Separates a figure's fact index from its visible text.
+FACT_MID: Final = "\ue001"
+#: Closes a figure.
+FACT_CLOSE: Final = "\ue002"
+#: An omission: the sentence (or heading, or table row) holding it disappears.
+DROP: Final = "\ue003"
+#: Every character the markup reserves; they never reach the document.
+MARKER_CHARS: Final = FACT_OPEN + FACT_MID + FACT_CLOSE + DROP
+
+_MARKERS_RE: Final = re.compile(f"[{MARKER_CHARS}]")
+_FACT_RE: Final = re.compile(f"{FACT_OPEN}(\\d+){FACT_MID}([^{MARKER_CHARS}]*){FACT_CLOSE}")
+# A sentence ends at 。！？； (and ! ? ;), with any closing quotes or brackets that follow.
+_SENTENCE_RE: Final = re.compile(
+    r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)》〉】\]\"']*)?|[。！？；!?;]+"
+)
+_SEPARATORS: Final = "，,、；;：:"
+_DOUBLED_RE: Final = re.compile(r"([，、；])[，、；]+")
+_BEFORE_END_RE: Final = re.compile(r"[，,、；;：:\s]+(?=[。！？!?])")
+_AFTER_OPEN_RE: Final = re.compile(r"(?<=[（(“‘《])[，、；]+")
+_NEEDS_TIDY_RE: Final = re.compile(r"[，、；][，、；]|[（(“‘《][，、；]|[，,、；;：:\s][。！？!?]")
+_STYLES: Final = {style.value: style for style in EnumerationStyle}
+_RUN_IN: Final = frozenset({EnumerationStyle.SHI, EnumerationStyle.DI})
+_DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def fact_marker(index: int, text: str) -> str:
+    """Wrap the visible *text* of a figure with the invisible reference to fact *index*."""
+    return f"{FACT_OPEN}{index}{FACT_MID}{text}{FACT_CLOSE}"
+
+
+def has_drop(text: str) -> bool:
+    """Whether *text* carries an omission marker (the piece holding it is to disappear)."""
+    return DROP in text
+
+
+def strip_markers(text: str) -> str:
+    """Remove every marker character from *text*, keeping the visible figures."""
+    return _MARKERS_RE.sub("", text)
+
+
+def _tidy(text: str) -> str:
+    """Clean the connectors an omission leaves behind (、、 ，。 （、)."""
+    # Most sentences are clean: one search spares three substitutions.
+    if _NEEDS_TIDY_RE.search(text) is None:
+        return text
+    text = _DOUBLED_RE.sub(r"\1", text)
+    text = _AFTER_OPEN_RE.sub("", text)
+    return _BEFORE_END_RE.sub("", text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split raw marked-up *text* into sentences ending at 。！？； (markers stay in place)."""
+    return [m.group(0) for m in _SENTENCE_RE.finditer(text)]
+
+
+def _sentence(raw: str, refs: Sequence[FactRef]) -> Sentence | None:
+    """Turn one raw sentence into a :class:`Sentence`, or ``None`` if it is to be dropped."""
+    if DROP in raw:
+        return None
+    facts: list[FactRef] = []
+
+    def replace(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if 0 <= index < len(refs):
+            facts.append(refs[index])
+        return match.group(2)
+
+    text = _FACT_RE.sub(replace, raw) if FACT_OPEN in raw else raw
+    if FACT_OPEN in text or FACT_MID in text or FACT_CLOSE in text:
+        text = _MARKERS_RE.sub("", text)  # stray pieces of a marker cut by a template
+    text = _tidy(text).lstrip(_SEPARATORS + " \u3000")
+    if not text.strip(_SEPARATORS + "。！？!? \u3000"):
+        return None
+    return Sentence(text, tuple(facts))
+
+
+def _sentences(raw: str, refs: Sequence[FactRef]) -> tuple[list[Sentence], int]:
+    """Return the surviving sentences of *raw* and how many sentences it had."""
+    pieces = split_sentences(raw)
+    kept = [s for s in (_sentence(p, refs) for p in pieces) if s is not None]
+    return kept, len(pieces)
+
+
+def _end_paragraph(sentences: list[Sentence]) -> list[Sentence]:
+    # A paragraph whose last clauses were omitted must not end on ；、，.
+    if sentences:
+        last = sentences[-1]
+        stripped = last.text.rstrip()
+        if stripped and stripped[-1] in "；;，,、":
+            sentences[-1] = Sentence(stripped.rstrip("；;，,、") + "。", last.facts)
+    return sentences
+
+
+@attrs.define
+class _Item:
+    lead: Sentence | None
+    blocks: list[Block]
+    had_more: bool
+    lead_lost: bool
+
+
+@attrs.define
+class _Fence:
+    kind: str  # "enum" or "table"
+    line: int
+    style: EnumerationStyle = EnumerationStyle.SHI
+    inline: bool = False
+    caption: str = ""
+    items: list[_Item | None] = attrs.Factory(list)  # None: an item dropped at its start
+    rows: list[tuple[str, ...]] = attrs.Factory(list)
+    header: tuple[str, ...] | None = None
+    header_seen: bool = False
+
+
+@attrs.define
+class _SectionBuilder:
+    heading: str
+    level: int
+    dropped: bool
+    blocks: list[Block] = attrs.Factory(list)
+    sections: list[_SectionBuilder] = attrs.Factory(list)
+
+    def build(self) -> Section | None:
+        subs = [s for s in (b.build() for b in self.sections) if s is not None]
+        if self.dropped or (not self.blocks and not subs):
+            return None
+        return Section(self.heading, tuple(self.blocks), tuple(subs))
+
+
+class _Parser:
+    """One pass over the lines of a rendered template."""
+
+    def __init__(self, refs: Sequence[FactRef], template: str) -> None:
+        self.refs = refs
+        self.template = template
+        self.title: str | None = None
+        self.preamble: list[Block] = []
+        self.closing: list[Block] = []
+        self.in_closing = False
+        self.top: list[_SectionBuilder] = []
+        self.stack: list[_SectionBuilder] = []
+        self.fences: list[_Fence] = []
+        self.signature_unit: str | None = None
+        self.signature_date: datetime.date | None = None
+        self.line = 0
+
+    def error(self, message: str) -> TemplateError:
+        return TemplateError(
+            f"template {self.template!r}: line {self.line} of its output: {message}"
+        )
+
+    # --------------------------------------------------------------- where blocks go
+
+    def add_block(self, block: Block | None) -> None:
+        if block is None:
+            return
+        if self.fences:
+            fence = self.fences[-1]
+            if fence.kind != "enum":
+                raise self.error("only table rows (| a | b |) may stand inside a table")
+            if not fence.items:
+                raise self.error("an enumeration's text must start with an item line '- …'")
+            item = fence.items[-1]
+            if item is not None:
+                item.had_more = True
+                item.blocks.append(block)
+        elif self.in_closing:
+            self.closing.append(block)
+        elif self.stack:
+            self.stack[-1].blocks.append(block)
+        else:
+            self.preamble.append(block)
+
+    def paragraph(self, raw: str) -> Paragraph | None:
+        sentences, _ = _sentences(raw, self.refs)
+        return Paragraph(tuple(_end_paragraph(sentences))) if sentences else None
+
+    # --------------------------------------------------------------- lines
+
+    def feed(self, raw_line: str) -> None:
+        stripped = raw_line.strip()
+        if not stripped.strip(MARKER_CHARS):
+            return
+        if stripped.startswith("\\"):
+            self.add_block(self.paragraph(stripped[1:]))
+        elif stripped.startswith(":::"):
+            self.fence(stripped[3:].strip())
+        elif self.fences and self.fences[-1].kind == "table":
+            self.table_row(stripped)
+        elif stripped.startswith("#"):
+            self.heading(stripped)
+        elif stripped.startswith("- ") or stripped == "-":
+            self.item(stripped[1:].strip())
+        elif stripped.startswith("@"):
+            self.directive(stripped)
+        else:
+            self.add_block(self.paragraph(stripped))
+
+    def heading(self, text: str) -> None:
+        if self.fences:
+            raise self.error("a heading cannot stand inside ::: … :::")
+        hashes = len(text) - len(text.lstrip("#"))
+        body = text[hashes:].strip()
+        if hashes == 1:
+            if self.title is not None:
+                raise self.error(f"a second title {strip_markers(body)!r}")
+            self.title = _tidy(strip_markers(body))
+            return
+        level = hashes - 1
+        if level > MAX_SECTION_DEPTH:
+            raise self.error(f"headings nest at most {MAX_SECTION_DEPTH} deep, got {text!r}")
+        if self.in_closing:
+            raise self.error("a heading cannot follow @closing")
+        if level > len(self.stack) + 1:
+            raise self.error(
+                f"heading {strip_markers(body)!r} at depth {level} has no parent at depth "
+                f"{level - 1}"
+            )
+        builder = _SectionBuilder(_tidy(strip_markers(body)), level, DROP in body)
+        del self.stack[level - 1 :]
+        if self.stack:
+            self.stack[-1].sections.append(builder)
+        else:
+            self.top.append(builder)
+        self.stack.append(builder)
+
+    def fence(self, spec: str) -> None:
+        if not spec:
+            if not self.fences:
+                raise self.error("':::' closes nothing")
+            self.close_fence()
+            return
+        words = spec.split(maxsplit=1)
+        kind = words[0]
+        if kind == "table":
+            self.fences.append(
+                _Fence("table", self.line, caption=_tidy(strip_markers(spec[5:].strip())))
+            )
+            return
+        style = _STYLES.get(kind)
+        if style is None:
+            allowed = ", ".join(["table", *_STYLES])
+            raise self.error(f"unknown block '::: {kind}'; expected one of {allowed}")
+        flags = words[1].split() if len(words) > 1 else []
+        if any(flag != "inline" for flag in flags):
+            raise self.error(f"unknown option in '::: {spec}'; only 'inline' is allowed")
+        if self.fences and self.fences[-1].kind == "enum" and not self.fences[-1].items:
+            raise self.error("a nested block must follow an item line '- …'")
+        self.fences.append(_Fence("enum", self.line, style=style, inline=bool(flags)))
+
+    def close_fence(self) -> None:
+        fence = self.fences.pop()
+        if fence.kind == "table":
+            block: Block | None = None
+            if fence.header is not None and fence.rows:
+                block = Table(fence.caption, fence.header, tuple(fence.rows))
+            elif fence.header is not None and not fence.header_seen:
+                block = None
+            self.add_block(block)
+            return
+        items = []
+        for item in fence.items:
+            if item is None or item.lead_lost:
+                continue
+            if item.had_more and not item.blocks:
+                continue  # everything after the lead vanished: a lead alone says nothing
+            if item.lead is None and not item.blocks:
+                continue
+            items.append(EnumerationItem(item.lead, tuple(item.blocks)))
+        self.add_block(Enumeration(tuple(items), fence.style, fence.inline) if items else None)
+
+    def item(self, raw: str) -> None:
+        if not self.fences or self.fences[-1].kind != "enum":
+            raise self.error("an item line '- …' must stand inside '::: shi' … ':::'")
+        fence = self.fences[-1]
+        pieces = split_sentences(raw)
+        if fence.style in _RUN_IN and pieces:
+            lead = _sentence(pieces[0], self.refs)
+            rest = "".join(pieces[1:])
+            item = _Item(lead, [], had_more=bool(rest.strip()), lead_lost=lead is None)
+            fence.items.append(item)
+            if rest.strip():
+                body = self.paragraph(rest)
+                if body is not None:
+                    item.blocks.append(body)
+            return
+        item = _Item(None, [], had_more=True, lead_lost=False)
+        fence.items.append(item)
+        body = self.paragraph(raw)
+        if body is not None:
+            item.blocks.append(body)
+
+    def table_row(self, text: str) -> None:
+        if not text.startswith("|"):
+            raise self.error(f"a table row starts with '|', got {strip_markers(text)!r}")
+        cells = text.strip().strip("|").split("|")
+        fence = self.fences[-1]
+        if fence.header is None:
+            fence.header = tuple(_tidy(strip_markers(c)).strip() for c in cells)
+            return
+        if set(text) <= set("|-: "):
+            return  # a Markdown rule line under the header
+        if any(DROP in c for c in cells):
+            return
+        row = tuple(_tidy(strip_markers(c)).strip() for c in cells)
+        if len(row) != len(fence.header):
+            raise self.error(
+                f"a table row has {len(row)} cells, the header {len(fence.header)}: {row!r}"
+            )
+        fence.rows.append(row)
+
+    def directive(self, text: str) -> None:
+        name, _, argument = text[1:].partition(" ")
+        argument = strip_markers(argument).strip()
+        if self.fences:
+            raise self.error(f"@{name} cannot stand inside ::: … :::")
+        if name == "closing":
+            self.in_closing = True
+        elif name == "signature":
+            self.signature_unit = argument
+        elif name == "date":
+            if not argument:
+                self.signature_date = None
+                return
+            match = _DATE_RE.fullmatch(argument)
+            try:
+                if match is None:
+                    raise ValueError(argument)
+                self.signature_date = datetime.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                raise self.error(
+                    f"@date expects a date such as 2020-02-10, got {argument!r}"
+                ) from None
+        else:
+            raise self.error(f"unknown directive @{name}; expected @closing, @signature or @date")
+
+
+def parse_markup(
+    text: str,
+    refs: Sequence[FactRef],
+    meta: Meta,
+    *,
+    template: str = "<string>",
+    default_title: str = "",
+) -> Document:
+    """Parse the markup a template rendered into a :class:`Document`.
+
+    *refs* are the facts the figure markers point at (by index), *meta* the document's
+    metadata; *default_title* is used when the markup has no ``# title`` line. Malformed markup
+    (an unclosed ``:::``, an item outside an enumeration, a skipped heading level) raises
+    :class:`TemplateError` naming *template* and the line of its output.
+    """
+    parser = _Parser(refs, template)
+    for number, line in enumerate(text.splitlines(), 1):
+        parser.line = number
+        parser.feed(line)
+    if parser.fences:
+        parser.line = parser.fences[-1].line
+        raise parser.error("this '::: …' is never closed with ':::'")
+    title = parser.title or default_title
+    if not title.strip():
+        raise TemplateError(f"template {template!r}: the output has no '# title' line")
+    sections = [s for s in (b.build() for b in parser.top) if s is not None]
+    signature = None
+    if parser.signature_unit is not None or parser.signature_date is not None:
+        signature = Signature(parser.signature_unit or meta.unit, parser.signature_date)
+    return Document(
+        title=title,
+        meta=meta,
+        preamble=tuple(parser.preamble),
+        sections=tuple(sections),
+        closing=tuple(parser.closing),
+        signature=signature,
+    )
