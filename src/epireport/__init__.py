@@ -4,6 +4,14 @@ The public API lives here; everything else is an implementation detail in ``_``-
 modules. Plugin authors import :data:`hookimpl` from this package and nothing from pluggy.
 """
 
+from epireport._pipeline import (
+    Rendered,
+    build_document,
+    example_input,
+    load_input,
+    render_report,
+    skeleton_input,
+)
 from epireport._plugins import (
     PluginDescription,
     PluginKind,
@@ -13,6 +21,7 @@ from epireport._plugins import (
     make_plugin_manager,
 )
 from epireport._version import __version__
+from epireport.document import Document
 from epireport.exceptions import (
     EpireportError,
     EpireportPluginWarning,
@@ -25,6 +34,7 @@ from epireport.exceptions import (
     TemplateError,
     UsageError,
 )
+from epireport.facts import Fact, FactSet, compute_facts
 from epireport.io import dump_report, dumps_report, load_report, loads_report
 from epireport.model import (
     Aggregation,
@@ -53,8 +63,11 @@ from epireport.model import (
 __all__ = [
     "Aggregation",
     "DataValue",
+    "Document",
     "EpireportError",
     "EpireportPluginWarning",
+    "Fact",
+    "FactSet",
     "Frequency",
     "FrequencyUnit",
     "Indicator",
@@ -80,6 +93,7 @@ __all__ = [
     "Plugins",
     "Problem",
     "RenderError",
+    "Rendered",
     "ReportInput",
     "TemplateError",
     "UsageError",
@@ -87,10 +101,16 @@ __all__ = [
     "ValueType",
     "ZeroPolicy",
     "__version__",
+    "build_document",
+    "compute_facts",
     "dump_report",
     "dumps_report",
+    "example_input",
     "hookimpl",
+    "load_input",
     "load_report",
     "loads_report",
     "make_plugin_manager",
+    "render_report",
+    "skeleton_input",
 ]
