@@ -21,6 +21,7 @@ from epireport._plugins import (
     make_plugin_manager,
 )
 from epireport._version import __version__
+from epireport.aggregate._rules import Importance, MissingStrategy, Operator, ValidationRule
 from epireport.document import Document
 from epireport.exceptions import (
     EpireportError,
@@ -36,6 +37,8 @@ from epireport.exceptions import (
 )
 from epireport.facts import Fact, FactSet, compute_facts
 from epireport.io import dump_report, dumps_report, load_report, loads_report
+from epireport.io._loaders import InputLoader
+from epireport.lint._rules import LintRule, Severity
 from epireport.model import (
     Aggregation,
     DataValue,
@@ -59,6 +62,8 @@ from epireport.model import (
     ValueType,
     ZeroPolicy,
 )
+from epireport.narrative._templates import TemplateSource
+from epireport.render._formats import ReportFormat
 
 __all__ = [
     "Aggregation",
@@ -70,18 +75,23 @@ __all__ = [
     "FactSet",
     "Frequency",
     "FrequencyUnit",
+    "Importance",
     "Indicator",
     "IndicatorKind",
     "IndicatorSection",
     "IndicatorSet",
     "InputError",
+    "InputLoader",
     "Institution",
+    "LintRule",
     "Measure",
     "MissingFigureError",
+    "MissingStrategy",
     "ModelError",
     "NarrativeInput",
     "NarrativeKind",
     "NumberStyle",
+    "Operator",
     "OrgTree",
     "OrgUnit",
     "Period",
@@ -94,9 +104,13 @@ __all__ = [
     "Problem",
     "RenderError",
     "Rendered",
+    "ReportFormat",
     "ReportInput",
+    "Severity",
     "TemplateError",
+    "TemplateSource",
     "UsageError",
+    "ValidationRule",
     "ValueStatus",
     "ValueType",
     "ZeroPolicy",

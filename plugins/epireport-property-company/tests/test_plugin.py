@@ -7,7 +7,14 @@ from epireport._plugins import Plugins
 from epireport.testing import plugin_manager, registered
 
 #: indicator code -> the measure word the seed summary counts it in
-CLASSIFIERS = {"masks": "只"}
+CLASSIFIERS = {
+    "staff_masks": "只",
+    "households_served": "户",
+    "household_tablets": "片",
+    "notices_posted": "份",
+    "flow_charts_posted": "份",
+    "elevators_with_tissues": "部",
+}
 
 
 def test_entry_point_names_the_plugin_module() -> None:
@@ -23,14 +30,14 @@ def test_registers_the_institution() -> None:
     with registered(plugin) as plugins:
         institution = plugins.institution("property-company")
     assert institution.title == "物业服务中心"
-    assert [s.name for s in institution.indicator_sets] == ["property-supplies"]
+    assert [s.name for s in institution.indicator_sets] == ["property-prevention"]
 
 
 @pytest.mark.parametrize(("code", "classifier"), sorted(CLASSIFIERS.items()))
 def test_indicators_carry_the_seed_classifiers(code: str, classifier: str) -> None:
     """The indicator set counts in the measure words the seed summary uses."""
     with registered(plugin) as plugins:
-        indicator_set = plugins.indicator_sets()["property-supplies"]
+        indicator_set = plugins.indicator_sets()["property-prevention"]
     assert indicator_set.get(code).classifier == classifier
 
 
@@ -40,7 +47,7 @@ def test_discovered_through_its_entry_point() -> None:
     (described,) = [d for d in plugins.describe() if d.name == "property-company"]
     assert described.distribution == "epireport-property-company"
     assert "property-company" in described.institutions
-    assert "property-supplies" in described.indicator_sets
+    assert "property-prevention" in described.indicator_sets
     assert set(plugins.institutions()) == {"property-company"}
 
 
