@@ -111,3 +111,9 @@ register_command(
 register_command(
     "check", "epireport._cli.check_cmd:check", "Validate a report input's data against the rules."
 )
+register_command("form", "epireport._cli.store_cmds:form", "Write a daily-report workbook.")
+register_command("ingest", "epireport._cli.store_cmds:ingest", "Store daily reports in a store.")
+register_command("export", "epireport._cli.store_cmds:export", "Export stored values (CSV, DHIS2).")
+register_command(
+    "new-plugin", "epireport._cli.new_plugin_cmd:new_plugin", "Scaffold an institution plugin."
+)
