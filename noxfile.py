@@ -48,7 +48,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    """mypy --strict on src/."""
+    """Type-check src/ with mypy --strict."""
     _install(session, "dev")
     session.run("mypy")
 
