@@ -7,7 +7,18 @@ from epireport._plugins import Plugins
 from epireport.testing import plugin_manager, registered
 
 #: indicator code -> the measure word the seed summary counts it in
-CLASSIFIERS = {"billboards": "块", "banners": "条", "leaflets": "张"}
+CLASSIFIERS = {
+    "billboards": "块",
+    "screens": "块",
+    "banners": "条",
+    "leaflets": "张",
+    "home_visits": "次",
+    "messages": "条",
+    "vehicle_trips": "台次",
+    "loudspeakers": "个",
+    "broadcast_hours": "小时",
+    "guides_printed": "份",
+}
 
 
 def test_entry_point_names_the_plugin_module() -> None:
@@ -23,7 +34,12 @@ def test_registers_the_institution() -> None:
     with registered(plugin) as plugins:
         institution = plugins.institution("district-publicity")
     assert institution.title == "区委宣传部"
-    assert [s.name for s in institution.indicator_sets] == ["publicity"]
+    assert [s.name for s in institution.indicator_sets] == [
+        "publicity-leadership",
+        "publicity",
+        "publicity-news",
+        "publicity-online",
+    ]
 
 
 @pytest.mark.parametrize(("code", "classifier"), sorted(CLASSIFIERS.items()))
