@@ -1,5 +1,7 @@
 import importlib.metadata
 
+import attrs
+import jinja2
 import pytest
 from epireport_education_bureau import plugin
 
@@ -7,7 +9,7 @@ from epireport._plugins import Plugins
 from epireport.testing import plugin_manager, registered
 
 #: indicator code -> the measure word the seed summary counts it in
-CLASSIFIERS = {"screened": "人"}
+CLASSIFIERS = {"screened": "人次", "fever": "人", "isolated": "人"}
 
 
 def test_entry_point_names_the_plugin_module() -> None:
@@ -47,3 +49,38 @@ def test_discovered_through_its_entry_point() -> None:
 def test_plugin_manager_without_autoload_does_not_see_it() -> None:
     """The test plugin manager loads no entry points, so the plugin only appears when asked."""
     assert "education-bureau" not in Plugins(plugin_manager()).institutions()
+
+
+def test_registers_templates_rules_and_example() -> None:
+    """The plugin brings its template source, its validation rules and a packaged example."""
+    with registered(plugin) as plugins:
+        institution = plugins.institution("education-bureau")
+        sources = [s.name for s in plugins.template_sources()]
+        rules = {r.name for r in plugins.validation_rules(institution)}
+    assert "education-bureau" in sources
+    assert {"fever-within-screened", "isolated-within-screened", "isolated-within-fever"} <= rules
+    assert institution.template == "education-bureau/report.md.j2"
+    assert institution.example is not None
+    assert institution.example.is_file()
+    assert institution.level_names == ("县", "学校", "班级")
+
+
+def test_rules_are_only_for_this_institution() -> None:
+    """Another institution gets none of the screening rules."""
+    other = attrs.evolve(plugin.INSTITUTION, name="other-bureau")
+    assert plugin.epireport_register_validation_rules(other) == []
+
+
+def test_environment_helpers_only_for_this_institution() -> None:
+    """The template helpers are added for this institution and for none, never for another."""
+    env = jinja2.Environment()
+    plugin.epireport_prepare_environment(env, attrs.evolve(plugin.INSTITUTION, name="other"))
+    assert "mechanism" not in env.globals
+    plugin.epireport_prepare_environment(env, None)
+    assert {"mechanism", "reporting_summary", "disease_name"} <= set(env.globals)
+
+
+def test_measures_name_known_indicators() -> None:
+    """Every measure's indicators belong to the screening set."""
+    for measure in plugin.MEASURES:
+        measure.check_against(plugin.SCREENING)
