@@ -18,7 +18,9 @@ from epireport._plugins import Plugins
 from epireport.exceptions import UsageError
 from epireport.io._load import load_report
 from epireport.model._institution import Institution
+from epireport.model._periods import Period
 from epireport.model._report import ReportInput
+from epireport.model._units import OrgTree
 
 if TYPE_CHECKING:
     from epireport.document import Document
@@ -27,7 +29,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Rendered",
     "build_document",
+    "demo_input",
     "example_input",
+    "input_from_store",
     "load_input",
     "render_report",
     "skeleton_input",
@@ -132,6 +136,90 @@ def example_input(institution: str | Institution, *, plugins: Plugins | None = N
         text, name, json_format=inst.example.name.endswith(".json")
     )
     return load_report(data, institution=inst, name=name)
+
+
+def input_from_store(
+    path: str | os.PathLike[str],
+    institution: str | Institution,
+    period: str | Period,
+    *,
+    unit: str | None = None,
+    words: ReportInput | None = None,
+    plugins: Plugins | None = None,
+) -> ReportInput:
+    """Build a report input from the embedded store at *path*.
+
+    The figures (the org tree under *unit* and its values within *period*) come from the
+    store; the words (title, measures, narrative inputs, level names) from *words*, a report
+    input that must carry no values of its own — two sources of figures would be one too many.
+    *unit* defaults to the store's only root.
+    """
+    from epireport.store import Store
+
+    plugins = _plugins(plugins)
+    inst = plugins.institution(institution)
+    if words is not None and words.values:
+        raise UsageError(
+            "the store supplies the figures: the report input given for the words must carry "
+            f"no values (it has {len(words.values)})"
+        )
+    with Store.open(path) as store:
+        if unit is None:
+            roots = [u.code for u in store.units().roots]
+            if len(roots) != 1:
+                raise UsageError(
+                    f"the store {os.fspath(path)!r} holds {len(roots)} top-level units "
+                    f"({', '.join(roots) or 'none'}): say which one reports with --unit"
+                )
+            unit = roots[0]
+        data = store.report_input(inst, unit, period)
+    if words is None:
+        return data
+    tree = data.tree
+    if tree is not None and words.tree is not None and words.tree.level_names:
+        tree = OrgTree(tree.units, words.tree.level_names)
+    return attrs.evolve(
+        data,
+        title=words.title or data.title,
+        unit_name=words.unit_name,
+        tree=tree,
+        measures=words.measures,
+        narrative=words.narrative,
+    )
+
+
+def demo_input(institution: str | Institution, *, plugins: Plugins | None = None) -> ReportInput:
+    """The institution's example, taken through the embedded store as real data would be.
+
+    The example's values are ingested into a throw-away SQLite store, and the report input is
+    built back from it: the demo exercises the same path as ``epireport ingest`` followed by
+    ``epireport render --db``.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from epireport.store import Store
+
+    plugins = _plugins(plugins)
+    example = example_input(institution, plugins=plugins)
+    inst = plugins.institution(institution)
+    with tempfile.TemporaryDirectory(prefix="epireport-demo-") as tmp:
+        path = Path(tmp) / "demo.sqlite"
+        with Store.open(path) as store:
+            store.ingest(
+                example.values,
+                source=f"{inst.name}:example",
+                units=example.tree.units if example.tree is not None else (),
+                institution=inst.name,
+            )
+        return input_from_store(
+            path,
+            inst,
+            example.period,
+            unit=example.unit,
+            words=attrs.evolve(example, values=()),
+            plugins=plugins,
+        )
 
 
 def skeleton_input(report: ReportInput) -> ReportInput:

@@ -23,23 +23,62 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
 
 
 @click.command(name="render")
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "-f", "fmt", default="text", show_default=True, help=_FORMAT_HELP)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
 @click.option("--draft", is_flag=True, help="Write missing figures as xx instead of refusing.")
 @click.option("--template", help="Render with this template instead of the institution's own.")
-def render(data: Path, fmt: str, output: Path | None, draft: bool, template: str | None) -> None:
-    """Render the report input DATA (YAML or JSON) as a summary.
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Take the figures from this store (see 'epireport ingest'); DATA, if given, "
+    "supplies only the words: title, measures, narrative inputs.",
+)
+@click.option("--institution", help="With --db: the institution whose summary to write.")
+@click.option(
+    "--period", help="With --db: the report period, e.g. 202002 or 2020-01-23/2020-02-29."
+)
+@click.option("--unit", help="With --db: the reporting unit (default: the store's only root).")
+def render(
+    data: Path | None,
+    fmt: str,
+    output: Path | None,
+    draft: bool,
+    template: str | None,
+    db: Path | None,
+    institution: str | None,
+    period: str | None,
+    unit: str | None,
+) -> None:
+    """Render the report input DATA (YAML or JSON), or figures from a store, as a summary.
 
-    In final mode a figure the template needs but DATA lacks is an error naming the
+    In final mode a figure the template needs but the data lacks is an error naming the
     indicator and unit; --draft writes it as xx so the skeleton can circulate early.
     """
-    from epireport._pipeline import render_report
+    from epireport._pipeline import input_from_store, load_input, render_report
     from epireport._plugins import Plugins
 
     plugins = Plugins.create()
     fmt_record = plugins.format(fmt)
-    rendered = render_report(data, format=fmt, plugins=plugins, draft=draft, template=template)
+    if db is None:
+        if data is None:
+            raise click.UsageError(
+                "give a report input file DATA, or --db with --institution and --period"
+            )
+        for name, given in (("--institution", institution), ("--period", period), ("--unit", unit)):
+            if given is not None:
+                raise click.UsageError(f"{name} goes with --db")
+        report = load_input(data, plugins=plugins)
+    else:
+        if institution is None or period is None:
+            raise click.UsageError("--db needs --institution and --period")
+        words = load_input(data, plugins=plugins) if data is not None else None
+        from epireport.model._periods import Period
+
+        report = input_from_store(
+            db, institution, Period.parse(period), unit=unit, words=words, plugins=plugins
+        )
+    rendered = render_report(report, format=fmt, plugins=plugins, draft=draft, template=template)
     _emit(rendered.output, output, fmt_record.binary, f"--format {fmt}")
 
 
@@ -58,10 +97,11 @@ def render(data: Path, fmt: str, output: Path | None, draft: bool, template: str
 def demo(institution: str | None, fmt: str, output: Path | None, draft: bool) -> None:
     """Render the example of INSTITUTION (every installed institution when none is named).
 
-    The example data goes through the same path as real data. With --draft no data is used:
-    the result is the skeleton an office fills in, with xx where figures go.
+    The example data goes through the embedded store (SQLite) as real data would. With
+    --draft no data is used: the result is the skeleton an office fills in, with xx where
+    figures go.
     """
-    from epireport._pipeline import example_input, render_report, skeleton_input
+    from epireport._pipeline import demo_input, render_report, skeleton_input
     from epireport._plugins import Plugins
 
     plugins = Plugins.create()
@@ -76,7 +116,7 @@ def demo(institution: str | None, fmt: str, output: Path | None, draft: bool) ->
     if several and output is not None:
         output.mkdir(parents=True, exist_ok=True)
     for index, name in enumerate(names):
-        report = example_input(name, plugins=plugins)
+        report = demo_input(name, plugins=plugins)
         if draft:
             report = skeleton_input(report)
         rendered = render_report(report, format=fmt, plugins=plugins, draft=draft)

@@ -1,0 +1,211 @@
+"""Data values as CSV in long form: one row per indicator, unit and period.
+
+Columns (the first row names them, in any order)::
+
+    indicator,unit,period,value[,status,submitted_at,submitted_by,comment]
+
+Files are read as UTF-8 with or without a byte-order mark, and otherwise as GB18030 (what WPS
+and Excel in Chinese locales save). Values are normalised by
+:func:`~epireport.io._normalise.normalise_value`; every rejected cell is reported as
+``data.csv: row 12, column D (value)``, the header being row 1.
+
+Written files are UTF-8 with a byte-order mark (so that Excel shows the Chinese), and every
+cell that a spreadsheet would read as a formula (one starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is neutralised with a leading single quote. The one exception,
+decided on purpose: the ``value`` of a *numeric* value (an int or a Decimal, which epireport
+writes as ``-12`` or ``3.5`` and nothing else) stays a number, so negative figures remain
+figures; a text value is neutralised like any other cell. On reading, a single quote before
+one of those characters is removed again, so an export reads back equal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Final
+
+from epireport.exceptions import InputError, Problem
+from epireport.io._normalise import Batch, BatchBuilder, CodeMapping, read_cells
+from epireport.model._institution import Institution
+from epireport.model._values import DataValue, ValueStatus
+
+__all__ = ["COLUMNS", "decode", "neutralise", "read_csv", "write_csv"]
+
+#: The columns of the long form, in the order epireport writes them.
+COLUMNS: Final = (
+    "indicator",
+    "unit",
+    "period",
+    "value",
+    "status",
+    "submitted_at",
+    "submitted_by",
+    "comment",
+)
+_REQUIRED: Final = ("indicator", "unit", "period", "value")
+_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode CSV bytes: UTF-8 (BOM or not), else GB18030; InputError if neither fits."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(name, f"neither UTF-8 nor GB18030 text (byte {exc.start}); save as UTF-8")]
+        ) from None
+
+
+def _needs_quote(cell: str) -> bool:
+    # A cell that already starts with quotes before a trigger gets one more, so that reading
+    # removes exactly the one that writing added.
+    stripped = cell.lstrip("'")
+    return stripped.startswith(_TRIGGERS)
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a cell a spreadsheet would run as a formula with a single quote."""
+    return "'" + cell if _needs_quote(cell) else cell
+
+
+def _unneutralise(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and _needs_quote(cell[1:]) else cell
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+    *,
+    institution: Institution | None = None,
+    mapping: CodeMapping | None = None,
+    name: str | None = None,
+) -> Batch:
+    """Read a long-form CSV file into a :class:`Batch` (values, or every problem located)."""
+    p = Path(path)
+    source = name or str(p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return Batch(source, problems=(Problem(source, f"cannot read: {exc.strerror or exc}"),))
+    try:
+        text = decode(data, source)
+    except InputError as exc:
+        return Batch(source, problems=exc.problems)
+    return read_csv_text(text, source, institution=institution, mapping=mapping)
+
+
+def read_csv_text(
+    text: str,
+    source: str,
+    *,
+    institution: Institution | None = None,
+    mapping: CodeMapping | None = None,
+) -> Batch:
+    """Read long-form CSV text (see :func:`read_csv`)."""
+    builder = BatchBuilder(source, institution=institution, mapping=mapping)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    for header_row in reader:
+        if any(cell.strip() for cell in header_row):
+            header = [cell.strip().lstrip("\ufeff").lower() for cell in header_row]
+            break
+    if header is None:
+        builder.problem("", "the file is empty (expected a header: indicator,unit,period,value)")
+        return builder.build()
+    row_number = reader.line_num
+    positions: dict[str, int] = {}
+    for index, column in enumerate(header):
+        where = f"row {row_number}, column {_letter(index)}"
+        if column not in COLUMNS:
+            builder.problem(where, f"unknown column {column!r} (expected: {', '.join(COLUMNS)})")
+        elif column in positions:
+            builder.problem(where, f"column {column!r} appears twice")
+        else:
+            positions[column] = index
+    missing = [c for c in _REQUIRED if c not in positions]
+    if missing:
+        builder.problem(f"row {row_number}", f"missing columns: {', '.join(missing)}")
+    if builder.has_problems:
+        return builder.build()
+    columns = {field: f"{_letter(i)} ({field})" for field, i in positions.items()}
+    record = row_number
+    for cells in reader:
+        record += 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        location = f"row {record}"
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            builder.problem(
+                location, f"{len(cells)} cells, but the header names {len(header)} columns"
+            )
+            continue
+        cells = [_unneutralise(cell) for cell in cells]
+
+        def cell(field: str, cells: list[str] = cells) -> str | None:
+            index = positions.get(field)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        read_cells(
+            builder,
+            location,
+            indicator=cell("indicator"),
+            unit=cell("unit"),
+            period=cell("period"),
+            value=cell("value"),
+            status=cell("status"),
+            submitted_at=cell("submitted_at"),
+            submitted_by=cell("submitted_by"),
+            comment=cell("comment"),
+            columns=columns,
+        )
+    return builder.build()
+
+
+def _value_cell(value: DataValue) -> str:
+    raw = value.value
+    if value.status is not ValueStatus.REPORTED or raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, Decimal):
+        return f"{raw:f}"
+    return neutralise(raw)
+
+
+def write_csv(values: Iterable[DataValue]) -> str:
+    """The values as long-form CSV text (with a BOM), formulas neutralised (see the module)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for value in values:
+        writer.writerow(
+            [
+                neutralise(value.indicator),
+                neutralise(value.unit),
+                neutralise(str(value.period)),
+                _value_cell(value),
+                value.status.value,
+                value.submitted_at.isoformat() if value.submitted_at is not None else "",
+                neutralise(value.submitted_by),
+                neutralise(value.comment),
+            ]
+        )
+    return "\ufeff" + out.getvalue()

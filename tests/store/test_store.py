@@ -1,0 +1,295 @@
+import datetime as dt
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from epireport.exceptions import InputError, UsageError
+from epireport.model._indicators import Indicator, IndicatorSet, ValueType
+from epireport.model._institution import Institution
+from epireport.model._periods import Period
+from epireport.model._units import OrgUnit
+from epireport.model._values import DataValue, ValueStatus
+from epireport.store import SCHEMA_VERSION, IngestResult, Store
+
+DAY1 = Period.parse("20200201")
+DAY2 = Period.parse("20200202")
+UNITS = (
+    OrgUnit("D01", "某区"),
+    OrgUnit("S01", "东街道", "D01"),
+    OrgUnit("S02", "西街道", "D01"),
+    OrgUnit("C01", "东社区", "S01"),
+)
+SET = IndicatorSet(
+    name="publicity",
+    title="社会宣传",
+    indicators=(
+        Indicator(code="billboards", name="户外广告牌", classifier="块"),
+        Indicator(code="hours", name="广播", classifier="小时", value_type=ValueType.DECIMAL),
+    ),
+)
+INSTITUTION = Institution(
+    name="test-publicity", title="宣传部", indicator_sets=(SET,), level_names=("区", "街道", "社区")
+)
+
+
+class Clock:
+    """A clock that moves one minute per call."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2020, 2, 3, 8, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "store.db", clock=Clock())
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+def test_a_new_store_is_versioned_and_in_wal_mode(tmp_path: Path) -> None:
+    """Opening creates the schema with its user_version and WAL journaling."""
+    path = tmp_path / "s.db"
+    with Store.open(path):
+        pass
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_foreign_or_newer_databases_are_refused(tmp_path: Path) -> None:
+    """A database that is not an epireport store, or is from a newer version, is refused."""
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(UsageError, match="not an epireport store"):
+        Store.open(other)
+    newer = tmp_path / "newer.db"
+    with Store.open(newer):
+        pass
+    db = sqlite3.connect(newer)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(UsageError, match="upgrade"):
+        Store.open(newer)
+    text = tmp_path / "text.db"
+    text.write_text("not a database at all, just text " * 100, encoding="utf-8")
+    with pytest.raises(UsageError):
+        Store.open(text)
+
+
+def test_values_of_every_kind_and_status_round_trip(store: Store) -> None:
+    """Ints, decimals, flags, texts and the three non-reported states come back equal."""
+    when = dt.datetime(2020, 2, 1, 18, 30, tzinfo=dt.UTC)
+    values = [
+        DataValue.reported("a", "S01", DAY1, 12, submitted_at=when, submitted_by="张三"),
+        DataValue.reported("b", "S01", DAY1, Decimal("2.50"), comment="含夜间"),
+        DataValue.reported("c", "S01", DAY1, True),
+        DataValue.reported("d", "S01", DAY1, "已召开"),
+        DataValue.zero_report("e", "S01", DAY1),
+        DataValue.not_applicable("f", "S01", DAY1),
+        DataValue.missing("g", "S01", DAY1),
+    ]
+    result = store.ingest(values, "x.csv", units=UNITS)
+    assert result == IngestResult(7, 0, 0, source="x.csv")
+    assert sorted(store.values(), key=lambda v: v.indicator) == values
+
+
+def test_reimporting_the_same_values_changes_nothing(store: Store) -> None:
+    """A second ingest of the same values counts them unchanged and keeps no history."""
+    values = [DataValue.reported("a", "S01", DAY1, 1), DataValue.reported("a", "S02", DAY1, 2)]
+    assert store.ingest(values, "f.csv").added == 2
+    again = store.ingest(values, "f.csv")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert len(store.history("a", "S01", DAY1)) == 1
+
+
+def test_a_correction_keeps_the_old_value_with_who_and_when(store: Store) -> None:
+    """Correcting a value moves the old version to the history with its provenance."""
+    store.ingest(
+        [DataValue.reported("a", "S01", DAY1, 10, submitted_by="张三")], "first.xlsx", rows=["r3"]
+    )
+    result = store.ingest(
+        [DataValue.reported("a", "S01", DAY1, 12, submitted_by="李四", comment="更正")],
+        "second.xlsx",
+        rows=["r7"],
+    )
+    assert (result.added, result.updated) == (0, 1)
+    old, new = store.history("a", "S01", "20200201")
+    assert (old.value.value, old.value.submitted_by, old.source, old.row) == (
+        10,
+        "张三",
+        "first.xlsx",
+        "r3",
+    )
+    assert old.superseded_at == new.ingested_at
+    assert (new.value.value, new.value.comment, new.source, new.is_current) == (
+        12,
+        "更正",
+        "second.xlsx",
+        True,
+    )
+    assert [v.value for v in store.values()] == [12]
+
+
+def test_a_crash_mid_ingest_leaves_the_store_as_it_was(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception halfway through an ingest rolls back every value and unit it wrote."""
+    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "before.csv")
+    calls = {"n": 0}
+    original = Store._write
+
+    def failing(self: Store, *args: object) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_write", failing)
+    values = [DataValue.reported("a", unit, DAY2, 5) for unit in ("S01", "S02", "S03", "S04")]
+    with pytest.raises(OSError, match="disk full"):
+        store.ingest([DataValue.reported("a", "S01", DAY1, 99), *values], "crash.csv", units=UNITS)
+    assert list(store.values()) == [DataValue.reported("a", "S01", DAY1, 1)]
+    assert store.units().codes == ("S01",)
+    assert len(store.history("a", "S01", DAY1)) == 1
+
+
+def test_a_dry_run_counts_but_writes_nothing(store: Store) -> None:
+    """A dry run reports what would change and leaves the store untouched."""
+    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "one.csv")
+    result = store.ingest(
+        [DataValue.reported("a", "S01", DAY1, 2), DataValue.reported("a", "S02", DAY1, 3)],
+        "two.csv",
+        dry_run=True,
+    )
+    assert (result.added, result.updated, result.dry_run) == (1, 1, True)
+    assert "would add 1" in str(result)
+    assert list(store.values()) == [DataValue.reported("a", "S01", DAY1, 1)]
+
+
+def test_unknown_units_become_roots_until_declared(store: Store) -> None:
+    """A unit seen only in values is stored as a root, and a later declaration completes it."""
+    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "v.csv")
+    assert store.units().get("S01").name == "S01"
+    store.put_units(UNITS)
+    tree = store.units()
+    assert tree.get("S01").parent == "D01"
+    assert tree.get("S01").name == "东街道"
+    assert tree.codes == ("D01", "S01", "C01", "S02")
+
+
+def test_units_that_would_not_form_a_tree_are_refused(store: Store) -> None:
+    """A declaration that makes a cycle is refused and nothing of it is stored."""
+    store.put_units(UNITS)
+    with pytest.raises(InputError, match="cycle"):
+        store.ingest(
+            [DataValue.reported("a", "S01", DAY1, 1)],
+            "bad.yaml",
+            units=[OrgUnit("D01", "某区", "C01")],
+        )
+    assert store.units().get("D01").parent is None
+    assert list(store.values()) == []
+
+
+def test_an_indicator_belongs_to_one_institution(store: Store) -> None:
+    """Storing an indicator code already owned by another institution is refused."""
+    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "a.csv", institution="one")
+    with pytest.raises(InputError, match="belongs to institution 'one'"):
+        store.ingest([DataValue.reported("a", "S01", DAY2, 1)], "b.csv", institution="two")
+    assert store.indicators() == {"a": "one"}
+    assert len(list(store.values(institution="one"))) == 1
+    assert list(store.values(institution="two")) == []
+
+
+def test_values_filter_by_unit_subtree_and_period(store: Store) -> None:
+    """values() keeps one unit, a subtree, or the values whose period lies inside a period."""
+    month = DataValue.reported("a", "S01", Period.parse("202002"), 9)
+    store.ingest(
+        [
+            DataValue.reported("a", "S01", DAY1, 1),
+            DataValue.reported("a", "C01", DAY2, 2),
+            DataValue.reported("a", "S02", DAY1, 3),
+            month,
+        ],
+        "v.csv",
+        units=UNITS,
+    )
+    assert [v.value for v in store.values(unit="S01")] == [1, 9]
+    assert sorted(v.value for v in store.values(under="S01")) == [1, 2, 9]  # type: ignore[type-var]
+    assert [v.value for v in store.values(period="20200201")] == [1, 3]
+    assert [v.value for v in store.values(period=Period.parse("2020W5"))] == [1, 3, 2]
+
+
+def test_report_input_holds_the_subtree_and_its_values(store: Store) -> None:
+    """report_input builds the org tree under a unit and the values within the period."""
+    store.ingest(
+        [
+            DataValue.reported("billboards", "C01", DAY1, 4),
+            DataValue.reported("billboards", "S02", DAY1, 5),
+            DataValue.reported("billboards", "S01", Period.parse("20200301"), 6),
+            DataValue.reported("other", "C01", DAY1, 7),
+        ],
+        "v.csv",
+        units=UNITS,
+    )
+    report = store.report_input(INSTITUTION, "S01", "202002")
+    assert report.tree is not None
+    assert report.tree.codes == ("S01", "C01")
+    assert report.tree.level_names == ("街道", "社区")
+    assert [(v.unit, v.value) for v in report.values] == [("C01", 4)]
+    assert report.display_name == "东街道"
+    whole = store.report_input("test-publicity", "D01", Period.parse("2020"), [SET])
+    assert sorted(v.value for v in whole.values) == [4, 5, 6]  # type: ignore[type-var]
+    with pytest.raises(UsageError, match="unknown org unit"):
+        store.report_input(INSTITUTION, "X99", "202002")
+
+
+_STATUSES = st.sampled_from([ValueStatus.REPORTED, ValueStatus.ZERO_REPORT, ValueStatus.MISSING])
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.sampled_from(["S01", "S02"]),
+            st.integers(1, 3),
+            _STATUSES,
+            st.integers(0, 5),
+        ),
+        max_size=12,
+    )
+)
+def test_the_store_holds_the_last_version_of_each_value(
+    batches: list[tuple[str, str, int, ValueStatus, int]],
+) -> None:
+    """After any sequence of ingests the store holds the last value per key, and all versions."""
+    with Store.open(":memory:") as store:
+        last: dict[tuple[str, str, Period], DataValue] = {}
+        versions: dict[tuple[str, str, Period], list[DataValue]] = {}
+        for indicator, unit, day, status, number in batches:
+            period = Period.day(dt.date(2020, 2, day))
+            value = DataValue(
+                indicator, unit, period, status, number if status is ValueStatus.REPORTED else None
+            )
+            store.ingest([value], "x")
+            if last.get(value.key) != value:
+                versions.setdefault(value.key, []).append(value)
+            last[value.key] = value
+        assert sorted(store.values(), key=lambda v: v.key) == sorted(
+            last.values(), key=lambda v: v.key
+        )
+        for key, expected in versions.items():
+            assert [r.value for r in store.history(*key)] == expected
