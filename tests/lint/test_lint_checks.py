@@ -275,3 +275,13 @@ def test_findings_are_in_range_and_sorted(text: str) -> None:
 def test_clean_paragraphs_stay_clean_together(paragraphs: list[str]) -> None:
     """Clean paragraphs joined into one document are still clean."""
     assert lint_text("\n".join(paragraphs)) == []
+
+
+def test_inline_enumeration_may_start_with_the_paragraph() -> None:
+    """一是 opening a paragraph counts as item one of an inline list that runs on (一是…二是…)."""
+    from epireport.lint._lint import builtin_lint_rules, lint_text
+
+    rules = builtin_lint_rules()
+    assert lint_text("　　一是建立制度，落实责任。二是加强宣传，引导舆论。", rules=rules) == []
+    found = lint_text("　　一是建立制度，落实责任。三是加强宣传，引导舆论。", rules=rules)
+    assert [f.rule_id for f in found] == ["EPI501"]

@@ -93,9 +93,10 @@ class Violation:
 
 
 def _show(value: Decimal | None) -> str:
-    return (
-        "?" if value is None else str(value.normalize() if value == value.to_integral() else value)
-    )
+    if value is None:
+        return "?"
+    # normalize() alone would print 130 as 1.3E+2; an integral value is shown as an integer.
+    return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
 
 
 def _ref(code: str) -> str:

@@ -744,8 +744,8 @@ def check_numbering_gap(doc: LintDocument) -> Iterator[Hit]:
                     + f"; expected {_written(marker.kind, previous + 1)!r}",
                 )
             last[marker.kind] = marker.number
-        start = 1 if marker is not None and marker.kind == "一是" else 0
-        yield from _inline_gaps(doc, paragraph, start)
+        leading = marker.number if marker is not None and marker.kind == "一是" else None
+        yield from _inline_gaps(doc, paragraph, 1 if leading is not None else 0, leading)
 
 
 def _inline_items(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -758,9 +758,15 @@ def _inline_items(text: str, start: int) -> list[tuple[int, int, str]]:
     return items
 
 
-def _inline_gaps(doc: LintDocument, paragraph: Paragraph, start: int) -> Iterator[Hit]:
-    previous = 0
-    for offset, number, mark in _inline_items(paragraph.text, start):
+def _inline_gaps(
+    doc: LintDocument, paragraph: Paragraph, start: int, leading: int | None = None
+) -> Iterator[Hit]:
+    items = _inline_items(paragraph.text, start)
+    # A paragraph opening with 一是 either heads a block whose own list restarts at 一是 (the
+    # education seed: 一是完善三项制度。一是建立……二是……), or is the first item of a list that
+    # runs on in the same paragraph (一是……；二是……): the first inline number tells which.
+    previous = leading if leading is not None and items and items[0][1] != 1 else 0
+    for offset, number, mark in items:
         if number != 1 and number != previous + 1:
             yield doc.hit(
                 paragraph,
