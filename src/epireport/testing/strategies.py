@@ -10,8 +10,12 @@ Example::
 
     @given(est.org_trees(), est.periods())
     def test_something(tree, period): ...
+
+    @given(est.institution_inputs("property-company"))
+    def test_renders(report): ...   # a valid input of that institution, final mode renders
 """
 
+from epireport.testing._st_institution import institution_inputs
 from epireport.testing._st_model import (
     ValueGrid,
     aggregations_for,
@@ -56,6 +60,7 @@ __all__ = [
     "half_years",
     "indicator_sets",
     "indicators",
+    "institution_inputs",
     "intervals",
     "measures",
     "months",
