@@ -238,3 +238,15 @@ def test_history_outside_the_period_is_kept() -> None:
     """A value wholly before the report period loads (it serves comparisons), it is not dropped."""
     report = loads_report(GOOD.replace("period: 202002, value: 2.5", "period: 201902, value: 2.5"))
     assert report.values[3].period == Period.parse("201902")
+
+
+def test_lists_of_the_wrong_shape_are_one_problem_each() -> None:
+    """A string where a list of units belongs is one located problem, not one per character."""
+    with pytest.raises(InputError) as exc:
+        loads_report(
+            "institution: x\nunit: a\nperiod: 202002\norg_units: abc\nmeasures: [xy]\n", name=""
+        )
+    assert problems(exc) == [
+        "$.org_units: expected a list, got 'abc'",
+        "$.measures[0]: expected a mapping of fields, got 'xy'",
+    ]

@@ -208,16 +208,34 @@ def _build(data: Mapping[str, Any], where: str, institution: Institution | None)
     for key, tp in (("institution", str), ("unit", str), ("unit_name", str), ("title", str)):
         if key in data:
             fields[key] = structure(data[key], tp, [key])
+
+    def listed(key: str, *, of_mappings: bool) -> list[Any]:
+        # cattrs would iterate a string character by character and call .keys() on each: say
+        # what the schema wants instead.
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            problem([key], f"expected a list, got {value!r}")
+            return []
+        if of_mappings:
+            bad = [i for i, item in enumerate(value) if not isinstance(item, Mapping)]
+            for i in bad:
+                problem([key, i], f"expected a mapping of fields, got {value[i]!r}")
+            if bad:
+                return []
+        return value
+
     period = structure(data["period"], Period, ["period"]) if "period" in data else None
-    level_names = structure(data.get("level_names", []), tuple[str, ...], ["level_names"])
-    units = structure(data.get("org_units", []), tuple[OrgUnit, ...], ["org_units"])
+    level_names = structure(
+        listed("level_names", of_mappings=False), tuple[str, ...], ["level_names"]
+    )
+    units = structure(listed("org_units", of_mappings=True), tuple[OrgUnit, ...], ["org_units"])
     tree: OrgTree | None = None
     if units:
         try:
             tree = OrgTree(units, level_names or ())
         except ModelError as exc:
             problem(["org_units"], str(exc))
-    measures = structure(data.get("measures", []), tuple[Measure, ...], ["measures"])
+    measures = structure(listed("measures", of_mappings=True), tuple[Measure, ...], ["measures"])
     narrative = data.get("narrative", {})
     if not isinstance(narrative, Mapping):
         problem(["narrative"], f"expected a mapping of narrative inputs, got {narrative!r}")
