@@ -14,7 +14,10 @@ CASES = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "import epireport": [sys.executable, "-c", "import epireport"],
     "epireport --help": [sys.executable, "-m", "epireport", "--help"],
+    # Not a target: what a real command pays once plugins load (for the record).
+    "epireport plugins": [sys.executable, "-m", "epireport", "plugins", "--json"],
 }
+UNTARGETED = {"python -c pass", "epireport plugins"}
 
 
 def measure(argv: list[str]) -> float:
@@ -34,7 +37,7 @@ def main() -> int:
     print(f"{'case':<20} {'median ms':>10} {'ratio':>7}  target")
     for name, seconds in results.items():
         ratio = seconds / base
-        target = "" if name == "python -c pass" else "<= 10x"
+        target = "" if name in UNTARGETED else "<= 10x"
         if target and ratio > 10:
             failed = True
             target += "  MISSED"

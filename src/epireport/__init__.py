@@ -4,68 +4,98 @@ The public API lives here; everything else is an implementation detail in ``_``-
 modules. Plugin authors import :data:`hookimpl` from this package and nothing from pluggy.
 """
 
-from epireport._pipeline import (
-    Rendered,
-    build_document,
-    demo_input,
-    example_input,
-    input_from_store,
-    load_input,
-    render_report,
-    skeleton_input,
-)
-from epireport._plugins import (
-    PluginDescription,
-    PluginKind,
-    PluginOrigin,
-    Plugins,
-    hookimpl,
-    make_plugin_manager,
-)
+from typing import TYPE_CHECKING
+
+from epireport._lazy import lazy_exports
 from epireport._version import __version__
-from epireport.aggregate._rules import Importance, MissingStrategy, Operator, ValidationRule
-from epireport.document import Document
-from epireport.exceptions import (
-    EpireportError,
-    EpireportPluginWarning,
-    InputError,
-    MissingFigureError,
-    ModelError,
-    PluginError,
-    Problem,
-    RenderError,
-    TemplateError,
-    UsageError,
-)
-from epireport.facts import Fact, FactSet, compute_facts
-from epireport.io import dump_report, dumps_report, load_report, loads_report
-from epireport.io._loaders import InputLoader
-from epireport.lint._rules import LintRule, Severity
-from epireport.model import (
-    Aggregation,
-    DataValue,
-    Frequency,
-    FrequencyUnit,
-    Indicator,
-    IndicatorKind,
-    IndicatorSection,
-    IndicatorSet,
-    Institution,
-    Measure,
-    NarrativeInput,
-    NarrativeKind,
-    NumberStyle,
-    OrgTree,
-    OrgUnit,
-    Period,
-    PeriodType,
-    ReportInput,
-    ValueStatus,
-    ValueType,
-    ZeroPolicy,
-)
-from epireport.narrative._templates import TemplateSource
-from epireport.render._formats import ReportFormat
+
+if TYPE_CHECKING:
+    from epireport._pipeline import (
+        Rendered,
+        build_document,
+        demo_input,
+        example_input,
+        input_from_store,
+        load_input,
+        render_report,
+        skeleton_input,
+    )
+    from epireport._plugins import (
+        PluginDescription,
+        PluginKind,
+        PluginOrigin,
+        Plugins,
+        hookimpl,
+        make_plugin_manager,
+    )
+    from epireport.aggregate._rules import (
+        Importance,
+        MissingStrategy,
+        Operator,
+        ValidationRule,
+    )
+    from epireport.document import (
+        Document,
+    )
+    from epireport.exceptions import (
+        EpireportError,
+        EpireportPluginWarning,
+        InputError,
+        MissingFigureError,
+        ModelError,
+        PluginError,
+        Problem,
+        RenderError,
+        TemplateError,
+        UsageError,
+    )
+    from epireport.facts import (
+        Fact,
+        FactSet,
+        compute_facts,
+    )
+    from epireport.io import (
+        dump_report,
+        dumps_report,
+        load_report,
+        loads_report,
+    )
+    from epireport.io._loaders import (
+        InputLoader,
+    )
+    from epireport.lint._rules import (
+        LintRule,
+        Severity,
+    )
+    from epireport.model import (
+        Aggregation,
+        DataValue,
+        Frequency,
+        FrequencyUnit,
+        Indicator,
+        IndicatorKind,
+        IndicatorSection,
+        IndicatorSet,
+        Institution,
+        Measure,
+        NarrativeInput,
+        NarrativeKind,
+        NumberStyle,
+        OrgTree,
+        OrgUnit,
+        Period,
+        PeriodType,
+        ReportInput,
+        ValueStatus,
+        ValueType,
+        ZeroPolicy,
+    )
+    from epireport.narrative._templates import (
+        TemplateSource,
+    )
+    from epireport.render._formats import (
+        ReportFormat,
+    )
 
 __all__ = [
     "Aggregation",
@@ -132,3 +162,73 @@ __all__ = [
     "render_report",
     "skeleton_input",
 ]
+
+# Names load on first use: ``import epireport`` (and the pytest plugin that comes with it)
+# stays cheap, and a plugin importing ``hookimpl`` pays only for the plugin manager.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Aggregation": "epireport.model",
+        "DataValue": "epireport.model",
+        "Document": "epireport.document",
+        "EpireportError": "epireport.exceptions",
+        "EpireportPluginWarning": "epireport.exceptions",
+        "Fact": "epireport.facts",
+        "FactSet": "epireport.facts",
+        "Frequency": "epireport.model",
+        "FrequencyUnit": "epireport.model",
+        "Importance": "epireport.aggregate._rules",
+        "Indicator": "epireport.model",
+        "IndicatorKind": "epireport.model",
+        "IndicatorSection": "epireport.model",
+        "IndicatorSet": "epireport.model",
+        "InputError": "epireport.exceptions",
+        "InputLoader": "epireport.io._loaders",
+        "Institution": "epireport.model",
+        "LintRule": "epireport.lint._rules",
+        "Measure": "epireport.model",
+        "MissingFigureError": "epireport.exceptions",
+        "MissingStrategy": "epireport.aggregate._rules",
+        "ModelError": "epireport.exceptions",
+        "NarrativeInput": "epireport.model",
+        "NarrativeKind": "epireport.model",
+        "NumberStyle": "epireport.model",
+        "Operator": "epireport.aggregate._rules",
+        "OrgTree": "epireport.model",
+        "OrgUnit": "epireport.model",
+        "Period": "epireport.model",
+        "PeriodType": "epireport.model",
+        "PluginDescription": "epireport._plugins",
+        "PluginError": "epireport.exceptions",
+        "PluginKind": "epireport._plugins",
+        "PluginOrigin": "epireport._plugins",
+        "Plugins": "epireport._plugins",
+        "Problem": "epireport.exceptions",
+        "RenderError": "epireport.exceptions",
+        "Rendered": "epireport._pipeline",
+        "ReportFormat": "epireport.render._formats",
+        "ReportInput": "epireport.model",
+        "Severity": "epireport.lint._rules",
+        "TemplateError": "epireport.exceptions",
+        "TemplateSource": "epireport.narrative._templates",
+        "UsageError": "epireport.exceptions",
+        "ValidationRule": "epireport.aggregate._rules",
+        "ValueStatus": "epireport.model",
+        "ValueType": "epireport.model",
+        "ZeroPolicy": "epireport.model",
+        "build_document": "epireport._pipeline",
+        "compute_facts": "epireport.facts",
+        "demo_input": "epireport._pipeline",
+        "dump_report": "epireport.io",
+        "dumps_report": "epireport.io",
+        "example_input": "epireport._pipeline",
+        "hookimpl": "epireport._plugins",
+        "input_from_store": "epireport._pipeline",
+        "load_input": "epireport._pipeline",
+        "load_report": "epireport.io",
+        "loads_report": "epireport.io",
+        "make_plugin_manager": "epireport._plugins",
+        "render_report": "epireport._pipeline",
+        "skeleton_input": "epireport._pipeline",
+    },
+)
