@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from epireport._fields import enum_member
 from epireport.aggregate._expr import Expression, parse_expression
 from epireport.exceptions import ModelError
 
@@ -64,29 +65,16 @@ class Importance(enum.Enum):
     INFO = "info"
 
 
-def _member(enum_type: type[_E], field: str, value: object) -> _E:
-    # Files and plugins may spell a member by its value ("<=", "skip"); normalise to the member.
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        raise ModelError(
-            f"ValidationRule.{field}: expected one of {allowed}, got {value!r}"
-        ) from None
-
-
 def _to_operator(value: object) -> Operator:
-    return _member(Operator, "operator", value)
+    return enum_member(Operator, "ValidationRule.operator", value)
 
 
 def _to_missing(value: object) -> MissingStrategy:
-    return _member(MissingStrategy, "missing", value)
+    return enum_member(MissingStrategy, "ValidationRule.missing", value)
 
 
 def _to_importance(value: object) -> Importance:
-    return _member(Importance, "importance", value)
+    return enum_member(Importance, "ValidationRule.importance", value)
 
 
 def _code(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from epireport._fields import enum_member
 from epireport.exceptions import ModelError
 from epireport.lint._rules import Severity
 
@@ -212,13 +213,7 @@ class Hit:
 
 
 def _severity(value: object) -> Severity:
-    if isinstance(value, Severity):
-        return value
-    try:
-        return Severity(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in Severity)
-        raise ModelError(f"Finding.severity: expected one of {allowed}, got {value!r}") from None
+    return enum_member(Severity, "Finding.severity", value)
 
 
 def _rule_id(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from epireport._fields import enum_member
 from epireport.exceptions import ModelError
 
 if TYPE_CHECKING:
@@ -26,13 +27,7 @@ class Severity(enum.Enum):
 
 
 def _severity(value: object) -> Severity:
-    if isinstance(value, Severity):
-        return value
-    try:
-        return Severity(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in Severity)
-        raise ModelError(f"LintRule.severity: expected one of {allowed}, got {value!r}") from None
+    return enum_member(Severity, "LintRule.severity", value)
 
 
 def _id(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

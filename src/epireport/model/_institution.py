@@ -13,6 +13,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from epireport._fields import enum_member
 from epireport.exceptions import ModelError
 from epireport.model._indicators import Indicator, IndicatorSet
 from epireport.model._measures import Measure
@@ -60,17 +61,6 @@ def _text(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> No
         )
 
 
-def _member(enum_type: type[_E], owner: str, value: object) -> _E:
-    # Accept the file spelling ("text") as well as the member, so plugins and files agree.
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        raise ModelError(f"{owner}: expected one of {allowed}, got {value!r}") from None
-
-
 def _items(item_type: type[_I], owner: str, value: object) -> tuple[_I, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise ModelError(f"{owner}: expected a sequence of {item_type.__name__}, got {value!r}")
@@ -93,7 +83,7 @@ class NarrativeKind(enum.Enum):
 
 
 def _to_kind(value: object) -> NarrativeKind:
-    return _member(NarrativeKind, "NarrativeInput.kind", value)
+    return enum_member(NarrativeKind, "NarrativeInput.kind", value)
 
 
 @attrs.frozen
@@ -150,7 +140,7 @@ def _to_level_names(value: object) -> tuple[str, ...]:
 
 
 def _to_frequency(value: object) -> PeriodType:
-    return _member(PeriodType, "Institution.reporting_frequency", value)
+    return enum_member(PeriodType, "Institution.reporting_frequency", value)
 
 
 @attrs.frozen
