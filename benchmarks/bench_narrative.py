@@ -1,22 +1,35 @@
 """Speed of composing a report, as a ratio against a bare Jinja2 baseline run in the same process.
 
 The report is the size of the seeds' publicity summary (区委宣传部, the first seed document):
-title, preamble, three numbered sections, a 一是/二是/三是 enumeration and 27 figures.
+title, preamble, three numbered sections, a 一是/二是/三是 enumeration and 22 figures.
 
 - **epireport**: :func:`epireport.narrative._compose.compose` from prepared facts (computed
   once, outside the timing): figure functions, the load-time reference check (cached),
-  markers, markup parsing and the document tree; then the same plus drawing it as plain text.
+  markers, markup parsing and the document tree; then the same plus drawing it as plain text
+  (:func:`epireport.render.render_text`).
 - **baseline**: a bare ``jinja2.Environment`` template printing preformatted strings into the
   same text (figures formatted beforehand, no tree).
 
-Run: ``python3 benchmarks/bench_narrative.py`` (from the repository root; no install needed).
+Fairness: both sides write the same words (checked for every report before timing). Each
+round renders :data:`REPORTS` different reports (other units, other figures), one after
+another, so that nothing remembered about one report can speed up the next; what both sides
+keep between reports is what a real run keeps: the compiled template (and for epireport the
+cached environment of the institution). The sides are timed in turn within each run, each
+for at least :data:`MIN_SECONDS`; the table gives the median over :data:`RUNS` runs, and the
+ratio is the median of the per-run ratios (robust against a busy machine).
+
+Run: ``python3 benchmarks/bench_narrative.py [--runs N] [--seconds S]`` (from the repository
+root; no install needed).
 """
 
 # Template lines are whole prose paragraphs, one per line as the markup wants them.
 # ruff: noqa: E501
 
+import argparse
+import statistics
 import sys
-import timeit
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 # The project is not installed in every checkout; benchmark the source tree itself.
@@ -25,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import jinja2
 
 from epireport._plugins import Plugins, hookimpl, make_plugin_manager
-from epireport.document import RenderedParagraph, numbered
+from epireport.document import Document, RenderedParagraph, numbered
 from epireport.facts import compute_facts
 from epireport.model._indicators import Indicator, IndicatorSet, NumberStyle
 from epireport.model._institution import Institution, NarrativeInput, NarrativeKind
@@ -37,8 +50,12 @@ from epireport.narrative._templates import TemplateSource
 from epireport.render._options import RenderOptions
 from epireport.render._text import render_text
 
-NUMBER = 200
-REPEAT = 5
+#: Runs per side; the table gives the median.
+RUNS = 7
+#: Each side runs for at least this long per run.
+MIN_SECONDS = 0.3
+#: Different reports per round (units with their own figures).
+REPORTS = 8
 
 H = NumberStyle.HEDGED
 INDICATORS = [
@@ -102,9 +119,44 @@ def baseline_template() -> str:
     return body.replace("@signature ", "").replace("@date 2020-02-29", "2020年2月29日")
 
 
-def setup() -> tuple[ReportInput, Institution, object, Plugins, jinja2.Template, dict]:
+class Case:
+    """One report, prepared for both sides: epireport's inputs and the baseline's context."""
+
+    def __init__(
+        self, report: ReportInput, institution: Institution, facts: object, plugins: Plugins
+    ) -> None:
+        self.report = report
+        self.institution = institution
+        self.facts = facts
+        self.plugins = plugins
+        # The baseline gets what epireport computes, already formatted.
+        doc = self.compose()
+        formatted = {
+            f.indicator: f.text + next(k for c, _, k, _, _ in INDICATORS if c == f.indicator)
+            for e in numbered(doc)
+            if isinstance(e, RenderedParagraph)
+            for f in e.facts
+        }
+        formatted["outdoor"] = "、".join(
+            f"{n}{formatted[c]}"
+            for c, n, *_ in INDICATORS
+            if c in ("billboards", "screens", "banners")
+        )
+        self.context = {
+            "unit": report.unit_name,
+            "narrative": report.narrative,
+            "plans": "".join(f"《{p}》" for p in report.narrative["plans"]),
+            "f": formatted,
+        }
+
+    def compose(self) -> Document:
+        return compose(self.report, self.institution, self.facts, self.plugins)
+
+
+def setup(reports: int = REPORTS) -> tuple[list[Case], jinja2.Template]:
+    """Build the institution, the template plugin and *reports* different reports."""
     indicators = tuple(
-        Indicator(code=c, name=n, classifier=k, **({"number_style": s} if s else {}))
+        Indicator(code=c, name=n, classifier=k, number_style=s or NumberStyle.EXACT)
         for c, n, k, s, _ in INDICATORS
     )
     institution = Institution(
@@ -116,20 +168,6 @@ def setup() -> tuple[ReportInput, Institution, object, Plugins, jinja2.Template,
             NarrativeInput(name="leader", title="组长"),
         ),
     )
-    period = Period.parse("2020-01-23/2020-02-29")
-    values = tuple(DataValue.reported(c, "d1", period, v) for c, _, _, _, v in INDICATORS)
-    report = ReportInput(
-        institution="bench",
-        unit="d1",
-        unit_name="城关区",
-        period=period,
-        values=values,
-        narrative={
-            "leader": "区委常委、宣传部部长",
-            "plans": ["城关区疫情防控宣传工作方案", "城关区网络舆情导控工作预案"],
-        },
-    )
-    facts = compute_facts(report, institution)
 
     class Templates:
         @staticmethod
@@ -140,60 +178,103 @@ def setup() -> tuple[ReportInput, Institution, object, Plugins, jinja2.Template,
             ]
 
     plugins = Plugins(make_plugin_manager(plugins=[Templates], autoload=False, strict=True))
-    # The baseline gets what epireport computes, already formatted.
-    doc = compose(report, institution, facts, plugins)
-    formatted = {
-        f.indicator: f.text + next(k for c, _, k, _, _ in INDICATORS if c == f.indicator)
-        for e in numbered(doc)
-        if isinstance(e, RenderedParagraph)
-        for f in e.facts
-    }
-    formatted["outdoor"] = "、".join(
-        f"{n}{formatted[c]}" for c, n, *_ in INDICATORS if c in ("billboards", "screens", "banners")
-    )
-    context = {
-        "unit": "城关区",
-        "narrative": report.narrative,
-        "plans": "".join(f"《{p}》" for p in report.narrative["plans"]),
-        "f": formatted,
-    }
+    period = Period.parse("2020-01-23/2020-02-29")
+    cases = []
+    for n in range(reports):
+        unit = f"d{n + 1}"
+        # Other figures per unit (never zero: every sentence stays, as in the seed).
+        values = tuple(
+            DataValue.reported(c, unit, period, v + 7 * n * (i + 1))
+            for i, (c, _, _, _, v) in enumerate(INDICATORS)
+        )
+        report = ReportInput(
+            institution="bench",
+            unit=unit,
+            unit_name=f"城关{n + 1}区",
+            period=period,
+            values=values,
+            narrative={
+                "leader": "区委常委、宣传部部长",
+                "plans": ["城关区疫情防控宣传工作方案", "城关区网络舆情导控工作预案"],
+            },
+        )
+        cases.append(Case(report, institution, compute_facts(report, institution), plugins))
     bare = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).from_string(baseline_template())
-    return report, institution, facts, plugins, bare, context
+    return cases, bare
 
 
-def best(stmt) -> float:  # type: ignore[no-untyped-def]
-    return min(timeit.repeat(stmt, number=NUMBER, repeat=REPEAT)) / NUMBER
+def check_same_words(cases: list[Case], bare: jinja2.Template, options: RenderOptions) -> int:
+    """Exit unless both sides write the same lines for every report; return the text length."""
+    for case in cases:
+        text = render_text(case.compose(), options)
+        # Same words: the baseline prints the text epireport draws, minus indentation.
+        ours = [line.strip("\u3000 ") for line in text.splitlines() if line.strip()]
+        theirs = [line.strip() for line in bare.render(case.context).splitlines() if line.strip()]
+        if ours != theirs:
+            for a, b in zip(ours, theirs, strict=False):
+                if a != b:
+                    print("epireport:", a, "\nbaseline: ", b, file=sys.stderr)
+                    break
+            raise SystemExit(f"the baseline does not produce the same text for {case.report.unit}")
+    return len(text)
+
+
+def per_report(round_: Callable[[], object], reports: int, min_seconds: float) -> float:
+    """Seconds per report: whole rounds of all reports, repeated for at least *min_seconds*."""
+    rounds = 0
+    start = time.perf_counter()
+    while True:
+        round_()
+        rounds += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return elapsed / (rounds * reports)
 
 
 def main() -> None:
-    report, institution, facts, plugins, bare, context = setup()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs per side (median)")
+    parser.add_argument("--seconds", type=float, default=MIN_SECONDS, help="per side and run")
+    args = parser.parse_args()
+    cases, bare = setup()
     options = RenderOptions()
-    text = render_text(compose(report, institution, facts, plugins), options)
-    base_text = bare.render(context)
-    # Same words: the baseline prints the text epireport draws, minus indentation.
-    same = [line.strip("\u3000 ") for line in text.splitlines() if line.strip()]
-    theirs = [line.strip() for line in base_text.splitlines() if line.strip()]
-    if same != theirs:
-        for a, b in zip(same, theirs, strict=False):
-            if a != b:
-                print("epireport:", a, "\nbaseline: ", b, file=sys.stderr)
-                break
-        raise SystemExit("the baseline does not produce the same text")
+    length = check_same_words(cases, bare, options)
+    contexts = [case.context for case in cases]
 
-    baseline = best(lambda: bare.render(context))
-    composed = best(lambda: compose(report, institution, facts, plugins))
-    drawn = best(lambda: render_text(compose(report, institution, facts, plugins), options))
+    def baseline() -> None:
+        for context in contexts:
+            bare.render(context)
+
+    def composed() -> None:
+        for case in cases:
+            compose(case.report, case.institution, case.facts, case.plugins)
+
+    def drawn() -> None:
+        for case in cases:
+            render_text(compose(case.report, case.institution, case.facts, case.plugins), options)
+
+    sides = {
+        "bare Jinja2, preformatted strings": baseline,
+        "epireport compose -> Document": composed,
+        "epireport compose + render_text": drawn,
+    }
+    for side in sides.values():
+        side()  # warm up: compile the templates, fill the institution's caches
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(args.runs):
+        for name, side in sides.items():
+            times[name].append(per_report(side, len(cases), args.seconds))
+    base = times["bare Jinja2, preformatted strings"]
     print(
-        f"report of {len(text)} characters, {sum(1 for _ in INDICATORS)} figures; "
-        f"best of {REPEAT} x {NUMBER} renders, Python {sys.version.split()[0]}"
+        f"report of {length} characters, {len(INDICATORS)} figures, {len(cases)} reports per "
+        f"round; median of {args.runs} runs of >= {args.seconds} s each, "
+        f"Python {sys.version.split()[0]}"
     )
     print(f"{'what':34} {'µs/report':>10} {'reports/s':>10} {'ratio':>7}")
-    for name, elapsed in (
-        ("bare Jinja2, preformatted strings", baseline),
-        ("epireport compose -> Document", composed),
-        ("epireport compose + render_text", drawn),
-    ):
-        print(f"{name:34} {elapsed * 1e6:10.0f} {1 / elapsed:10.0f} {elapsed / baseline:7.2f}")
+    for name, measured in times.items():
+        median = statistics.median(measured)
+        ratio = statistics.median(t / b for t, b in zip(measured, base, strict=True))
+        print(f"{name:34} {median * 1e6:10.0f} {1 / median:10.0f} {ratio:7.2f}")
 
 
 if __name__ == "__main__":

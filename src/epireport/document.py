@@ -70,6 +70,10 @@ _CJK: Final = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f
 _BREAK: Final = re.compile(r"[ \t]*\n[ \t\n]*")
 # A separator right before terminal punctuation (；。 ，。 、。) is always a joining mistake.
 _SEP_BEFORE_END: Final = re.compile(r"[，,、；;：:\s]+(?=[。！？!?])")
+# Whether _SEP_BEFORE_END has anything to do. The regex engine tries that class at every
+# position (slow on CJK text); this one scans for the few terminal characters and only then
+# looks behind, several times faster, and almost every text is already tidy.
+_SEP_BEFORE_END_SEEN: Final = re.compile(r"[。！？!?](?<=[，,、；;：:\s].)")
 _SEPARATORS: Final = "，,、；;：:"
 _CLAUSE_SEPARATORS: Final = "，,、；;"
 _TERMINALS: Final = "。！？!?…"
@@ -80,10 +84,20 @@ _CLOSERS: Final = "”’」』）)》〉】]\"'"
 def clean_text(text: str) -> str:
     """Remove characters that cannot go into XML: controls other than tab and newline, etc.
 
-    Used for every string of the tree (by its converters) and again by :func:`numbered`, so
-    that no renderer meets them: the HTML, DOCX and JSON outputs stay well-formed.
+    Used for every string of the tree (by its converters; the internal ``_trusted``
+    constructors take only strings checked to need nothing) and again by :func:`numbered`,
+    so that no renderer meets them: the HTML, DOCX and JSON outputs stay well-formed.
     """
     return _NOT_XML.sub("", text)
+
+
+def _is_clean(text: str) -> bool:
+    """Whether :func:`clean_text` would leave *text* as it is (for the trusted constructors)."""
+    # Ids, codes and numbers are ASCII: isascii() is free and isprintable() a quick C loop
+    # (False for tab and newline too, which are clean: the regex decides then).
+    if text.isascii() and text.isprintable():
+        return True
+    return _NOT_XML.search(text) is None
 
 
 def one_line(text: str) -> str:
@@ -107,6 +121,8 @@ def one_line(text: str) -> str:
 
 def tidy_punctuation(text: str) -> str:
     """Drop separators that stand right before terminal punctuation: ``；。`` becomes ``。``."""
+    if _SEP_BEFORE_END_SEEN.search(text) is None:
+        return text
     return _SEP_BEFORE_END.sub("", text)
 
 
@@ -241,6 +257,15 @@ def _tuple_of(*types: type) -> Callable[[Any, attrs.Attribute[Any], object], Non
 # ---------------------------------------------------------------------------------------------
 # The tree.
 
+# For the trusted constructors (``_trusted``): what attrs' generated __init__ of a frozen
+# slotted class does, minus converters and validators. The slots' own descriptors set a
+# field a third faster than object.__setattr__ (no lookup of the name on the class).
+_new: Final = object.__new__
+
+
+def _slot_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
 
 @attrs.frozen
 class FactRef:
@@ -264,6 +289,43 @@ class FactRef:
         default=(), converter=_clean_strings, validator=_tuple_of(str)
     )
 
+    @classmethod
+    def _trusted(
+        cls,
+        fact_id: str,
+        indicator: str,
+        unit: str,
+        period: str,
+        text: str,
+        value: str | None,
+        sources: tuple[str, ...],
+    ) -> FactRef:
+        """Build a FactRef without running converters and validators (internal fast path).
+
+        Only for callers that guarantee what the public constructor would: every string
+        already clean (``_is_clean``), ``fact_id`` not blank, ``sources`` a tuple of strings.
+        The figure functions build one per figure, and re-cleaning seven strings they made
+        themselves was the single largest cost of composing a report. Objects built by users,
+        plugins and :meth:`Document.from_dict` always go through the validating constructor.
+        """
+        self = _new(cls)
+        set_fact_id, set_indicator, set_unit, set_period, set_text, set_value, set_sources = (
+            _FACT_REF_SLOTS
+        )
+        set_fact_id(self, fact_id)
+        set_indicator(self, indicator)
+        set_unit(self, unit)
+        set_period(self, period)
+        set_text(self, text)
+        set_value(self, value)
+        set_sources(self, sources)
+        return self
+
+
+_FACT_REF_SLOTS: Final = _slot_setters(
+    FactRef, "fact_id", "indicator", "unit", "period", "text", "value", "sources"
+)
+
 
 @attrs.frozen
 class Sentence:
@@ -274,6 +336,22 @@ class Sentence:
         default=(), converter=_as_tuple, validator=_tuple_of(FactRef)
     )
 
+    @classmethod
+    def _trusted(cls, text: str, facts: tuple[FactRef, ...]) -> Sentence:
+        """Build a Sentence without converters and validators (internal fast path).
+
+        Only for callers that guarantee a clean ``text`` (``_is_clean``) and a tuple of
+        :class:`FactRef` objects: the markup parser, which checks the whole rendered markup
+        and the refs once instead of every sentence again.
+        """
+        self = _new(cls)
+        _SET_SENTENCE_TEXT(self, text)
+        _SET_SENTENCE_FACTS(self, facts)
+        return self
+
+
+_SET_SENTENCE_TEXT, _SET_SENTENCE_FACTS = _slot_setters(Sentence, "text", "facts")
+
 
 @attrs.frozen
 class Paragraph:
@@ -282,6 +360,13 @@ class Paragraph:
     sentences: tuple[Sentence, ...] = attrs.field(
         converter=_as_tuple, validator=_tuple_of(Sentence)
     )
+
+    @classmethod
+    def _trusted(cls, sentences: tuple[Sentence, ...]) -> Paragraph:
+        """Build a Paragraph from a tuple of Sentences, unchecked (the markup parser's path)."""
+        self = _new(cls)
+        _SET_PARAGRAPH_SENTENCES(self, sentences)
+        return self
 
     @property
     def text(self) -> str:
@@ -292,6 +377,9 @@ class Paragraph:
     def facts(self) -> tuple[FactRef, ...]:
         """Every fact the paragraph's sentences use, in order."""
         return tuple(f for s in self.sentences for f in s.facts)
+
+
+(_SET_PARAGRAPH_SENTENCES,) = _slot_setters(Paragraph, "sentences")
 
 
 class EnumerationStyle(enum.Enum):
@@ -340,7 +428,7 @@ def _lead(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 def _item_blocks(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(Paragraph, Enumeration, Table)(instance, attribute, value)
+    _check_blocks(instance, attribute, value)  # defined once Table exists
 
 
 @attrs.frozen
@@ -356,8 +444,7 @@ class EnumerationItem:
     blocks: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_item_blocks)
 
 
-def _items(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(EnumerationItem)(instance, attribute, value)
+_items: Final = _tuple_of(EnumerationItem)
 
 
 @attrs.frozen
@@ -390,18 +477,23 @@ def _is_inline(block: object) -> bool:
     return isinstance(block, Paragraph) or (isinstance(block, Enumeration) and block.inline)
 
 
+# Built once: a validator closure per call was a measurable part of building a tree.
+_check_strings: Final = _tuple_of(str)
+_check_rows: Final = _tuple_of(tuple)
+
+
 def _header(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(str)(instance, attribute, value)
+    _check_strings(instance, attribute, value)
     assert isinstance(value, tuple)  # checked just above; narrows for len()
     if not value:
         raise ModelError("Table.header: expected at least one column, got ()")
 
 
 def _rows(instance: Table, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(tuple)(instance, attribute, value)
+    _check_rows(instance, attribute, value)
     assert isinstance(value, tuple)
     for i, row in enumerate(value):
-        _tuple_of(str)(instance, attrs.fields(Table).rows, row)
+        _check_strings(instance, attribute, row)
         if len(row) != len(instance.header):
             raise ModelError(
                 f"Table.rows[{i}]: expected {len(instance.header)} cells like the header, "
@@ -424,12 +516,12 @@ class Table:
 Block: TypeAlias = "Paragraph | Enumeration | Table"
 
 
-def _blocks(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(Paragraph, Enumeration, Table)(instance, attribute, value)
+_check_blocks: Final = _tuple_of(Paragraph, Enumeration, Table)
+_blocks: Final = _check_blocks
 
 
 def _sections(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    _tuple_of(Section)(instance, attribute, value)
+    _check_sections(instance, attribute, value)  # defined once Section exists
 
 
 @attrs.frozen
@@ -441,6 +533,9 @@ class Section:
     sections: tuple[Section, ...] = attrs.field(
         default=(), converter=_as_tuple, validator=_sections
     )
+
+
+_check_sections: Final = _tuple_of(Section)
 
 
 def _date(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -813,7 +908,8 @@ def _walk_blocks(blocks: Iterable[Block], depth: int) -> Iterator[Event]:
         elif isinstance(block, Enumeration) and not block.inline:
             yield from _walk_enumeration(block, depth)
         else:
-            text = _close_paragraph(tidy_punctuation(_flat(block)))
+            # _flat's text is tidy already (_line and _inline_text end with tidying).
+            text = _close_paragraph(_flat(block))
             if text:
                 yield RenderedParagraph(depth, "", "", text, _facts(block))
 

@@ -100,6 +100,9 @@ def render_markup(
         placeholder=placeholder,
         report_id=f"{institution.name}/{report.unit}/{report.period}",
         measures=measures,
+        # Per institution, not per report: worked out once for the cached environment.
+        indicators=entry.indicators,
+        writers=entry.writers,
     )
     context = {
         "report": report,

@@ -48,15 +48,19 @@ from __future__ import annotations
 import difflib
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from types import FunctionType
 from typing import Any, Final
 
 import attrs
 import jinja2
 import jinja2.nodes as nodes
+import jinja2.runtime
 import jinja2.sandbox
+import jinja2.utils
 
 from epireport._plugins import Plugins
 from epireport.exceptions import TemplateError
+from epireport.model._indicators import Indicator
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
 from epireport.narrative import _figures
@@ -136,6 +140,44 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
 }
 
 
+# The globals Jinja2 may call as they are: plain functions without pass_context & co.
+_PLAIN_GLOBALS: Final = frozenset(
+    f
+    for f in GLOBALS.values()
+    if isinstance(f, FunctionType) and getattr(f, "jinja_pass_arg", None) is None
+)
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja2's template context, calling epireport's own template functions directly.
+
+    ``Context.call`` inspects every callee for ``pass_context`` and friends before calling
+    it; for the figure functions, called two dozen times per report, that inspection cost
+    more than the rest of Jinja2's work. A plain function has nothing to inject, so the
+    result is the same; anything else (plugins' globals, macros) takes Jinja2's own path.
+    """
+
+    @jinja2.utils.internalcode
+    def call(
+        __self,  # Jinja2's own signature: the keyword arguments may be named self
+        __obj: Callable[..., Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if __obj.__class__ is FunctionType and __obj in _PLAIN_GLOBALS:
+            if kwargs:
+                # What Jinja2 passes for pass_context callees inside loops and blocks.
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 def build_environment(
     loader: jinja2.BaseLoader,
     *,
@@ -160,6 +202,7 @@ def build_environment(
         auto_reload=False,
         cache_size=-1,
     )
+    env.context_class = _Context
     env.globals.update(GLOBALS)
     env.filters.update(FILTERS)
     if prepare is not None:
@@ -173,13 +216,20 @@ class EnvironmentEntry:
 
     ``checked`` holds the template names whose references passed
     :func:`check_template_references`, ``sandbox_needed`` whether rendering a name needs the
-    sandbox (some template it uses comes from a sandboxed source).
+    sandbox (some template it uses comes from a sandboxed source). ``indicators`` maps the
+    institution's indicator codes to indicators and ``writers`` remembers how each one's
+    figures are written, so that a render does not work either out again.
     """
 
     institution: Institution
     env: jinja2.Environment
     checked: set[str] = attrs.Factory(set)
     sandbox_needed: dict[str, bool] = attrs.Factory(dict)
+    indicators: dict[str, Indicator] = attrs.Factory(
+        lambda self: {i.code: i for s in self.institution.indicator_sets for i in s.indicators},
+        takes_self=True,
+    )
+    writers: dict[str, Callable[[Any], str]] = attrs.Factory(dict)
 
 
 _CACHE: weakref.WeakKeyDictionary[Plugins, dict[tuple[str, bool], EnvironmentEntry]] = (

@@ -27,20 +27,34 @@ import contextlib
 import contextvars
 import difflib
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, NamedTuple, Protocol
 
 import attrs
 
-from epireport.document import FactRef
-from epireport.facts import Fact
+from epireport.document import FactRef, _is_clean
 from epireport.exceptions import MissingFigureError, TemplateError
-from epireport.model._indicators import Indicator, IndicatorKind, ValueType, ZeroPolicy
+from epireport.facts import Fact, FactSet
+from epireport.model._indicators import (
+    Indicator,
+    IndicatorKind,
+    NumberStyle,
+    ValueType,
+    ZeroPolicy,
+)
 from epireport.model._institution import Institution
 from epireport.model._measures import Measure
 from epireport.model._periods import Period
-from epireport.narrative._markup import DROP, MARKER_CHARS, fact_marker, strip_markers
+from epireport.narrative._markup import (
+    DROP,
+    FACT_CLOSE,
+    FACT_MID,
+    FACT_OPEN,
+    MARKER_CHARS,
+    fact_marker,
+    strip_markers,
+)
 from epireport.narrative._numbers import format_change, format_number, format_percent
 
 __all__ = [
@@ -104,7 +118,9 @@ class RenderState:
     """Everything the figure functions need while one report is rendered.
 
     ``refs`` collects the :class:`FactRef` of every figure written, in order; a figure's marker
-    holds its index there. ``report_id`` seeds :func:`variant`.
+    holds its index there. ``report_id`` seeds :func:`variant`. ``indicators`` (by code)
+    defaults to the institution's; ``writers`` remembers how each indicator's figures are
+    written in its own style and may be shared by renders of the same institution.
     """
 
     institution: Institution
@@ -116,9 +132,11 @@ class RenderState:
     report_id: str = ""
     measures: Mapping[str, Measure] = attrs.Factory(dict)
     indicators: Mapping[str, Indicator] = attrs.Factory(dict)
+    writers: dict[str, Callable[[Any], str]] = attrs.Factory(dict)
     refs: list[FactRef] = attrs.Factory(list)
     found: dict[str, Any] = attrs.Factory(dict)
-    _ref_index: dict[FactRef, int] = attrs.Factory(dict)
+    # By the fields (and class) of the ref: equal keys for equal FactRefs, hashed in C.
+    _ref_index: dict[tuple[Any, ...], int] = attrs.Factory(dict)
     _texts: dict[int, tuple[object, str]] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:
@@ -140,10 +158,14 @@ class RenderState:
 
     def ref(self, ref: FactRef) -> int:
         """Return the index of *ref*, adding it the first time it is seen."""
-        index = self._ref_index.get(ref)
-        if index is None:
-            index = self._ref_index[ref] = len(self.refs)
-            self.refs.append(ref)
+        key = (type(ref), ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text,
+               ref.value, ref.sources)  # fmt: skip
+        index = self._ref_index.get(key)
+        return self._add_ref(key, ref) if index is None else index
+
+    def _add_ref(self, key: tuple[Any, ...], ref: FactRef) -> int:
+        index = self._ref_index[key] = len(self.refs)
+        self.refs.append(ref)
         return index
 
 
@@ -194,6 +216,9 @@ class _Found(NamedTuple):
     omit: bool  # not applicable: never written, never missing
     reason: str
     sources: tuple[str, ...]
+    # The code, ids, unit, period and sources are strings clean_text keeps as they are, and
+    # fact_id is not blank: a FactRef of them may skip validation (FactRef._trusted).
+    trusted: bool = False
 
 
 def _text_of(value: object) -> str:
@@ -217,29 +242,44 @@ def _lookup(state: RenderState, code: str, unit: str | None, period: object) -> 
 
 
 def _lookup_uncached(state: RenderState, code: str, unit_code: str, when: object) -> _Found:
-    fact_obj = _find(state.facts, code, unit_code, when)
+    facts = state.facts
+    if type(facts) is FactSet:
+        fact_obj = facts.find(code, unit_code, when)  # type: ignore[arg-type]
+    else:
+        fact_obj = _find(facts, code, unit_code, when)
     period_text = state.text_of(when)
     if fact_obj is None:
         default_id = f"{code}@{unit_code}@{period_text}"
         return _Found(None, default_id, unit_code, period_text, None, False, "no data", ())
     if type(fact_obj) is Fact:
         # The common case, without str(Period) thrice per figure: the ids are built as
-        # Fact.id and value_id build them (a test keeps the two in step).
+        # Fact.id and value_id build them (a test keeps the two in step). The fact and its
+        # data values usually share the report's period object: its text is at hand then.
         text_of = state.text_of
         number = fact_obj.value
-        if isinstance(number, bool) or not isinstance(number, int | Decimal):
+        if type(number) is not int and (
+            isinstance(number, bool) or not isinstance(number, int | Decimal)
+        ):
             number = None
         status = fact_obj.status.value
-        return _Found(
-            fact=fact_obj,
-            fact_id=f"{fact_obj.indicator}@{fact_obj.unit}@{text_of(fact_obj.period)}",
-            unit=unit_code,
-            period=period_text,
-            value=number,
-            omit=number is None and status == "not_applicable",
-            reason=fact_obj.reason or status,
-            sources=tuple(f"{v.indicator}@{v.unit}@{text_of(v.period)}" for v in fact_obj.sources),
+        fact_period = fact_obj.period
+        ident = (
+            f"{fact_obj.indicator}@{fact_obj.unit}@"
+            f"{period_text if fact_period is when else text_of(fact_period)}"
         )
+        source_ids = tuple(
+            f"{v.indicator}@{v.unit}@{period_text if v.period is when else text_of(v.period)}"
+            for v in fact_obj.sources
+        )
+        # One check of everything a FactRef takes from here; "@" keeps fact_id non-blank.
+        trusted = _is_clean(f"{ident}{code}{unit_code}{period_text}{''.join(source_ids)}")
+        # Positional: a NamedTuple's keyword __new__ is a Python function; this is the tuple's.
+        return tuple.__new__(
+            _Found,
+            (fact_obj, ident, unit_code, period_text, number,
+             number is None and status == "not_applicable", fact_obj.reason or status,
+             source_ids, trusted),
+        )  # fmt: skip
     raw = getattr(fact_obj, "value", None)
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | float | type(None)):
         raw = None
@@ -301,6 +341,26 @@ def _write(
     )
 
 
+def _writer(indicator: Indicator) -> Callable[[Any], str]:
+    """Return ``_write(indicator, number, None, None)`` as a function of the number alone.
+
+    The style, precision and kind are looked at once per indicator instead of per figure.
+    """
+    if indicator.kind in (IndicatorKind.RATE, IndicatorKind.RATIO) or (
+        indicator.value_type is ValueType.PERCENTAGE
+    ):
+        return lambda number: _write(indicator, number, None, None)
+    style, precision = indicator.number_style, indicator.precision
+    if style is NumberStyle.EXACT:
+
+        def exact(number: int | Decimal) -> str:
+            # format_number writes an exact int as str() does, after looking up its options.
+            return str(number) if type(number) is int else format_number(number, style, precision)
+
+        return exact
+    return lambda number: format_number(number, style, precision)
+
+
 def _omitted_zero(indicator: Indicator, found: _Found) -> bool:
     return found.value == 0 and indicator.zero_policy is ZeroPolicy.OMIT
 
@@ -351,10 +411,27 @@ def figure(
         raise _missing(state, indicator, found)
     if _omitted_zero(indicator, found):
         return DROP
-    text = _write(indicator, found.value, style, precision)
-    ref = FactRef(found.fact_id, code, found.unit, found.period, text, str(found.value),
-                  found.sources)  # fmt: skip
-    return fact_marker(state.ref(ref), text + suffix)
+    if style is None and precision is None:
+        write = state.writers.get(code)
+        if write is None:
+            write = state.writers[code] = _writer(indicator)
+        text = write(found.value)
+    else:
+        text = _write(indicator, found.value, style, precision)
+    exact = str(found.value)
+    if not found.trusted:
+        ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources)
+        return fact_marker(state.ref(ref), text + suffix)
+    # Every string is checked clean (see _Found.trusted) and text is a formatted number: the
+    # validating constructor would change nothing, at several times the cost. The fields
+    # are the ref's own, so the ref is built only when it is new (state.ref's key).
+    key = (FactRef, found.fact_id, code, found.unit, found.period, text, exact, found.sources)
+    index = state._ref_index.get(key)
+    if index is None:
+        ref = FactRef._trusted(found.fact_id, code, found.unit, found.period, text, exact,
+                               found.sources)  # fmt: skip
+        index = state._add_ref(key, ref)
+    return f"{FACT_OPEN}{index}{FACT_MID}{text}{suffix}{FACT_CLOSE}"
 
 
 def value(code: str, unit: str | None = None, period: object = None) -> int | Decimal | None:
