@@ -353,3 +353,17 @@ class TestRandomTrees:
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             document.title = "x"  # type: ignore[misc]
         assert attrs.evolve(document) == document
+
+
+def test_trusted_constructors_build_what_the_public_ones_build() -> None:
+    """The parser's unchecked fast path gives objects equal to validated ones, hashing alike."""
+    from epireport.document import FactRef, Paragraph, Sentence
+
+    args = ("leaflets@D01@202002", "leaflets", "D01", "202002", "3.2万余张", "32456", ("a", "b"))
+    ref = FactRef(*args)
+    fast_ref = FactRef._trusted(*args)
+    assert fast_ref == ref
+    assert hash(fast_ref) == hash(ref)
+    sentence = Sentence("共发放宣传单3.2万余张。", (ref,))
+    assert Sentence._trusted("共发放宣传单3.2万余张。", (fast_ref,)) == sentence
+    assert Paragraph._trusted((sentence,)) == Paragraph((sentence,))
