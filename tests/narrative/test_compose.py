@@ -319,3 +319,23 @@ def test_with_computed_facts(
     assert leaflets.sources
     plugins_change = compose(full, institution, facts, plugins, draft=True)
     assert plugins_change == compose(full, institution, facts, plugins, draft=True)
+
+
+def test_has_never_hides_a_missing_figure(
+    plugins_for: MakePlugins,
+    institution: Institution,
+    report: ReportInput,
+    full_values: dict[str, int],
+) -> None:
+    """A clause guarded by has() still refuses a missing figure in final mode: missing is not zero."""
+    template = (
+        "# 标题\n{% if has('leaflets') %}印制发布宣传单{{ figure('leaflets') }}。{% endif %}\n"
+    )
+    plugins = plugins_for({"demo/report.md.j2": template})
+    values = {k: v for k, v in full_values.items() if k != "leaflets"}
+    with pytest.raises(MissingFigureError, match="leaflets"):
+        compose(report, institution, StaticFacts(values), plugins)
+    draft = compose(report, institution, StaticFacts(values), plugins, draft=True)
+    assert paragraphs(draft) == ["印制发布宣传单xx张。"]
+    zero = compose(report, institution, StaticFacts({**values, "leaflets": 0}), plugins)
+    assert paragraphs(zero) == []

@@ -444,7 +444,9 @@ def value(code: str, unit: str | None = None, period: object = None) -> int | De
 def has(code: str, unit: str | None = None, period: object = None) -> bool:
     """Whether :func:`figure` would write something for *code* (present, not an omitted zero).
 
-    In draft mode a missing figure counts as present: its placeholder is written.
+    A missing figure counts as present: in draft mode its placeholder is written, and in final
+    mode :func:`figure` refuses it with :class:`MissingFigureError`. Guarding a clause with
+    ``has()`` must never turn missing data into silence, as if it were zero.
     """
     state = _state()
     indicator = _indicator(state, code)
@@ -452,7 +454,7 @@ def has(code: str, unit: str | None = None, period: object = None) -> bool:
     if found.omit:
         return False
     if found.value is None:
-        return state.draft
+        return True
     return not _omitted_zero(indicator, found)
 
 
