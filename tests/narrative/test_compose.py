@@ -339,3 +339,20 @@ def test_has_never_hides_a_missing_figure(
     assert paragraphs(draft) == ["印制发布宣传单xx张。"]
     zero = compose(report, institution, StaticFacts({**values, "leaflets": 0}), plugins)
     assert paragraphs(zero) == []
+
+
+def test_narrative_get_is_checked_by_its_argument(
+    plugins_for: MakePlugins,
+    institution: Institution,
+    report: ReportInput,
+    full_values: dict[str, int],
+) -> None:
+    """narrative.get('x', default) is allowed, and its key is checked like narrative.x."""
+    known = sorted(n.name for n in institution.narrative_inputs)[0]
+    ok = plugins_for(
+        {"demo/report.md.j2": f"# 标题\n{{{{ narrative.get('{known}', '') }}}}继续。\n"}
+    )
+    compose(report, institution, StaticFacts(full_values), ok)
+    bad = plugins_for({"demo/report.md.j2": "# 标题\n{{ narrative.get('no_such_input', '') }}。\n"})
+    with pytest.raises(TemplateError, match="no_such_input"):
+        compose(report, institution, StaticFacts(full_values), bad)

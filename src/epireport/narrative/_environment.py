@@ -326,6 +326,10 @@ def _constant_codes(call: nodes.Call, kind: str) -> Iterator[tuple[str, int]]:
                 yield item.value, item.lineno
 
 
+#: Methods of the read-only narrative mapping that templates may call: not input names.
+_MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
+
+
 def _problems(name: str, tree: nodes.Template, institution: Institution) -> Iterator[str]:
     codes = {i.code for s in institution.indicator_sets for i in s.indicators}
     inputs = {n.name for n in institution.narrative_inputs}
@@ -344,9 +348,25 @@ def _problems(name: str, tree: nodes.Template, institution: Institution) -> Iter
             for code, line in _constant_codes(call, kind):
                 if code not in codes:
                     yield unknown("indicator", code, codes, line)
+    for call in tree.find_all(nodes.Call):
+        # narrative.get("plans", []) names an input too: check its constant first argument.
+        callee = call.node
+        if (
+            isinstance(callee, nodes.Getattr)
+            and isinstance(callee.node, nodes.Name)
+            and callee.node.name == "narrative"
+            and callee.attr == "get"
+            and call.args
+            and isinstance(call.args[0], nodes.Const)
+            and isinstance(call.args[0].value, str)
+            and call.args[0].value not in inputs
+        ):
+            yield unknown("narrative input", call.args[0].value, inputs, call.lineno)
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         target = getattr(node, "node", None)
         if isinstance(target, nodes.Name) and target.name == "narrative":
+            if isinstance(node, nodes.Getattr) and node.attr in _MAPPING_METHODS:
+                continue
             key = node.attr if isinstance(node, nodes.Getattr) else None
             if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
                 key = node.arg.value if isinstance(node.arg.value, str) else None
