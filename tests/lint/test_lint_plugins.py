@@ -58,3 +58,9 @@ def test_lint_rule_name_is_validated() -> None:
     """LintRule.name must be a lower-case slug."""
     with pytest.raises(ModelError, match=r"LintRule\.name"):
         LintRule("ACME001", "info", "house style", no_wechat, name="No Wechat")
+
+
+def test_rules_may_be_given_as_the_plugins_mapping() -> None:
+    """lint_text accepts Plugins.lint_rules() as it comes, a mapping of id to rule."""
+    found = lint_text("共发放xx张。", rules=Plugins.create(autoload=False).lint_rules())
+    assert [f.rule_id for f in found] == ["EPI101"]

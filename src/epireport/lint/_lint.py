@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -43,7 +43,10 @@ def builtin_lint_rules() -> tuple[LintRule, ...]:
     return BUILTIN_LINT_RULES
 
 
-def _check_rules(rules: Iterable[LintRule]) -> list[LintRule]:
+def _check_rules(rules: Iterable[LintRule] | Mapping[str, LintRule]) -> list[LintRule]:
+    # Plugins.lint_rules() is a mapping by id; its records are what we run.
+    if isinstance(rules, Mapping):
+        rules = rules.values()
     result: list[LintRule] = []
     seen: set[str] = set()
     for rule in rules:
@@ -56,7 +59,9 @@ def _check_rules(rules: Iterable[LintRule]) -> list[LintRule]:
     return result
 
 
-def lint_document(doc: LintDocument, rules: Iterable[LintRule] | None = None) -> list[Finding]:
+def lint_document(
+    doc: LintDocument, rules: Iterable[LintRule] | Mapping[str, LintRule] | None = None
+) -> list[Finding]:
     """Run *rules* (default: the built-in ones) over *doc*; return findings in reading order.
 
     A rule's ``check`` yields :class:`Hit` values (or complete :class:`Finding` values); the
@@ -106,7 +111,7 @@ def lint_text(
     format: str = "text",
     date: dt.date | str | None = None,
     data: Iterable[Claim] | None = None,
-    rules: Iterable[LintRule] | None = None,
+    rules: Iterable[LintRule] | Mapping[str, LintRule] | None = None,
 ) -> list[Finding]:
     """Lint *text* written in *format* (text, markdown or html) and return the findings.
 
@@ -163,7 +168,7 @@ def read_document(
 def lint_file(
     path: str | Path,
     *,
-    rules: Iterable[LintRule] | None = None,
+    rules: Iterable[LintRule] | Mapping[str, LintRule] | None = None,
     date: dt.date | str | None = None,
     data: Iterable[Claim] | None = None,
     format: str | None = None,
