@@ -66,3 +66,10 @@ def benchmarks(session: nox.Session) -> None:
     _install(session, "test")
     for script in sorted(__import__("pathlib").Path("benchmarks").glob("bench_*.py")):
         session.run("python", str(script))
+
+
+@nox.session
+def spark(session: nox.Session) -> None:
+    """Run the Ibis rollup on a local PySpark session (not part of the default run)."""
+    _install(session, "test,spark")
+    session.run("python", "benchmarks/bench_scale.py", "--spark", *session.posargs)

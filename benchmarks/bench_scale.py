@@ -1,0 +1,430 @@
+"""Aggregation at scale: epireport's engines against hand-written DuckDB SQL and a naive loop.
+
+Synthetic data: a 5-level tree (1 → 10 → 100 → 1,000 → 100,000 leaves), 30 indicators (20 flows
+summed over time, 10 stocks taking their last value), 30 days; N values drawn at random among the
+90 million (leaf, indicator, day) slots, 90 % reported, 5 % zero-reports, 5 % missing. Cases:
+
+* ``rollup``: every flow and stock for every unit over the month (full rollup to every level);
+* ``stocks``: the 10 stocks only, last value in the month, for every unit;
+* ``completeness``: daily coverage (expected / submitted / zero-reports) of every district
+  (level 3), every indicator, every day.
+
+For each case, in the same run, and each in its own subprocess (so that its peak memory,
+``ru_maxrss``, is its own; it includes the interpreter and the loaded data):
+
+* ``ibis``: :class:`IbisEngine.to_arrow` on DuckDB over the integer-coded Arrow table;
+* ``sql``: hand-written DuckDB SQL over the same table computing the same columns;
+* ``python``: the pure-Python engine over DataValue objects (1M values at most: slow beyond);
+* ``naive``: a dict-of-sums loop over the same DataValue objects (1M values at most).
+
+Run: ``python3 benchmarks/bench_scale.py --values 1e6`` (needs ``epireport[scale]``); prints a
+Markdown table. ``--engines ibis,sql`` keeps some engines only. ``--spark`` (``nox -s spark``)
+runs the rollup of 100,000 values on a local PySpark session instead and checks it against the
+DuckDB run and the Python engine.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+LEAVES = 100_000
+FANOUT = 10
+INDICATORS = 30
+FLOWS = 20
+DAYS = 30
+PYTHON_MAX = 1_000_000
+
+
+def build_plan(case):
+    from epireport.aggregate._plan import AggregationPlan, IndicatorPlan, Target
+    from epireport.model._indicators import Aggregation, IndicatorKind
+    from epireport.model._periods import Period
+    from epireport.model._units import OrgUnit
+
+    # Preorder: root, city, its districts, each district's streets, each street's leaves.
+    units = [OrgUnit("r", "root")]
+    depth = [0]
+    for c in range(10):
+        units.append(OrgUnit(f"c{c}", "x", "r"))
+        depth.append(1)
+        for d in range(10):
+            dc = f"d{c}_{d}"
+            units.append(OrgUnit(dc, "x", f"c{c}"))
+            depth.append(2)
+            for s in range(10):
+                sc = f"s{c}_{d}_{s}"
+                units.append(OrgUnit(sc, "x", dc))
+                depth.append(3)
+                for leaf in range(100):
+                    units.append(OrgUnit(f"l{c}_{d}_{s}_{leaf}", "x", sc))
+                    depth.append(4)
+    flows = [
+        IndicatorPlan(f"f{i}", IndicatorKind.FLOW, Aggregation.SUM, Aggregation.SUM)
+        for i in range(FLOWS)
+    ]
+    stocks = [
+        IndicatorPlan(f"k{i}", IndicatorKind.STOCK, Aggregation.LAST, Aggregation.SUM)
+        for i in range(INDICATORS - FLOWS)
+    ]
+    month = Period.interval(datetime.date(2020, 2, 1), datetime.date(2020, 3, 1))
+    days = [Period.day(datetime.date(2020, 2, 1) + datetime.timedelta(d)) for d in range(DAYS)]
+    if case == "completeness":
+        districts = [u.code for u, dp in zip(units, depth, strict=True) if dp == 2]
+        targets = [Target(d, day) for day in days for d in districts]
+        indicators = [*flows, *stocks]
+    else:
+        targets = [Target(u.code, month) for u in units]
+        indicators = stocks if case == "stocks" else [*flows, *stocks]
+    plan = AggregationPlan(tuple(units), (*flows, *stocks), tuple(targets))
+    return plan, indicators, units, depth, days, month
+
+
+def generate(n, path):
+    """Write N random values as an integer-coded Parquet file (unit = preorder position)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    _, _, _, depth, _, _ = build_plan("rollup")
+    leaves = np.array([i for i, d in enumerate(depth) if d == 4], dtype=np.int32)
+    rng = np.random.default_rng(7)
+    total = LEAVES * INDICATORS * DAYS
+    chosen = np.unique(rng.integers(0, total, size=int(n * 1.12)))
+    rng.shuffle(chosen)
+    chosen = chosen[:n]
+    leaf = leaves[chosen // (INDICATORS * DAYS)]
+    rest = chosen % (INDICATORS * DAYS)
+    indicator = (rest // DAYS).astype(np.int32)
+    day = (rest % DAYS).astype(np.int32)
+    draw = rng.random(n)
+    status = np.where(draw < 0.90, 0, np.where(draw < 0.95, 1, 3)).astype(np.int8)
+    value = rng.integers(0, 1000, size=n)
+    table = pa.table(
+        {
+            "unit": pa.array(leaf, pa.int32()),
+            "indicator": pa.array(indicator, pa.int32()),
+            "period": pa.array(day, pa.int32()),
+            "status": pa.array(status, pa.int8()),
+            "value": pa.array(value, pa.int64(), mask=status != 0),
+        }
+    )
+    pq.write_table(table, path)
+
+
+def load(path, case):
+    import pyarrow.parquet as pq
+
+    from epireport.aggregate._columns import ValueTable
+
+    plan, indicators, units, depth, days, month = build_plan(case)
+    table = pq.read_table(path)
+    values = ValueTable(
+        table,
+        tuple(u.code for u in units),
+        tuple(p.code for p in plan.indicators),
+        tuple(days),
+        internal=False,
+    )
+    return plan, indicators, units, depth, days, month, values
+
+
+def restrict(plan, indicators, values):
+    """The plan and table of the case's indicators only (the stocks are the last ids)."""
+    import pyarrow.compute as pc
+
+    from epireport.aggregate._columns import ValueTable
+    from epireport.aggregate._plan import AggregationPlan
+
+    if len(indicators) == len(plan.indicators):
+        return plan, values
+    first = len(plan.indicators) - len(indicators)
+    table = values.table.filter(pc.greater_equal(values.table["indicator"], first))
+    column = pc.subtract(table["indicator"], first).cast("int32")
+    table = table.set_column(table.column_names.index("indicator"), "indicator", column)
+    sub = AggregationPlan(plan.units, tuple(indicators), plan.targets, plan.frequency)
+    codes = tuple(p.code for p in indicators)
+    return sub, ValueTable(table, values.units, codes, values.periods, internal=False)
+
+
+def run_ibis(plan, values, **_):
+    from epireport.aggregate._ibis import IbisEngine
+
+    engine = IbisEngine()
+    start = time.perf_counter()
+    out = engine.to_arrow(plan, values)
+    return time.perf_counter() - start, out.num_rows
+
+
+SQL_ROLLUP = """
+WITH states AS (
+    SELECT unit, indicator,
+        CASE WHEN indicator < {flows} THEN sum(CASE status WHEN 0 THEN value WHEN 1 THEN 0 END)
+             ELSE arg_max(CASE status WHEN 0 THEN value WHEN 1 THEN 0 END, period)
+                  FILTER (WHERE status <= 1) END AS v,
+        count(*) FILTER (WHERE status <= 1) AS sub,
+        count(*) FILTER (WHERE status = 1) AS zero
+    FROM v GROUP BY unit, indicator
+)
+SELECT a.anc AS unit, s.indicator, sum(s.v) AS value, sum(s.sub) AS submitted,
+       sum(s.zero) AS zero_reports, any_value(a.leaves) * {slots} AS expected
+FROM states s JOIN anc a ON a.unit = s.unit
+GROUP BY a.anc, s.indicator
+"""
+
+SQL_COMPLETENESS = """
+SELECT a.anc AS unit, v.indicator, v.period,
+       count(*) FILTER (WHERE status <= 1) AS submitted,
+       count(*) FILTER (WHERE status = 1) AS zero_reports,
+       sum(CASE status WHEN 0 THEN value WHEN 1 THEN 0 END) AS value,
+       100 * 10 AS expected
+FROM v JOIN anc a ON a.unit = v.unit AND a.depth = 2
+GROUP BY a.anc, v.indicator, v.period
+"""
+
+
+def ancestors(units, depth):
+    """The hand-written query's ancestor table: (leaf, ancestor, depth, leaves under it)."""
+    import pyarrow as pa
+
+    parent = []
+    index = {u.code: i for i, u in enumerate(units)}
+    for u in units:
+        parent.append(-1 if u.parent is None else index[u.parent])
+    leaves = [0] * len(units)
+    for i in range(len(units) - 1, -1, -1):
+        if depth[i] == 4:
+            leaves[i] += 1
+        if parent[i] >= 0:
+            leaves[parent[i]] += leaves[i]
+    rows = ([], [], [], [])
+    for i in range(len(units)):
+        if depth[i] != 4:
+            continue
+        a = i
+        while a >= 0:
+            rows[0].append(i)
+            rows[1].append(a)
+            rows[2].append(depth[a])
+            rows[3].append(leaves[a])
+            a = parent[a]
+    names = ("unit", "anc", "depth", "leaves")
+    return pa.table({n: pa.array(r, pa.int32()) for n, r in zip(names, rows, strict=True)})
+
+
+def run_sql(plan, values, case, units, depth, **_):
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("v", values.table)
+    con.register("anc", ancestors(units, depth))
+    if case == "completeness":
+        sql = SQL_COMPLETENESS
+    else:
+        flows = FLOWS if case == "rollup" else 0
+        sql = SQL_ROLLUP.format(flows=flows, slots=DAYS)
+    start = time.perf_counter()
+    out = con.sql(sql).to_arrow_table()
+    return time.perf_counter() - start, out.num_rows
+
+
+def data_values(plan, values):
+    from epireport.model._values import DataValue, ValueStatus
+
+    statuses = [ValueStatus.REPORTED, ValueStatus.ZERO_REPORT, None, ValueStatus.MISSING]
+    cols = values.table.to_pydict()
+    units = values.units
+    codes = values.indicators
+    periods = values.periods
+    return [
+        DataValue(codes[i], units[u], periods[p], statuses[s], x)
+        for u, i, p, s, x in zip(
+            cols["unit"],
+            cols["indicator"],
+            cols["period"],
+            cols["status"],
+            cols["value"],
+            strict=True,
+        )
+    ]
+
+
+def run_python(plan, values, **_):
+    from epireport.aggregate._engine import PythonEngine
+
+    dvs = data_values(plan, values)
+    start = time.perf_counter()
+    out = PythonEngine(collect_sources=False).execute(plan, dvs)
+    return time.perf_counter() - start, len(out)
+
+
+def run_naive(plan, values, case, **_):
+    from epireport.model._values import ValueStatus
+
+    dvs = data_values(plan, values)
+    parent = {u.code: u.parent for u in plan.units}
+    stocks = {p.code for p in plan.indicators if p.time.value == "last"}
+    reported, zero = ValueStatus.REPORTED, ValueStatus.ZERO_REPORT
+    start = time.perf_counter()
+    sums: dict = {}
+    subs: dict = {}
+    if case == "completeness":
+        for v in dvs:
+            if v.status is reported or v.status is zero:
+                district = parent[parent[v.unit]]
+                key = (district, v.indicator, v.period)
+                sums[key] = sums.get(key, 0) + (v.value or 0)
+                subs[key] = subs.get(key, 0) + 1
+        return time.perf_counter() - start, len(sums)
+    last: dict = {}
+    for v in dvs:
+        if v.status is not reported and v.status is not zero:
+            continue
+        x = v.value if v.status is reported else 0
+        if v.indicator in stocks:
+            key = (v.unit, v.indicator)
+            seen = last.get(key)
+            if seen is None or v.period.end > seen[0]:
+                last[key] = (v.period.end, x)
+            continue
+        unit = v.unit
+        while unit is not None:
+            key = (unit, v.indicator)
+            sums[key] = sums.get(key, 0) + x
+            subs[key] = subs.get(key, 0) + 1
+            unit = parent[unit]
+    for (leaf, code), (_, x) in last.items():
+        unit = leaf
+        while unit is not None:
+            key = (unit, code)
+            sums[key] = sums.get(key, 0) + x
+            subs[key] = subs.get(key, 0) + 1
+            unit = parent[unit]
+    return time.perf_counter() - start, len(sums)
+
+
+def spark_rollup(n):
+    """Run the rollup on a local PySpark session; check it against DuckDB and Python."""
+    import ibis
+    from pyspark.sql import SparkSession
+
+    from epireport.aggregate._engine import PythonEngine
+    from epireport.aggregate._ibis import IbisEngine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "values.parquet")
+        generate(n, path)
+        plan, _indicators, _units, _depth, _days, _month, values = load(path, "rollup")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("epireport-rollup")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        start = time.perf_counter()
+        spark = IbisEngine(ibis.pyspark.connect(session)).to_arrow(plan, values)
+        seconds = time.perf_counter() - start
+    finally:
+        session.stop()
+    duck = IbisEngine().to_arrow(plan, values)
+    keys = ["ti", "unit", "indicator"]
+    same = (
+        spark.sort_by([(k, "ascending") for k in keys]).to_pylist()
+        == duck.sort_by([(k, "ascending") for k in keys]).to_pylist()
+    )
+    print(f"PySpark local[2]: {n:,} values, {spark.num_rows:,} rows in {seconds:.1f} s")
+    print(f"identical to the DuckDB run: {same}")
+    root = plan.units[0].code
+    small = [t for t in plan.targets if t.unit == root]
+    sub = type(plan)(plan.units, plan.indicators, small, plan.frequency)
+    python = PythonEngine(collect_sources=False).execute(sub, data_values(sub, values))
+    spark_root = {
+        (r["indicator"], r["value"], r["expected"], r["submitted"], r["zero_reports"])
+        for r in spark.to_pylist()
+        if r["unit"] == 0
+    }
+    reference = {
+        (i, a.value, a.coverage.expected, a.coverage.submitted, a.coverage.zero_reports)
+        for i, a in enumerate(python.aggregates())
+    }
+    print(f"root figures identical to the Python engine: {spark_root == reference}")
+    if not (same and spark_root == reference):
+        sys.exit(1)
+
+
+RUNNERS = {"ibis": run_ibis, "sql": run_sql, "python": run_python, "naive": run_naive}
+
+
+def child(args):
+    plan, indicators, units, depth, _days, _month, values = load(args.data, args.case)
+    plan, values = restrict(plan, indicators, values)
+    best = None
+    rows = 0
+    for _ in range(args.repeat):
+        seconds, rows = RUNNERS[args.engine](plan, values, case=args.case, units=units, depth=depth)
+        best = seconds if best is None else min(best, seconds)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": best, "rows": rows, "peak_mb": peak}))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--values", type=float, nargs="+", default=[1e6])
+    parser.add_argument("--cases", default="rollup,stocks,completeness")
+    parser.add_argument("--engines", default="ibis,sql,python,naive")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--spark", action="store_true", help="run the rollup on local PySpark")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine:
+        child(args)
+        return
+    if args.spark:
+        spark_rollup(int(args.values[0]) if args.values != [1e6] else 100_000)
+        return
+    print(
+        f"| values | case | engine | seconds | ratio | peak MB | rows |  (cores: {os.cpu_count()})"
+    )
+    print("| ---: | --- | --- | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(v) for v in args.values):
+            path = os.path.join(tmp, f"values_{n}.parquet")
+            generate(n, path)
+            for case in args.cases.split(","):
+                results = {}
+                for engine in args.engines.split(","):
+                    if engine in ("python", "naive") and n > PYTHON_MAX:
+                        continue
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--case", case, "--engine", engine,
+                         "--data", path, "--repeat", str(args.repeat)],
+                        capture_output=True, text=True, check=True,
+                    )  # fmt: skip
+                    results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+                for engine, r in results.items():
+                    base = {"ibis": "sql", "python": "naive"}.get(engine)
+                    ratio = (
+                        f"{r['seconds'] / results[base]['seconds']:.2f}" if base in results else ""
+                    )
+                    print(
+                        f"| {n:,} | {case} | {engine} | {r['seconds']:.2f} | {ratio} | "
+                        f"{r['peak_mb']:.0f} | {r['rows']:,} |",
+                        flush=True,
+                    )
+
+
+if __name__ == "__main__":
+    main()
