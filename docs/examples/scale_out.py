@@ -9,9 +9,7 @@ on DuckDB by default or on any backend Ibis supports. Needs ``ibis-framework[duc
 import random
 
 from epireport import DataValue, Indicator, OrgTree, OrgUnit, Period, PeriodType
-from epireport.aggregate import PythonEngine, make_plan
-from epireport.aggregate._columns import from_values
-from epireport.aggregate._ibis import IbisEngine
+from epireport.aggregate import IbisEngine, PythonEngine, from_values, make_plan
 
 # A district with 10 streets of 20 communities each, reporting daily for February 2020.
 units = [OrgUnit("D", "某区")]
