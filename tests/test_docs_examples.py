@@ -37,6 +37,7 @@ SNAPSHOTS = [
 #: Examples checked by the statements a page quotes from their output, and what they need.
 CHECKED = {
     "excel_forms": ("epireport_property_company", "openpyxl"),
+    "fixture_tests": ("epireport_property_company", "hypothesis", "docx"),
     "override_block": ("epireport_district_publicity",),
     "plugin_tests": ("epireport_property_company", "hypothesis"),
     "render_report": ("epireport_property_company", "docx"),
@@ -192,6 +193,13 @@ def test_plugin_tests_example_passes(tmp_path: Path) -> None:
     output = run_example("plugin_tests", tmp_path, "-m", "pytest", "-q", "-p", "no:cacheprovider")
     assert " passed" in output
     assert "failed" not in output
+
+
+def test_fixture_tests_example_passes(tmp_path: Path) -> None:
+    """The fixtures example of "Test a plugin" passes under pytest with the plugin loaded."""
+    _require(*CHECKED["fixture_tests"])
+    output = run_example("fixture_tests", tmp_path, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert "3 passed" in output
 
 
 def test_scaffold_tree_is_as_documented(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 Installing epireport registers this module with pytest (entry point ``pytest11``, name
 ``epireport``), so the fixtures below are available in every test without an import. The
-module itself imports only pytest: the plugin manager, the pipeline, the renderers and the
-linter are imported by the fixtures that use them (Python does import the ``epireport``
-package around this module). Disable it with ``pytest -p no:epireport``.
+module itself imports only pytest (and the ``epireport`` package around it, whose exports load
+on first use): the plugin manager, the pipeline, the renderers and the linter are imported by
+the fixtures that use them. Disable it with ``pytest -p no:epireport``.
 
 Fixtures
 --------
