@@ -26,6 +26,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from epireport.exceptions import ModelError
+from epireport.narrative._dates import format_date
 from epireport.narrative._numerals import chinese_numeral, run_in_marker, section_number
 
 __all__ = [
@@ -172,11 +173,6 @@ def _glue(left: str, right: str, right_is_enumeration: bool) -> str:
 
 def _blank(text: str) -> bool:
     return not text.strip(_SEPARATORS + " \t\n\u3000")
-
-
-def format_date(date: datetime.date) -> str:
-    """Write a date the way Chinese official documents sign: 2020年2月10日."""
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ import attrs
 
 from epireport.exceptions import ModelError
 
+# The Chinese toolkit is pure (stdlib only): labels and prose write dates the same one way.
+from epireport.narrative._dates import format_date, format_date_range
+from epireport.narrative._numerals import chinese_numeral
+
 __all__ = ["Period", "PeriodType", "parse_period"]
 
 
@@ -94,7 +98,6 @@ _MONTH_SPANS: Final = {
     PeriodType.YEAR: (12, frozenset({1}), "1 January"),
 }
 
-_CN_NUMERALS: Final = ("〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 _TEN_DAY_NAMES: Final = ("", "上旬", "中旬", "下旬")
 _HALF_NAMES: Final = ("", "上半年", "下半年")
 
@@ -121,11 +124,6 @@ _DATE_PATTERN: Final = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
 _INTERVAL_RE: Final = re.compile(_DATE_PATTERN + "/" + _DATE_PATTERN, re.ASCII)
 # Stage names may not contain a colon (either width), so the first colon ends the name.
 _STAGE_RE: Final = re.compile(r"([^:：]*)[:：](.*)", re.DOTALL)
-
-
-def _cn_numeral(n: int) -> str:
-    """Write 0-10 in Chinese numerals (quarters need 1-4, the rest is for safety)."""
-    return _CN_NUMERALS[n] if 0 <= n <= 10 else str(n)
 
 
 def _check_int(where: str, what: str, value: object, low: int, high: int) -> int:
@@ -256,21 +254,6 @@ def _check_name(where: str, name: object) -> str:
     if not name.isprintable():
         raise ModelError(f"{where}: a stage name must not contain control characters: {name!r}")
     return name
-
-
-def _day_label(d: datetime.date, with_year: bool) -> str:
-    """Write a date as 2020年2月1日 (or 2月1日), without zero padding."""
-    return f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
-
-
-def _interval_label(first: datetime.date, last: datetime.date, with_year: bool) -> str:
-    """Write an inclusive date range, stating the year once when both dates share it."""
-    if first == last:
-        return _day_label(first, with_year)
-    if first.year != last.year:
-        # Dropping the years would make a range across New Year ambiguous.
-        return f"{_day_label(first, True)}至{_day_label(last, True)}"
-    return f"{_day_label(first, with_year)}至{_day_label(last, False)}"
 
 
 @attrs.frozen(order=False, repr=False, cache_hash=True)
@@ -516,7 +499,7 @@ class Period:
         t, s = self.type, self.start
         prefix = f"{s.year}年" if with_year else ""
         if t is PeriodType.DAY:
-            return _day_label(s, with_year)
+            return format_date(s, with_year=with_year)
         if t is PeriodType.WEEK:
             year, week = self._week_parts()
             return f"{year}年第{week}周" if with_year else f"第{week}周"
@@ -525,12 +508,12 @@ class Period:
         if t is PeriodType.MONTH:
             return f"{prefix}{s.month}月"
         if t is PeriodType.QUARTER:
-            return f"{prefix}第{_cn_numeral((s.month + 2) // 3)}季度"
+            return f"{prefix}第{chinese_numeral((s.month + 2) // 3)}季度"
         if t is PeriodType.HALF_YEAR:
             return f"{prefix}{_HALF_NAMES[1 if s.month == 1 else 2]}"
         if t is PeriodType.YEAR:
             return f"{s.year}年"
-        span = _interval_label(s, self.last_day, with_year)
+        span = format_date_range(s, self.last_day, with_year=with_year)
         return span if t is PeriodType.INTERVAL else f"{self.name}（{span}）"
 
     def _week_parts(self) -> tuple[int, int]:
