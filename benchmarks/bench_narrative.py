@@ -3,10 +3,18 @@
 The report is the size of the seeds' publicity summary (区委宣传部, the first seed document):
 title, preamble, three numbered sections, a 一是/二是/三是 enumeration and 22 figures.
 
-- **epireport**: :func:`epireport.narrative._compose.compose` from prepared facts (computed
-  once, outside the timing): figure functions, the load-time reference check (cached),
-  markers, markup parsing and the document tree; then the same plus drawing it as plain text
-  (:func:`epireport.render.render_text`).
+- **epireport**: :func:`epireport.narrative._compose.compose` from facts computed once,
+  outside the timing (``compute_facts``): figure functions, the load-time reference check
+  (cached), markers, markup parsing and the document tree; then the same plus drawing it as
+  plain text (:func:`epireport.render.render_text`). Two ways:
+
+  - *figures written in the loop* (the conservative one): every compose gets a new fact-set
+    object (a shallow copy, its cost counted), so each figure is looked up, formatted and
+    given its ``FactRef`` inside the timing;
+  - *from prepared facts*: the same fact sets every round, so what epireport keeps with a
+    fact set (each figure's lookup, text, ``FactRef``; see
+    :func:`epireport.narrative._figures.prepared_tables`) is worked out in the warm-up,
+    as the baseline's figures are formatted before its timing.
 - **baseline**: a bare ``jinja2.Environment`` template printing preformatted strings into the
   same text (figures formatted beforehand, no tree).
 
@@ -14,9 +22,11 @@ Fairness: both sides write the same words (checked for every report before timin
 round renders :data:`REPORTS` different reports (other units, other figures), one after
 another, so that nothing remembered about one report can speed up the next; what both sides
 keep between reports is what a real run keeps: the compiled template (and for epireport the
-cached environment of the institution). The sides are timed in turn within each run, each
-for at least :data:`MIN_SECONDS`; the table gives the median over :data:`RUNS` runs, and the
-ratio is the median of the per-run ratios (robust against a busy machine).
+cached environment of the institution; in the prepared mode also each report's own prepared
+facts, as the baseline keeps each report's preformatted strings). The sides are timed in turn
+within each run, each for at least :data:`MIN_SECONDS`; the table gives the median over
+:data:`RUNS` runs, and the ratio is the median of the per-run ratios (robust against a busy
+machine).
 
 Run: ``python3 benchmarks/bench_narrative.py [--runs N] [--seconds S]`` (from the repository
 root; no install needed).
@@ -26,6 +36,7 @@ root; no install needed).
 # ruff: noqa: E501
 
 import argparse
+import copy
 import statistics
 import sys
 import time
@@ -247,16 +258,27 @@ def main() -> None:
 
     def composed() -> None:
         for case in cases:
-            compose(case.report, case.institution, case.facts, case.plugins)
+            compose(case.report, case.institution, copy.copy(case.facts), case.plugins)
 
     def drawn() -> None:
+        for case in cases:
+            document = compose(case.report, case.institution, copy.copy(case.facts), case.plugins)
+            render_text(document, options)
+
+    def composed_prepared() -> None:
+        for case in cases:
+            compose(case.report, case.institution, case.facts, case.plugins)
+
+    def drawn_prepared() -> None:
         for case in cases:
             render_text(compose(case.report, case.institution, case.facts, case.plugins), options)
 
     sides = {
         "bare Jinja2, preformatted strings": baseline,
-        "epireport compose -> Document": composed,
-        "epireport compose + render_text": drawn,
+        "compose, figures written in loop": composed,
+        "compose + render_text, in loop": drawn,
+        "compose, prepared facts": composed_prepared,
+        "compose + render_text, prepared": drawn_prepared,
     }
     for side in sides.values():
         side()  # warm up: compile the templates, fill the institution's caches

@@ -367,3 +367,76 @@ def test_trusted_constructors_build_what_the_public_ones_build() -> None:
     sentence = Sentence("共发放宣传单3.2万余张。", (ref,))
     assert Sentence._trusted("共发放宣传单3.2万余张。", (fast_ref,)) == sentence
     assert Paragraph._trusted((sentence,)) == Paragraph((sentence,))
+
+
+@given(documents)
+def test_parser_constructors_rebuild_any_tree(document: Document) -> None:
+    """The parser's constructors rebuild any tree equal to the validated one, hashing alike."""
+
+    def block(b: Paragraph | Enumeration | Table) -> Paragraph | Enumeration | Table:
+        if not isinstance(b, Enumeration):
+            return b
+        items = tuple(
+            EnumerationItem._trusted(i.lead, tuple(block(x) for x in i.blocks)) for i in b.items
+        )
+        if b.inline:
+            return Enumeration(items, b.style, True)
+        return Enumeration._trusted(items, b.style)
+
+    def section(s: Section) -> Section:
+        return Section._build(
+            s.heading, tuple(block(b) for b in s.blocks), tuple(section(x) for x in s.sections)
+        )
+
+    rebuilt = Document._build(
+        document.title,
+        document.meta,
+        tuple(block(b) for b in document.preamble),
+        tuple(section(s) for s in document.sections),
+        tuple(block(b) for b in document.closing),
+        document.signature,
+    )
+    assert rebuilt == document
+    assert hash(rebuilt) == hash(document)
+    assert rebuilt.to_dict() == document.to_dict()
+    assert list(numbered(rebuilt)) == list(numbered(document))
+
+
+@pytest.mark.parametrize("heading", ["，", "\x01", " ；", "标题\x00", "正文"])
+def test_section_build_checks_its_heading_like_the_constructor(heading: str) -> None:
+    """Section._build cleans and refuses a heading exactly as Section() does."""
+    blocks = (para("正文。"),)
+    try:
+        expected: Section | str = Section(heading, blocks)
+    except ModelError as exc:
+        expected = str(exc)
+    try:
+        got: Section | str = Section._build(heading, blocks, ())
+    except ModelError as exc:
+        got = str(exc)
+    assert got == expected
+
+
+@pytest.mark.parametrize("title", ["，", "\x01", "工作\x0b总结", "工作总结"])
+@pytest.mark.parametrize("meta", [META, "not a meta"])
+def test_document_build_checks_title_and_meta_like_the_constructor(
+    title: str, meta: object
+) -> None:
+    """Document._build cleans and refuses a title or meta exactly as Document() does."""
+    try:
+        expected: Document | str = Document(title, meta)  # type: ignore[arg-type]
+    except ModelError as exc:
+        expected = str(exc)
+    try:
+        got: Document | str = Document._build(title, meta, (), (), (), None)  # type: ignore[arg-type]
+    except ModelError as exc:
+        got = str(exc)
+    assert got == expected
+
+
+@given(st.lists(sentences, max_size=4))
+def test_paragraph_text_and_facts_concatenate_sentences(items: list[Sentence]) -> None:
+    """A paragraph's text and facts are its sentences' in order."""
+    paragraph = Paragraph(tuple(items))
+    assert paragraph.text == "".join(s.text for s in items)
+    assert paragraph.facts == tuple(f for s in items for f in s.facts)

@@ -223,8 +223,13 @@ def _optional_string(instance: Any, attribute: attrs.Attribute[Any], value: obje
         _string(instance, attribute, value)
 
 
+def _has_words(value: str) -> bool:
+    """Whether *value* is not blank as a heading or title (what ``_non_blank`` requires)."""
+    return bool(_line(value).strip(_SEPARATORS + " "))
+
+
 def _non_blank(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not _line(value).strip(_SEPARATORS + " "):
+    if not isinstance(value, str) or not _has_words(value):
         raise ModelError(f"{_owner(instance, attribute)}: expected a non-blank text, got {value!r}")
 
 
@@ -367,12 +372,12 @@ class Paragraph:
     @property
     def text(self) -> str:
         """The paragraph's text: its sentences concatenated."""
-        return "".join(s.text for s in self.sentences)
+        return "".join([s.text for s in self.sentences])  # a list joins faster than a generator
 
     @property
     def facts(self) -> tuple[FactRef, ...]:
         """Every fact the paragraph's sentences use, in order."""
-        return tuple(f for s in self.sentences for f in s.facts)
+        return tuple([f for s in self.sentences for f in s.facts])
 
 
 (_SET_PARAGRAPH_SENTENCES,) = _slot_setters(Paragraph, "sentences")
@@ -439,6 +444,20 @@ class EnumerationItem:
     lead: Sentence | None = attrs.field(default=None, validator=_lead)
     blocks: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_item_blocks)
 
+    @classmethod
+    def _trusted(cls, lead: Sentence | None, blocks: tuple[Block, ...]) -> EnumerationItem:
+        """Build an item from a Sentence (or None) and a tuple of blocks, unchecked.
+
+        The markup parser's path: it builds both itself, of the right types.
+        """
+        self = _new(cls)
+        _SET_ITEM_LEAD(self, lead)
+        _SET_ITEM_BLOCKS(self, blocks)
+        return self
+
+
+_SET_ITEM_LEAD, _SET_ITEM_BLOCKS = _slot_setters(EnumerationItem, "lead", "blocks")
+
 
 _items: Final = _tuple_of(EnumerationItem)
 
@@ -457,6 +476,20 @@ class Enumeration:
     style: EnumerationStyle = attrs.field(converter=_style)
     inline: bool = attrs.field(validator=_bool)
 
+    @classmethod
+    def _trusted(cls, items: tuple[EnumerationItem, ...], style: EnumerationStyle) -> Enumeration:
+        """Build a block (not inline) enumeration of *items* in *style*, unchecked.
+
+        The markup parser's path, for items it built itself. An inline enumeration checks
+        its items' blocks (only paragraphs and inline enumerations) and always takes the
+        public constructor.
+        """
+        self = _new(cls)
+        _SET_ENUM_ITEMS(self, items)
+        _SET_ENUM_STYLE(self, style)
+        _SET_ENUM_INLINE(self, False)
+        return self
+
     def __attrs_post_init__(self) -> None:
         if not self.inline:
             return
@@ -467,6 +500,11 @@ class Enumeration:
                         f"Enumeration.items[{i}]: an inline enumeration holds only paragraphs "
                         f"and inline enumerations, got {type(block).__name__}"
                     )
+
+
+_SET_ENUM_ITEMS, _SET_ENUM_STYLE, _SET_ENUM_INLINE = _slot_setters(
+    Enumeration, "items", "style", "inline"
+)
 
 
 def _is_inline(block: object) -> bool:
@@ -530,8 +568,28 @@ class Section:
         default=(), converter=_as_tuple, validator=_sections
     )
 
+    @classmethod
+    def _build(
+        cls, heading: str, blocks: tuple[Block, ...], sections: tuple[Section, ...]
+    ) -> Section:
+        """Build a section of blocks and subsections the caller built (the parser's path).
+
+        Unchecked when *heading* is clean and not blank (the one check that can fail for
+        such arguments); otherwise the public constructor runs and raises its usual error.
+        """
+        if not (_is_clean(heading) and _has_words(heading)):
+            return cls(heading, blocks, sections)
+        self = _new(cls)
+        _SET_SECTION_HEADING(self, heading)
+        _SET_SECTION_BLOCKS(self, blocks)
+        _SET_SECTION_SECTIONS(self, sections)
+        return self
+
 
 _check_sections: Final = _tuple_of(Section)
+_SET_SECTION_HEADING, _SET_SECTION_BLOCKS, _SET_SECTION_SECTIONS = _slot_setters(
+    Section, "heading", "blocks", "sections"
+)
 
 
 def _date(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -598,6 +656,37 @@ class Document:
     def __attrs_post_init__(self) -> None:
         _check_depth(self.sections, 1)
 
+    @classmethod
+    def _build(
+        cls,
+        title: str,
+        meta: Meta,
+        preamble: tuple[Block, ...],
+        sections: tuple[Section, ...],
+        closing: tuple[Block, ...],
+        signature: Signature | None,
+    ) -> Document:
+        """Build a document of parts the caller built (the markup parser's path).
+
+        The blocks, sections and signature must be of their types, and the sections at
+        most :data:`MAX_SECTION_DEPTH` deep (the parser refuses deeper headings). Unchecked
+        when *title* is clean and not blank and *meta* a :class:`Meta`; otherwise the
+        public constructor runs and raises its usual error.
+        """
+        if not (type(meta) is Meta and _is_clean(title) and _has_words(title)):
+            return cls(title, meta, preamble, sections, closing, signature)
+        self = _new(cls)
+        set_title, set_meta, set_preamble, set_sections, set_closing, set_signature = (
+            _DOCUMENT_SLOTS
+        )
+        set_title(self, title)
+        set_meta(self, meta)
+        set_preamble(self, preamble)
+        set_sections(self, sections)
+        set_closing(self, closing)
+        set_signature(self, signature)
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         """Return the tree as JSON-able dicts and lists (stable key order, facts per sentence)."""
         return {
@@ -627,6 +716,11 @@ class Document:
             closing=r.blocks("closing"),
             signature=None if signature is None else _signature_from(r.child("signature")),
         )
+
+
+_DOCUMENT_SLOTS: Final = _slot_setters(
+    Document, "title", "meta", "preamble", "sections", "closing", "signature"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -980,7 +1074,9 @@ def _walk_enumeration(enumeration: Enumeration, depth: int) -> Iterator[Event]:
         end = "。" if run_in or last or rest else "；"
         if body:
             lead += _joint(lead, body_is_enum)
-            body = _close(tidy_punctuation(body), end)
+            # body is tidy already (_flow of at most one block ends with tidying), and
+            # tidying is idempotent: only what _close adds may need it again.
+            body = _close(body, end)
         elif lead and not (rest and lead.endswith(("：", ":"))):
             lead = _close(lead, end)
         marker = enumeration_marker(n, enumeration.style)

@@ -48,6 +48,7 @@ from epireport.narrative._figures import (
     DEFAULT_PLACEHOLDER,
     RenderState,
     clean_input,
+    prepared_tables,
     rendering,
 )
 from epireport.narrative._markup import parse_markup
@@ -91,6 +92,8 @@ def render_markup(
     if sandboxed:
         entry = environment_for(plugins, institution, sandboxed=True)
     measures = _measures(report, institution)
+    # Kept with the fact set: its figures are looked up and written once (prepared facts).
+    found, written = prepared_tables(facts, report.unit, report.period)
     state = RenderState(
         institution=institution,
         facts=facts,
@@ -103,6 +106,8 @@ def render_markup(
         # Per institution, not per report: worked out once for the cached environment.
         indicators=entry.indicators,
         writers=entry.writers,
+        found=found,
+        written=written,
     )
     context = {
         "report": report,

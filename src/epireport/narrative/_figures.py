@@ -27,6 +27,7 @@ import contextlib
 import contextvars
 import difflib
 import hashlib
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, NamedTuple, Protocol
@@ -56,6 +57,7 @@ from epireport.narrative._markup import (
     strip_markers,
 )
 from epireport.narrative._numbers import format_change, format_number, format_percent
+from epireport.narrative._static_facts import StaticFacts
 
 __all__ = [
     "DEFAULT_PLACEHOLDER",
@@ -70,6 +72,7 @@ __all__ = [
     "has",
     "items",
     "measure",
+    "prepared_tables",
     "rendering",
     "value",
     "variant",
@@ -121,6 +124,10 @@ class RenderState:
     holds its index there. ``report_id`` seeds :func:`variant`. ``indicators`` (by code)
     defaults to the institution's; ``writers`` remembers how each indicator's figures are
     written in its own style and may be shared by renders of the same institution.
+    ``found`` (the facts of the report's unit and period as the figure functions read them)
+    and ``written`` (those figures as written, with their refs) are filled as figures are
+    written; :func:`prepared_tables` gives tables kept with the fact set, so that the facts
+    of one report are looked up and written once however often the report is rendered.
     """
 
     institution: Institution
@@ -138,6 +145,7 @@ class RenderState:
     # By the fields (and class) of the ref: equal keys for equal FactRefs, hashed in C.
     _ref_index: dict[tuple[Any, ...], int] = attrs.Factory(dict)
     _texts: dict[int, tuple[object, str]] = attrs.Factory(dict)
+    written: dict[str, Any] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:
         if not self.indicators:
@@ -180,6 +188,38 @@ def rendering(state: RenderState) -> Iterator[RenderState]:
         yield state
     finally:
         _STATE.reset(token)
+
+
+# What the figure functions work out about a fact set's facts, kept as long as the fact set
+# lives: per (unit, period), the facts as read (code → _Found) and as written by figure()
+# with default arguments (code → (indicator, ref key, FactRef, marker tail, marker tail
+# without the classifier)). Nothing in them refers back to the fact set, so the weak key
+# dies with it. Only for fact classes whose objects never change once built; a user's own
+# fact set might change between renders.
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[tuple[str, object], tuple[dict[str, Any], ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+_IMMUTABLE_FACT_SETS: Final = (FactSet, StaticFacts)
+
+
+def prepared_tables(facts: Any, unit: str, period: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the ``found`` and ``written`` tables of *facts* for *unit* and *period*.
+
+    For a :class:`~epireport.facts.FactSet` or :class:`StaticFacts` they are kept with the
+    fact set (built empty, filled by the figure functions as they write figures, shared by
+    every render of the same facts: the facts are "prepared" once); for any other fact set
+    they are new, empty tables, used for one render.
+    """
+    if type(facts) not in _IMMUTABLE_FACT_SETS:
+        return {}, {}
+    per_facts = _PREPARED.get(facts)
+    if per_facts is None:
+        per_facts = _PREPARED[facts] = {}
+    key = (unit, period)
+    tables = per_facts.get(key)
+    if tables is None:
+        tables = per_facts[key] = ({}, {})
+    return tables[0], tables[1]
 
 
 def _state() -> RenderState:
@@ -261,16 +301,25 @@ def _lookup_uncached(state: RenderState, code: str, unit_code: str, when: object
             isinstance(number, bool) or not isinstance(number, int | Decimal)
         ):
             number = None
-        status = fact_obj.status.value
+        # _value_ is the member's value, read without Enum's Python-level property.
+        status = fact_obj.status._value_
         fact_period = fact_obj.period
         ident = (
             f"{fact_obj.indicator}@{fact_obj.unit}@"
             f"{period_text if fact_period is when else text_of(fact_period)}"
         )
-        source_ids = tuple(
-            f"{v.indicator}@{v.unit}@{period_text if v.period is when else text_of(v.period)}"
-            for v in fact_obj.sources
-        )
+        sources = fact_obj.sources
+        if len(sources) == 1:
+            # The common case (a unit's own figure), without a generator.
+            v = sources[0]
+            source_ids: tuple[str, ...] = (
+                f"{v.indicator}@{v.unit}@{period_text if v.period is when else text_of(v.period)}",
+            )
+        else:
+            source_ids = tuple(
+                f"{v.indicator}@{v.unit}@{period_text if v.period is when else text_of(v.period)}"
+                for v in sources
+            )
         # One check of everything a FactRef takes from here; "@" keeps fact_id non-blank.
         trusted = _is_clean(f"{ident}{code}{unit_code}{period_text}{''.join(source_ids)}")
         # Positional: a NamedTuple's keyword __new__ is a Python function; this is the tuple's.
@@ -397,6 +446,16 @@ def figure(
     """
     state = _state()
     indicator = _indicator(state, code)
+    default = unit is None and period is None and style is None and precision is None
+    if default:
+        # Written before (by this render or an earlier one of the same facts, see
+        # prepared_tables): the text, the ref and the marker's tail are at hand.
+        written = state.written.get(code)
+        if written is not None and written[0] is indicator:
+            index = state._ref_index.get(written[1])
+            if index is None:
+                index = state._add_ref(written[1], written[2])
+            return f"{FACT_OPEN}{index}{written[3] if classifier else written[4]}"
     found = _lookup(state, code, unit, period)
     suffix = indicator.classifier if classifier else ""
     if found.omit:
@@ -419,18 +478,26 @@ def figure(
     else:
         text = _write(indicator, found.value, style, precision)
     exact = str(found.value)
-    if not found.trusted:
-        ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources)
-        return fact_marker(state.ref(ref), text + suffix)
-    # Every string is checked clean (see _Found.trusted) and text is a formatted number: the
-    # validating constructor would change nothing, at several times the cost. The fields
-    # are the ref's own, so the ref is built only when it is new (state.ref's key).
-    key = (FactRef, found.fact_id, code, found.unit, found.period, text, exact, found.sources)
-    index = state._ref_index.get(key)
-    if index is None:
+    if found.trusted:
+        # Every string is checked clean (see _Found.trusted) and text is a formatted number:
+        # the validating constructor would change nothing, at several times the cost.
         ref = FactRef._trusted(found.fact_id, code, found.unit, found.period, text, exact,
                                found.sources)  # fmt: skip
+        # state.ref's key (equal refs share one index), of the ref's own fields.
+        key: tuple[Any, ...] = (FactRef, found.fact_id, code, found.unit, found.period, text,
+                                exact, found.sources)  # fmt: skip
+    else:
+        ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources)
+        key = (FactRef, ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text, ref.value,
+               ref.sources)  # fmt: skip
+    index = state._ref_index.get(key)
+    if index is None:
         index = state._add_ref(key, ref)
+    if default:
+        # Nothing here depends on the render (draft, placeholder, required): only on the
+        # fact and the indicator, which the fast path above checks.
+        state.written[code] = (indicator, key, ref, f"{FACT_MID}{text}{suffix}{FACT_CLOSE}",
+                               f"{FACT_MID}{text}{FACT_CLOSE}")  # fmt: skip
     return f"{FACT_OPEN}{index}{FACT_MID}{text}{suffix}{FACT_CLOSE}"
 
 
@@ -626,6 +693,10 @@ def clean_input(value: object) -> Any:
     start a heading or an item of its own.
     """
     if isinstance(value, str):
+        if value.isprintable():
+            # No marker (private use) and no line break is printable: nothing to remove, and
+            # translate() is slow on Chinese text.
+            return value.strip()
         return " ".join(value.translate(_UNMARK).splitlines()).strip()
     if isinstance(value, Mapping):
         return {k: clean_input(v) for k, v in value.items()}
