@@ -1,15 +1,36 @@
 """The pure-Python aggregation engine: the reference semantics of an :class:`AggregationPlan`.
 
-The engine touches each data value once: values are first combined over time per (target
-period, indicator, unit) into small state lists, then figures roll up the tree bottom-up (leaf
-first, in reverse preorder), each unit merging into its parent once. Codes are mapped to
-integer positions at the start so that the inner loops index lists instead of hashing strings.
-See :mod:`epireport.aggregate._plan` for the semantics.
+See :mod:`epireport.aggregate._plan` for the semantics. What keeps it fast on large inputs
+(``benchmarks/README.md`` has the figures):
+
+* **Integer indexes.** Unit, indicator and target-period codes are mapped to list positions
+  once (with ``map()``, in C); the value loop does no string work.
+* **Sparse, bottom-up rollup.** Values are first combined over time into one small state per
+  (target period, indicator, unit that has values). The rollup then visits only those units
+  and their ancestors, deepest first, each merging into its parent once; units without data
+  are never visited. What they would contribute (their expected report slots) does not depend
+  on the data and is computed from the number of leaves under each unit, on demand.
+* **Fused leaves.** When provenance is not collected, a leaf that is not itself a target
+  writes a value of a summed indicator (time and units both ``sum``, or a ``last``-value stock
+  summed across units) straight into the cells of the nearest ancestor that needs a figure (a
+  target, or a unit with values of its own), skipping the intermediate units: a sum does not
+  care where it was grouped, and a leaf has no children whose figures its own could shadow.
+  A leaf that is a target keeps a flat row and feeds its parent's cells. Cells and rows are
+  flat lists (no object per figure); a stock keeps its last value per leaf until the end.
+* **Results on demand.** :meth:`PythonEngine.execute` returns an :class:`AggregateSet` that
+  holds the rollup's records and builds each :class:`Aggregate` (and its sources, walking the
+  tree) when it is looked up, once, through the trusted constructors: a report reads a few
+  hundred of the millions of aggregates a full rollup of a large tree plans.
+
+The order in which figures are combined is the reference's (children in reverse preorder),
+except inside fused sums, whose result does not depend on it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from epireport.aggregate._plan import AggregationPlan, IndicatorPlan
@@ -35,13 +56,41 @@ _OP = {
 _ACC, _N, _KEY, _FB, _FB_KEY, _SUB, _ZERO, _MISS, _NA, _VALUES, _SRC, _EXACT, _FB_SRC = range(13)
 _NO_KEY: tuple[Any, ...] = ()
 
+# Positions in a unit's rolled-up record: its figure so far (accumulator, count of pooled
+# values, last-value key, number of contributing units), its report counts, why it is
+# undefined, and how far its expected slots differ from "every leaf under it reports"
+# (self-reporting units below it count their own slots instead of their leaves').
+_R_ACC, _R_CNT, _R_KEY, _R_CON, _R_SUB, _R_ZERO, _R_MISS, _R_NA, _R_UNDEF, _R_DEXP = range(10)
+
+# How an indicator's values are read: into per-unit states, or fused into an ancestor.
+_GENERAL, _FUSED_SUM, _FUSED_LAST = range(3)
+# Routes of a leaf's fused values in a target period: the per-unit state, or nowhere.
+_OWN, _DROP = -1, -2
+# Slots per (period, indicator) in a collector's cells and in a target leaf's row, and the
+# most slots either may take (about 100 MB) before fusion is left to the general path.
+_CELL, _ROW = 5, 3
+_FLAT_LIMIT = 12_000_000
+
 _REPORTED = ValueStatus.REPORTED
 _ZERO_REPORT = ValueStatus.ZERO_REPORT
 _MISSING = ValueStatus.MISSING
 
+_VALUE = AggregateStatus.VALUE
+_UNIT_OF = attrgetter("unit")
+_INDICATOR_OF = attrgetter("indicator")
+_PERIOD_OF = attrgetter("period")
+_CODE_OF = attrgetter("code")
+_PARENT_OF = attrgetter("parent")
+_DATES_OF = attrgetter("opening", "closing")
 
-def _new_state(collect: bool) -> list[Any]:
-    return [None, 0, None, None, None, 0, 0, 0, 0, 0, [] if collect else None, False, None]
+
+def _figure(v: DataValue) -> Any:
+    """A submitted value's figure: its value, or 0 for a zero-report."""
+    return v.value if v.status is _REPORTED else 0
+
+
+def _new_record() -> list[Any]:
+    return [None, 0, _NO_KEY, 0, 0, 0, 0, 0, None, 0]
 
 
 def _divide(numerator: Value, denominator: Value) -> Decimal:
@@ -52,14 +101,19 @@ class PythonEngine:
     """Execute an :class:`AggregationPlan` over data values, in pure Python.
 
     ``collect_sources`` keeps, for every aggregate, the data values it was computed from
-    (provenance for facts); leave it off for speed when only figures are needed.
+    (provenance for facts: :func:`epireport.facts.compute_facts` asks for it); leave it off for
+    speed when only figures are needed (``check``, benchmarks, large data), which also lets
+    the engine fuse leaf values into their ancestors' sums.
     """
 
     def __init__(self, *, collect_sources: bool = True) -> None:
         self.collect_sources = collect_sources
 
     def execute(self, plan: AggregationPlan, values: Iterable[DataValue]) -> AggregateSet:
-        """Compute every planned aggregate from *values* (values of unknown units are ignored)."""
+        """Compute every planned aggregate from *values* (values of unknown units are ignored).
+
+        The aggregates are built when looked up; the figures are all computed here.
+        """
         return _Run(plan, self.collect_sources).run(values)
 
 
@@ -77,36 +131,80 @@ class _Run:
         self.plan = plan
         self.collect = collect
         units = plan.units
-        self.n = len(units)
-        self.unit_index = {u.code: i for i, u in enumerate(units)}
-        self.parent = [-1 if u.parent is None else self.unit_index[u.parent] for u in units]
-        self.is_leaf = [True] * self.n
-        for p in self.parent:
+        n = self.n = len(units)
+        # Built with map() where it can: a plan may have a hundred thousand units and
+        # targets, and these loops then run in C.
+        unit_index = self.unit_index = dict(zip(map(_CODE_OF, units), range(n), strict=True))
+        parent = self.parent = list(map(unit_index.get, map(_PARENT_OF, units), repeat(-1)))
+        is_leaf = self.is_leaf = [True] * n
+        for p in parent:
             if p >= 0:
-                self.is_leaf[p] = False
+                is_leaf[p] = False
+        self._leaves_under: list[int] | None = None
         self.dated = {
-            i for i, u in enumerate(units) if u.opening is not None or u.closing is not None
+            i
+            for i, dates in enumerate(map(_DATES_OF, units))
+            if dates[0] is not None or dates[1] is not None
         }
         self.base = [p for p in plan.indicators if not p.is_computed]
         self.indicator_index = {p.code: i for i, p in enumerate(self.base)}
         self.time_ops = [_OP[p.time] for p in self.base]
+        self.unit_ops = [_OP[p.unit] for p in self.base]
+        targets = plan.targets
+        # Target periods by the id of the Period object (a Period hashes in Python, an id
+        # does not), then by value: equal periods are one target period.
+        ids = list(map(id, map(_PERIOD_OF, targets)))
+        objects = dict(zip(ids, map(_PERIOD_OF, targets), strict=True))
         periods: dict[Period, int] = {}
-        for target in plan.targets:
-            periods.setdefault(target.period, len(periods))
+        index_of_id = {i: periods.setdefault(objects[i], len(periods)) for i in objects}
+        # The targets as (period index, unit index), once each, in plan order.
+        self.target_keys: dict[tuple[int, int], None] = dict.fromkeys(
+            zip(
+                map(index_of_id.__getitem__, ids),
+                map(unit_index.__getitem__, map(_UNIT_OF, targets)),
+                strict=True,
+            )
+        )
         self.periods = list(periods)
         self.period_index = periods
         self.slots = [plan.slots(p) for p in self.periods]
         self.lookback = timedelta(days=plan.stock_lookback_days)
         self.targets_by_period: list[set[int]] = [set() for _ in self.periods]
-        for target in plan.targets:
-            self.targets_by_period[periods[target.period]].add(self.unit_index[target.unit])
-        self._placements: dict[Period, tuple[tuple[int, int, bool], ...]] = {}
+        for ti, ui in self.target_keys:
+            self.targets_by_period[ti].add(ui)
+        self._placements: dict[Period, tuple[tuple[tuple[int, int, bool], ...], Any]] = {}
         self._open_slots: dict[tuple[int, int], int] = {}
+        self._needed: list[dict[int, bool]] = [{} for _ in self.periods]
+        self._deficit: list[dict[int, int] | None] = [None for _ in self.periods]
+        self._children: list[list[int]] | None = None
+        # Filled by run(): the per-unit states and the rolled-up records, per period and
+        # indicator, keyed by unit index.
+        self.own: list[list[dict[int, list[Any]]]] = []
+        self.records: list[list[dict[int, list[Any]]]] = []
+        # Fused stocks: per period and indicator, leaf -> (key, last value, collector), for
+        # values inside the period and for look-back values before it.
+        self.lasts: list[list[dict[int, Any]]] = []
+        self.fallbacks: list[list[dict[int, Any]]] = []
+        # Leaves that are targets, fused indicators: one flat row per leaf (see _read).
+        self.modes: list[int] = []
+        self.routes: list[list[int | None]] = []
+        # Target leaves' rows, one flat list: a leaf's row starts at row_at[leaf] (-1: none;
+        # row_at empty: no rows at all).
+        self.row_at: list[int] = []
+        self.flat_rows: list[Any] = []
+        # Fused indicators' collectors: per unit a block of cells (figure, slots filled,
+        # zero-report slots, missing and not-applicable markers) per period and indicator.
+        self.cells: list[Any] = []
+        self.cell_offset: dict[int, int] = {}
+        self.cell_units: list[int] = []
+        self._cell_block: list[Any] = []
+        self.rare: dict[tuple[int, int, int], list[int]] = {}
+        self.row_fallbacks: dict[tuple[int, int, int], tuple[Any, DataValue, int]] = {}
 
     # ------------------------------------------------------------------ reading values
 
-    def _place(self, p: Period) -> tuple[tuple[int, int, bool], ...]:
-        """Return (target period index, slots filled, inside) for every target *p* belongs to."""
+    def _place(self, p: Period) -> tuple[tuple[tuple[int, int, bool], ...], Any]:
+        """(target period index, slots filled, inside) for every target *p* belongs to."""
         found: list[tuple[int, int, bool]] = []
         for ti, target in enumerate(self.periods):
             if target.start <= p.start and p.end <= target.end:
@@ -114,7 +212,7 @@ class _Run:
                 found.append((ti, filled, True))
             elif self.lookback and target.start - self.lookback < p.end <= target.start:
                 found.append((ti, 0, False))
-        placed = tuple(found)
+        placed = (tuple(found), (p.end, p.start))
         self._placements[p] = placed
         return placed
 
@@ -126,52 +224,229 @@ class _Run:
             if p.start <= s.start and s.end <= p.end and unit.is_open_during(s)
         )
 
-    def _read(self, values: Iterable[DataValue]) -> list[list[dict[int, list[Any]]]]:
+    def _route(self, ti: int, ui: int, stops: set[int]) -> int:
+        """Where a value of unit *ui* goes for period *ti* when its indicator is fused.
+
+        ``_OWN``: into the unit's own state; ``_DROP``: nowhere (no target above it); ``>= 0``:
+        the offset of the cells of the nearest ancestor that needs a figure; ``<= -3``: into
+        the leaf's row (it is a target), and into the cells of its parent at offset
+        ``-4 - code`` when that is >= 0.
+        """
+        targets = self.targets_by_period[ti]
+        if not self.is_leaf[ui]:
+            return _OWN
+        parent = self.parent
+        if ui in targets:
+            if not self.row_at:
+                return _OWN
+            p = parent[ui]
+            return -4 - (self._cells_of(p) if p >= 0 and self._is_needed(ti, p) else -1)
+        # The transparent units in between neither are targets nor have values: their
+        # figure is their children's, and nothing reads it.
+        a = parent[ui]
+        while a >= 0 and a not in targets and a not in stops:
+            a = parent[a]
+        return _DROP if a < 0 else self._cells_of(a)
+
+    def _cells_of(self, unit: int) -> int:
+        """The offset of *unit*'s block of cells (one per period and indicator), made once."""
+        offset = self.cell_offset.get(unit)
+        if offset is None:
+            offset = self.cell_offset[unit] = len(self.cells)
+            self.cell_units.append(unit)
+            self.cells.extend(self._cell_block)
+        return offset
+
+    def _fusion(self, units: list[int | None], modes: list[int]) -> set[int]:
+        """Decide on rows and cells for fused indicators; return the units that stop fusion.
+
+        Fusion keeps its sums in flat lists (contiguous, no object per figure): a row per
+        leaf that is a target, a block of cells per unit collecting fused leaves. When those
+        would be large, the indicators are read the general way instead.
+        """
+        is_leaf = self.is_leaf
+        # Units with children that have values of their own stop fusion: their own figures
+        # shadow their children's (any indicator, any period: a cheap superset).
+        stops = {ui for ui in set(units) if ui is not None and not is_leaf[ui]}
+        parent = self.parent
+        collectors = set(stops)
+        target_leaves: set[int] = set()
+        for targets in self.targets_by_period:
+            for ui in targets:
+                if is_leaf[ui]:
+                    target_leaves.add(ui)
+                    if parent[ui] >= 0:
+                        collectors.add(parent[ui])
+                else:
+                    collectors.add(ui)
+        slots = len(self.periods) * len(modes)
+        if len(collectors) * slots * _CELL > _FLAT_LIMIT:
+            modes[:] = [_GENERAL] * len(modes)
+            return stops
+        self._cell_block = [None, 0, 0, 0, 0] * slots
+        if len(target_leaves) * slots * _ROW <= _FLAT_LIMIT:
+            self.row_at = [-1] * self.n
+        return stops
+
+    def _read(self, values: Sequence[DataValue], modes: list[int]) -> None:
         collect = self.collect
         unit_index = self.unit_index
         indicator_index = self.indicator_index
         time_ops = self.time_ops
         placements = self._placements
         dated = self.dated
-        buckets: list[list[dict[int, list[Any]]]] = [[{} for _ in self.base] for _ in self.periods]
-        for v in values:
-            ii = indicator_index.get(v.indicator)
-            if ii is None:
-                continue
-            ui = unit_index.get(v.unit)
-            if ui is None:
+        own = self.own
+        periods = self.periods
+        nb = len(modes)
+        # Unit and indicator positions of every value, looked up in C.
+        units = list(map(unit_index.get, map(_UNIT_OF, values)))
+        stops = self._fusion(units, modes) if any(modes) else set()
+        fusing = any(modes)
+        row_at = self.row_at
+        flat = self.flat_rows
+        template: list[Any] = [None, 0, 0] * (len(periods) * nb)
+        cells = self.cells
+        # Rare row entries: missing / not-applicable counts and look-back values.
+        rare = self.rare
+        row_fallbacks = self.row_fallbacks
+        # Stocks of target leaves: which row slot's last value goes into which cell.
+        feed_slots: list[int] = []
+        feed_cells: list[int] = []
+        # Each leaf's route, per target period; periods with the same targets share it.
+        shared: dict[frozenset[int], list[int | None]] = {}
+        routes = self.routes = [
+            shared.setdefault(frozenset(t), [None] * self.n if fusing else [])
+            for t in self.targets_by_period
+        ]
+        lasts = self.lasts = [[{} for _ in modes] for _ in periods]
+        fallbacks = self.fallbacks = [[{} for _ in modes] for _ in periods]
+        # Placements by the period object's id first: a Period hashes in Python, an id does
+        # not, and the values (which keep their periods alive) are held for the whole run.
+        by_id: dict[int, tuple[tuple[tuple[int, int, bool], ...], Any]] = {}
+        indicators = map(indicator_index.get, map(_INDICATOR_OF, values))
+        for v, ui, ii in zip(values, units, indicators, strict=True):
+            if ii is None or ui is None:
                 continue
             p = v.period
-            placed = placements.get(p)
-            if placed is None:
-                placed = self._place(p)
+            found = by_id.get(id(p))
+            if found is None:
+                found = placements.get(p)
+                if found is None:
+                    found = self._place(p)
+                by_id[id(p)] = found
+            placed, key = found
             if not placed:
                 continue
             status = v.status
-            op = time_ops[ii]
+            if status is _REPORTED:
+                x = v.value
+            elif status is _ZERO_REPORT:
+                x = 0
+            else:
+                x = None
+            mode = modes[ii]
             for ti, filled, inside in placed:
-                bucket = buckets[ti][ii]
+                if mode:
+                    route = routes[ti]
+                    c = route[ui]
+                    if c is None:
+                        c = route[ui] = self._route(ti, ui, stops)
+                    if c >= 0:
+                        # A leaf that is no target: straight into its collector's cells.
+                        k = c + (ti * nb + ii) * _CELL
+                        if x is None:
+                            if inside:
+                                cells[k + (3 if status is _MISSING else 4)] += 1
+                            continue
+                        if dated and ui in dated:
+                            filled = self._dated_fill(ui, ti, p) if inside else 0
+                        if mode == _FUSED_SUM:
+                            if inside:
+                                acc = cells[k]
+                                cells[k] = x if acc is None else acc + x
+                                cells[k + 1] += filled
+                                if status is _ZERO_REPORT:
+                                    cells[k + 2] += filled
+                            continue
+                        # The value itself is kept (no tuple to allocate); its key is
+                        # rebuilt only when a second value of the leaf turns up.
+                        last = (lasts if inside else fallbacks)[ti][ii]
+                        seen = last.get(ui)
+                        if seen is None or key > (seen.period.end, seen.period.start):
+                            last[ui] = v
+                        if inside:
+                            cells[k + 1] += filled
+                            if status is _ZERO_REPORT:
+                                cells[k + 2] += filled
+                        continue
+                    if c <= -3:
+                        # A leaf that is a target: its row, and its parent's cells.
+                        j = row_at[ui]
+                        if j < 0:
+                            j = row_at[ui] = len(flat)
+                            flat.extend(template)
+                        j += (ti * nb + ii) * _ROW
+                        k = -4 - c
+                        if k >= 0:
+                            k += (ti * nb + ii) * _CELL
+                        if x is None:
+                            if inside:
+                                m = rare.get((ti, ii, ui))
+                                if m is None:
+                                    m = rare[ti, ii, ui] = [0, 0]
+                                m[status is not _MISSING] += 1
+                                if k >= 0:
+                                    cells[k + (3 if status is _MISSING else 4)] += 1
+                            continue
+                        if not inside:
+                            if mode == _FUSED_LAST:
+                                seen = row_fallbacks.get((ti, ii, ui))
+                                if seen is None or key > seen[0]:
+                                    row_fallbacks[ti, ii, ui] = (key, v, k)
+                            continue
+                        if dated and ui in dated:
+                            filled = self._dated_fill(ui, ti, p)
+                        acc = flat[j]
+                        if mode == _FUSED_SUM:
+                            flat[j] = x if acc is None else acc + x
+                            if k >= 0:
+                                acc = cells[k]
+                                cells[k] = x if acc is None else acc + x
+                        elif acc is None:
+                            flat[j] = v
+                            if k >= 0:
+                                feed_slots.append(j)
+                                feed_cells.append(k)
+                        elif key > (acc.period.end, acc.period.start):
+                            flat[j] = v
+                        flat[j + 1] += filled
+                        if k >= 0:
+                            cells[k + 1] += filled
+                        if status is _ZERO_REPORT:
+                            flat[j + 2] += filled
+                            if k >= 0:
+                                cells[k + 2] += filled
+                        continue
+                    if c == _DROP:
+                        continue
+                bucket = own[ti][ii]
                 st = bucket.get(ui)
                 if st is None:
-                    st = bucket[ui] = _new_state(collect)
-                if status is _REPORTED:
-                    x = v.value
-                elif status is _ZERO_REPORT:
-                    x = 0
-                else:
+                    st = bucket[ui] = [None, 0, None, None, None, 0, 0, 0, 0, 0,
+                                       [] if collect else None, False, None]  # fmt: skip
+                if x is None:
                     if inside:
                         st[_MISS if status is _MISSING else _NA] += 1
                         if collect:
                             st[_SRC].append(v)
                     continue
+                op = time_ops[ii]
                 if not inside:
                     # Look-back: only a stock's LAST reads values before the period.
-                    if op == _LAST:
-                        key = (p.end, p.start)
-                        if st[_FB_KEY] is None or key > st[_FB_KEY]:
-                            st[_FB], st[_FB_KEY], st[_FB_SRC] = x, key, v
+                    if op == _LAST and (st[_FB_KEY] is None or key > st[_FB_KEY]):
+                        st[_FB], st[_FB_KEY], st[_FB_SRC] = x, key, v
                     continue
-                if ui in dated:
+                if dated and ui in dated:
                     filled = self._dated_fill(ui, ti, p)
                 st[_VALUES] += 1
                 st[_SUB] += filled
@@ -179,28 +454,77 @@ class _Run:
                     st[_ZERO] += filled
                 if collect:
                     st[_SRC].append(v)
-                acc = st[_ACC]
                 if op == _SUM:
+                    acc = st[_ACC]
                     st[_ACC] = x if acc is None else acc + x
+                elif op == _LAST:
+                    if st[_KEY] is None or key > st[_KEY]:
+                        st[_ACC], st[_KEY] = x, key
                 elif op == _AVERAGE:
+                    acc = st[_ACC]
                     st[_ACC] = x if acc is None else acc + x
                     st[_N] += 1
                 elif op == _MIN:
+                    acc = st[_ACC]
                     if acc is None or x < acc:
                         st[_ACC] = x
                 elif op == _MAX:
+                    acc = st[_ACC]
                     if acc is None or x > acc:
                         st[_ACC] = x
-                elif op == _LAST:
-                    key = (p.end, p.start)
-                    if st[_KEY] is None or key > st[_KEY]:
-                        st[_ACC], st[_KEY] = x, key
-                elif op == _NONE and p == self.periods[ti]:
+                elif op == _NONE and p == periods[ti]:
                     st[_ACC] = x
                     st[_EXACT] = True
-        return buckets
+        if fusing:
+            self._settle(feed_slots, feed_cells, nb)
 
-    # ------------------------------------------------------------------ rolling up
+    def _settle(self, feed_slots: list[int], feed_cells: list[int], nb: int) -> None:
+        """Finish fusion: add the stocks' last values, turn the cells into records."""
+        cells = self.cells
+        # A fused stock's last value per leaf is known only now.
+        flat = self.flat_rows
+        for j, k in zip(feed_slots, feed_cells, strict=True):
+            x = _figure(flat[j])
+            acc = cells[k]
+            cells[k] = x if acc is None else acc + x
+        for (ti, ii, ui), (_key, v, cell) in self.row_fallbacks.items():
+            j = self.row_at[ui]
+            if cell >= 0 and j >= 0 and flat[j + (ti * nb + ii) * _ROW] is None:
+                x = _figure(v)
+                acc = cells[cell]
+                cells[cell] = x if acc is None else acc + x
+        for ti, (lasts, fallbacks) in enumerate(zip(self.lasts, self.fallbacks, strict=True)):
+            route = self.routes[ti]
+            for ii in range(nb):
+                last = lasts[ii]
+                offset = (ti * nb + ii) * _CELL
+                for ui, v in last.items():
+                    k = route[ui] + offset  # type: ignore[operator]  # routed: an int >= 0
+                    x = _figure(v)
+                    acc = cells[k]
+                    cells[k] = x if acc is None else acc + x
+                for ui, v in fallbacks[ii].items():
+                    if ui not in last:
+                        k = route[ui] + offset  # type: ignore[operator]
+                        x = _figure(v)
+                        acc = cells[k]
+                        cells[k] = x if acc is None else acc + x
+        records = self.records
+        for block, unit in enumerate(self.cell_units):
+            k = block * len(self._cell_block)
+            for ti in range(len(self.periods)):
+                bucket_row = records[ti]
+                for ii in range(nb):
+                    acc, sub, zero, miss, na = cells[k : k + _CELL]
+                    k += _CELL
+                    if acc is None and not sub and not miss and not na:
+                        continue
+                    # A fused sum adds values, not units: with a figure it has a contributor
+                    # (how many does not matter to a sum).
+                    con = 0 if acc is None else 1
+                    bucket_row[ii][unit] = [acc, con, _NO_KEY, con, sub, zero, miss, na, None, 0]
+
+    # ------------------------------------------------------------------ expected slots
 
     def _slot_count(self, ti: int, ui: int) -> int:
         if ui not in self.dated:
@@ -212,144 +536,211 @@ class _Run:
             self._open_slots[ti, ui] = cached
         return cached
 
-    def _order(self, ti: int) -> tuple[list[int], set[int]]:
-        """Units in the subtrees of the targets of period *ti*, children before parents."""
+    def base_expected(self, ti: int, ui: int) -> int:
+        """Report slots under *ui* in period *ti* if every leaf reports for itself."""
+        deficit = self._deficit[ti]
+        if deficit is None:
+            # Leaves open for part of the period expect fewer slots; their ancestors too.
+            deficit = self._deficit[ti] = {}
+            full = len(self.slots[ti])
+            for leaf in self.dated:
+                if not self.is_leaf[leaf]:
+                    continue
+                short = full - self._slot_count(ti, leaf)
+                a = leaf
+                while short and a >= 0:
+                    deficit[a] = deficit.get(a, 0) + short
+                    a = self.parent[a]
+        leaves = self._leaves_under
+        if leaves is None:
+            leaves = self._leaves_under = [0] * self.n
+            parent = self.parent
+            for i in range(self.n - 1, -1, -1):
+                if self.is_leaf[i]:
+                    leaves[i] += 1
+                if parent[i] >= 0:
+                    leaves[parent[i]] += leaves[i]
+        return leaves[ui] * len(self.slots[ti]) - deficit.get(ui, 0)
+
+    def _is_needed(self, ti: int, ui: int) -> bool:
+        """Whether *ui* lies in the subtree of a target of period *ti* (only those roll up)."""
+        memo = self._needed[ti]
+        found = memo.get(ui)
+        if found is not None:
+            return found
         targets = self.targets_by_period[ti]
-        parent = self.parent
-        needed = [False] * self.n
-        for u in range(self.n):
-            p = parent[u]
-            needed[u] = u in targets or (p >= 0 and needed[p])
-        order = [u for u in range(self.n - 1, -1, -1) if needed[u]]
-        return order, set(order)
+        path = []
+        a = ui
+        result = False
+        while a >= 0:
+            known = memo.get(a)
+            if known is not None:
+                result = known
+                break
+            if a in targets:
+                result = True
+                break
+            path.append(a)
+            a = self.parent[a]
+        for u in path:
+            memo[u] = result
+        memo[ui] = result
+        return result
+
+    # ------------------------------------------------------------------ rolling up
 
     def run(self, values: Iterable[DataValue]) -> AggregateSet:
-        buckets = self._read(values)
-        results: dict[tuple[str, str, Period], Aggregate] = {}
-        by_target: dict[tuple[int, int], dict[str, Aggregate]] = {}
+        """Read *values*, roll every (target period, indicator) up and wrap the records."""
+        if not isinstance(values, list | tuple):
+            values = list(values)
+        modes = self.modes = [self._mode(p) for p in self.base]
+        self.own = [[{} for _ in self.base] for _ in self.periods]
+        self.records = [[{} for _ in self.base] for _ in self.periods]
+        self._read(values, modes)
         for ti in range(len(self.periods)):
-            order, needed = self._order(ti)
-            targets = self.targets_by_period[ti]
-            for ii, plan in enumerate(self.base):
-                rolled = self._rollup(ti, plan, buckets[ti][ii], order, needed, targets)
-                for ui, agg in rolled:
-                    by_target.setdefault((ti, ui), {})[plan.code] = agg
-        units = self.plan.units
-        for target in self.plan.targets:
-            ti = self.period_index[target.period]
-            ui = self.unit_index[target.unit]
-            row = by_target.setdefault((ti, ui), {})
-            for plan in self.plan.indicators:
-                if plan.is_computed:
-                    row[plan.code] = _derive(plan, row, units[ui].code, target.period)
-                results[plan.code, target.unit, target.period] = row[plan.code]
-        return AggregateSet(results)
+            for ii in range(len(self.base)):
+                self._rollup(ti, ii)
+        return _Result(self)
 
-    def _rollup(
-        self,
-        ti: int,
-        plan: IndicatorPlan,
-        bucket: dict[int, list[Any]],
-        order: list[int],
-        needed: set[int],
-        targets: set[int],
-    ) -> list[tuple[int, Aggregate]]:
-        n = self.n
-        collect = self.collect
-        top = _OP[plan.time]
-        uop = _OP[plan.unit]
-        period = self.periods[ti]
+    def _mode(self, plan: IndicatorPlan) -> int:
+        if self.collect or plan.unit is not Aggregation.SUM:
+            # Provenance lists the values per unit in the reference's order: no fusion.
+            return _GENERAL
+        if plan.time is Aggregation.SUM:
+            return _FUSED_SUM
+        if plan.time is Aggregation.LAST:
+            return _FUSED_LAST
+        return _GENERAL
+
+    def _rollup(self, ti: int, ii: int) -> None:
+        """Roll the states of (*ti*, *ii*) up the tree, children before their parents."""
+        own = self.own[ti][ii]
+        records = self.records[ti][ii]
+        if not own and not records:
+            return
+        top = self.time_ops[ii]
+        uop = self.unit_ops[ii]
         parent = self.parent
         is_leaf = self.is_leaf
-        acc: list[Any] = [None] * n
-        cnt = [0] * n
-        key: list[Any] = [_NO_KEY] * n
-        con = [0] * n
-        exp = [0] * n
-        sub = [0] * n
-        zero = [0] * n
-        miss = [0] * n
-        na = [0] * n
-        undefined: list[str | None] = [None] * n
-        src: list[list[DataValue]] | None = [[] for _ in range(n)] if collect else None
-        out: list[tuple[int, Aggregate]] = []
-        for u in order:
-            st = bucket.get(u)
-            fallback = st is not None and st[_VALUES] == 0 and st[_FB] is not None
-            if st is not None and (st[_VALUES] > 0 or fallback):
-                # The unit reports the indicator itself: what its children merged is dropped.
-                self._own(ti, u, st, top, uop, fallback, acc, cnt, key, con, undefined)
-                exp[u] = self._slot_count(ti, u)
-                sub[u], zero[u], miss[u], na[u] = st[_SUB], st[_ZERO], st[_MISS], st[_NA]
-                if src is not None:
-                    src[u] = list(st[_SRC])
-                    if fallback:
-                        src[u].append(st[_FB_SRC])
-            else:
-                if is_leaf[u]:
-                    exp[u] = self._slot_count(ti, u)
-                if st is not None:
-                    miss[u] += st[_MISS]
-                    na[u] += st[_NA]
-                    if src is not None:
-                        src[u].extend(st[_SRC])
-            if u in targets:
-                out.append((u, self._final(plan, u, period, uop, acc, cnt, con, exp, sub, zero,
-                                           miss, na, undefined, src)))  # fmt: skip
+        is_needed = self._is_needed
+        needed = self._needed[ti]
+        internal: list[int] = []
+        if uop == _SUM and top in (_SUM, _LAST, _MIN, _MAX, _COUNT):
+            # Leaves first, in any order: their figures are plain values (never undefined),
+            # and a sum of them does not depend on the order it is taken in.
+            for u, st in own.items():
+                if not is_leaf[u]:
+                    internal.append(u)
+                    continue
+                pu = parent[u]
+                if pu < 0:
+                    continue
+                ok = needed.get(pu)
+                if ok is None:
+                    ok = is_needed(ti, pu)
+                if not ok:
+                    continue
+                pr = records.get(pu)
+                if pr is None:
+                    pr = records[pu] = [None, 0, _NO_KEY, 0, 0, 0, 0, 0, None, 0]
+                if st[_VALUES]:
+                    x = st[_VALUES] if top == _COUNT else st[_ACC]
+                elif st[_FB] is not None:
+                    x = st[_FB]
+                else:
+                    pr[_R_MISS] += st[_MISS]
+                    pr[_R_NA] += st[_NA]
+                    continue
+                acc = pr[_R_ACC]
+                pr[_R_ACC] = x if acc is None else acc + x
+                pr[_R_CNT] += 1
+                pr[_R_CON] += 1
+                pr[_R_SUB] += st[_SUB]
+                pr[_R_ZERO] += st[_ZERO]
+                pr[_R_MISS] += st[_MISS]
+                pr[_R_NA] += st[_NA]
+            todo = set(internal)
+        else:
+            todo = set(own)
+        todo.update(records)
+        # Every unit to visit: those with data and their ancestors up to the last target.
+        for u in list(todo):
             pu = parent[u]
-            if pu < 0 or pu not in needed:
+            while pu >= 0 and pu not in todo:
+                ok = needed.get(pu)
+                if ok is None:
+                    ok = is_needed(ti, pu)
+                if not ok:
+                    break
+                todo.add(pu)
+                pu = parent[pu]
+        # Reverse preorder: children before parents, siblings last first as in the reference
+        # (it decides which of equal last values or extremes is kept).
+        rec: list[Any] | None
+        for u in sorted(todo, reverse=True):
+            mine = own.get(u)
+            leaf = is_leaf[u]
+            if mine is not None and (mine[_VALUES] > 0 or mine[_FB] is not None):
+                # The unit reports the indicator itself: what its children merged is dropped.
+                rec = self._own(ti, u, mine, top, uop, 0 if leaf else None)
+                if not leaf:
+                    records[u] = rec
+            else:
+                rec = records.get(u)
+                if rec is None:
+                    rec = [None, 0, _NO_KEY, 0, 0, 0, 0, 0, None, 0]
+                    if not leaf:
+                        records[u] = rec
+                if mine is not None:
+                    rec[_R_MISS] += mine[_MISS]
+                    rec[_R_NA] += mine[_NA]
+            pu = parent[u]
+            if pu < 0 or pu not in todo:
                 continue
-            if undefined[u] is not None and undefined[pu] is None:
-                undefined[pu] = undefined[u]
-            exp[pu] += exp[u]
-            sub[pu] += sub[u]
-            zero[pu] += zero[u]
-            miss[pu] += miss[u]
-            na[pu] += na[u]
-            if src is not None:
-                src[pu].extend(src[u])
-            if con[u]:
-                value = acc[u]
-                current = acc[pu]
+            pr = records.get(pu)
+            if pr is None:
+                # The first child's record is the parent's (a copy: the child's own record
+                # is kept for its own aggregate unless it is a leaf's).
+                records[pu] = rec if leaf else list(rec)
+                continue
+            if rec[_R_UNDEF] is not None and pr[_R_UNDEF] is None:
+                pr[_R_UNDEF] = rec[_R_UNDEF]
+            pr[_R_SUB] += rec[_R_SUB]
+            pr[_R_ZERO] += rec[_R_ZERO]
+            pr[_R_MISS] += rec[_R_MISS]
+            pr[_R_NA] += rec[_R_NA]
+            pr[_R_DEXP] += rec[_R_DEXP]
+            if rec[_R_CON]:
+                value = rec[_R_ACC]
+                current = pr[_R_ACC]
                 if uop in (_SUM, _AVERAGE):
-                    acc[pu] = value if current is None else current + value
-                    cnt[pu] += cnt[u]
+                    pr[_R_ACC] = value if current is None else current + value
+                    pr[_R_CNT] += rec[_R_CNT]
                 elif uop == _MIN:
                     if current is None or value < current:
-                        acc[pu] = value
+                        pr[_R_ACC] = value
                 elif uop == _MAX:
                     if current is None or value > current:
-                        acc[pu] = value
+                        pr[_R_ACC] = value
                 elif uop == _LAST:
-                    if current is None or key[u] > key[pu]:
-                        acc[pu], key[pu] = value, key[u]
+                    if current is None or rec[_R_KEY] > pr[_R_KEY]:
+                        pr[_R_ACC], pr[_R_KEY] = value, rec[_R_KEY]
                 elif uop == _NONE:
-                    acc[pu] = value
-                con[pu] += con[u]
-        return out
+                    pr[_R_ACC] = value
+                pr[_R_CON] += rec[_R_CON]
 
     def _own(
-        self,
-        ti: int,
-        u: int,
-        st: list[Any],
-        top: int,
-        uop: int,
-        fallback: bool,
-        acc: list[Any],
-        cnt: list[int],
-        key: list[Any],
-        con: list[int],
-        undefined: list[str | None],
-    ) -> None:
-        """Set unit *u*'s figure from its own values (time aggregation done here)."""
-        undefined[u] = None
-        key[u] = _NO_KEY
-        if fallback:
-            acc[u], key[u], cnt[u], con[u] = st[_FB], st[_FB_KEY], 1, 1
-            return
+        self, ti: int, u: int, st: list[Any], top: int, uop: int, dexp: int | None
+    ) -> list[Any]:
+        """The record of unit *u* from its own values (time aggregation done here)."""
+        if dexp is None:
+            dexp = self._slot_count(ti, u) - self.base_expected(ti, u)
+        sub, zero, miss, na = st[_SUB], st[_ZERO], st[_MISS], st[_NA]
+        if st[_VALUES] == 0:  # only the look-back value
+            return [st[_FB], 1, st[_FB_KEY], 1, sub, zero, miss, na, None, dexp]
         value: Any = st[_ACC]
         count = 1
+        key = _NO_KEY
         if top == _AVERAGE:
             if uop == _AVERAGE:
                 # Pooled: the parent divides the sum of all values by their number.
@@ -357,70 +748,207 @@ class _Run:
             elif st[_N]:
                 value = _divide(value, st[_N])
         elif top == _LAST:
-            key[u] = st[_KEY]
+            key = st[_KEY]
         elif top == _COUNT:
             value = st[_VALUES]
         elif top == _NONE and not (st[_VALUES] == 1 and st[_EXACT]):
-            undefined[u] = (
+            reason = (
                 f"unit {self.plan.units[u].code!r} has {st[_VALUES]} values within "
                 f"{self.periods[ti]} and the indicator is not aggregated over time"
             )
-            acc[u], cnt[u], con[u] = None, 0, 0
-            return
-        acc[u], cnt[u], con[u] = value, count, 1
+            return [None, 0, key, 0, sub, zero, miss, na, reason, dexp]
+        return [value, count, key, 1, sub, zero, miss, na, None, dexp]
 
-    def _final(
-        self,
-        plan: IndicatorPlan,
-        u: int,
-        period: Period,
-        uop: int,
-        acc: list[Any],
-        cnt: list[int],
-        con: list[int],
-        exp: list[int],
-        sub: list[int],
-        zero: list[int],
-        miss: list[int],
-        na: list[int],
-        undefined: list[str | None],
-        src: list[list[DataValue]] | None,
+    # ------------------------------------------------------------------ reading results
+
+    def record(self, ti: int, ii: int, u: int) -> tuple[list[Any] | None, bool]:
+        """Unit *u*'s final record for (*ti*, *ii*) (None: no data), and if it self-reports."""
+        if self.modes[ii] and self.row_at and self.is_leaf[u]:
+            code = self.routes[ti][u]
+            if code is not None and code <= -3:
+                return self._row_record(ti, ii, u), False
+        st = self.own[ti][ii].get(u)
+        reports = st is not None and (st[_VALUES] > 0 or st[_FB] is not None)
+        rec = self.records[ti][ii].get(u)
+        if rec is None and st is not None:
+            # Leaves keep no record (their parent took it over): rebuild it from the state.
+            if reports:
+                rec = self._own(ti, u, st, self.time_ops[ii], self.unit_ops[ii], 0)
+            else:
+                rec = _new_record()
+                rec[_R_MISS], rec[_R_NA] = st[_MISS], st[_NA]
+        return rec, reports
+
+    def _row_record(self, ti: int, ii: int, u: int) -> list[Any] | None:
+        """The record of a leaf whose fused values went into its row."""
+        start = self.row_at[u]
+        if start < 0:
+            return None
+        row = self.flat_rows
+        k = start + (ti * len(self.modes) + ii) * _ROW
+        rec = _new_record()
+        figure = row[k]
+        if self.modes[ii] == _FUSED_LAST:
+            if figure is None:
+                fallback = self.row_fallbacks.get((ti, ii, u))
+                figure = None if fallback is None else fallback[1]
+            if figure is not None:
+                p = figure.period
+                rec[_R_KEY], figure = (p.end, p.start), _figure(figure)
+        if figure is not None:
+            rec[_R_ACC], rec[_R_CNT], rec[_R_CON] = figure, 1, 1
+        rec[_R_SUB], rec[_R_ZERO] = row[k + 1], row[k + 2]
+        counts = self.rare.get((ti, ii, u))
+        if counts is not None:
+            rec[_R_MISS], rec[_R_NA] = counts
+        return rec
+
+    def sources(self, ti: int, ii: int, u: int) -> tuple[DataValue, ...]:
+        """The values behind unit *u*'s figure, in the reference's order.
+
+        Children in reverse preorder, then the unit's own missing markers; a unit that
+        reports the indicator itself lists its own values only.
+        """
+        if not self.collect:
+            return ()
+        own = self.own[ti][ii]
+        records = self.records[ti][ii]
+        children = self._children
+        if children is None:
+            children = self._children = [[] for _ in range(self.n)]
+            for i, p in enumerate(self.parent):
+                if p >= 0:
+                    children[p].append(i)
+        out: list[DataValue] = []
+        # Depth-first, iterative (trees may be deep): (unit, children done?).
+        stack: list[tuple[int, bool]] = [(u, False)]
+        while stack:
+            a, done = stack.pop()
+            st = own.get(a)
+            if done:
+                if st is not None:
+                    out.extend(st[_SRC])
+                continue
+            if st is not None and (st[_VALUES] > 0 or st[_FB] is not None):
+                out.extend(st[_SRC])
+                if st[_VALUES] == 0:
+                    out.append(st[_FB_SRC])
+                continue
+            stack.append((a, True))
+            # Pushed first child first, so the last child is read first (reverse preorder).
+            stack.extend((c, False) for c in children[a] if c in records or c in own)
+        return tuple(out)
+
+
+class _Result(AggregateSet):
+    """The engine's aggregates, built from its records when looked up (then kept)."""
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._items = {}
+        plan = run.plan
+        self._codes = [p.code for p in plan.indicators]
+        self._plans = {p.code: (i, p) for i, p in enumerate(plan.indicators)}
+        self._base_index = run.indicator_index
+        self._keys = run.target_keys
+
+    def __len__(self) -> int:
+        return len(self._keys) * len(self._codes)
+
+    def __iter__(self) -> Iterator[tuple[str, str, Period]]:
+        units = self._run.plan.units
+        periods = self._run.periods
+        codes = self._codes
+        for ti, ui in self._keys:
+            unit = units[ui].code
+            period = periods[ti]
+            for code in codes:
+                yield code, unit, period
+
+    def _find(self, key: tuple[str, str, Period]) -> Aggregate | None:
+        found = self._items.get(key)
+        if found is not None:
+            return found
+        parts: object = key  # any key may be asked for: Mapping.get, `in`
+        if not isinstance(parts, tuple) or len(parts) != 3:
+            return None
+        code, unit, period = parts
+        run = self._run
+        planned = self._plans.get(code)
+        ui = run.unit_index.get(unit)
+        ti = run.period_index.get(period)
+        if planned is None or ui is None or ti is None or (ti, ui) not in self._keys:
+            return None
+        plan = planned[1]
+        if plan.is_computed:
+            num = self._find((plan.numerator or "", unit, period))
+            den = self._find((plan.denominator or "", unit, period))
+            # Planned before it, for the same target.
+            assert num is not None
+            assert den is not None
+            built = _derive(plan, {num.indicator: num, den.indicator: den}, unit, period)
+        else:
+            built = self._build(ti, self._base_index[code], ui, plan, unit, period)
+        self._items[key] = built
+        return built
+
+    def _build(
+        self, ti: int, ii: int, ui: int, plan: IndicatorPlan, unit: str, period: Period
     ) -> Aggregate:
-        code = self.plan.units[u].code
-        sources = tuple(src[u]) if src is not None else ()
-        if sub[u] > exp[u]:
-            return Aggregate(
-                plan.code,
+        """The aggregate of one base indicator for one target, from its rolled-up record."""
+        run = self._run
+        rec, _reports = run.record(ti, ii, ui)
+        exp = run.base_expected(ti, ui)
+        sources = run.sources(ti, ii, ui)
+        trusted = Aggregate._trusted
+        code = plan.code
+        if rec is None:
+            status = AggregateStatus.MISSING if exp else AggregateStatus.NO_DATA
+            reason = "no value was submitted" if exp else "no value was expected or submitted"
+            return trusted(code, unit, period, status, None, Coverage._trusted(exp, 0, 0),
+                           reason, sources)  # fmt: skip
+        exp += rec[_R_DEXP]
+        sub, zero, miss, na, con = rec[_R_SUB], rec[_R_ZERO], rec[_R_MISS], rec[_R_NA], rec[_R_CON]
+        if sub > exp:
+            return trusted(
                 code,
+                unit,
                 period,
                 AggregateStatus.UNDEFINED,
-                coverage=Coverage(exp[u], exp[u], min(zero[u], exp[u])),
-                reason=f"{sub[u]} reports fill only {exp[u]} report slots: values overlap",
-                sources=sources,
+                None,
+                Coverage._trusted(exp, exp, min(zero, exp)),
+                f"{sub} reports fill only {exp} report slots: values overlap",
+                sources,
             )
-        coverage = Coverage(exp[u], sub[u], zero[u])
-        status = AggregateStatus.VALUE
+        # Checked here once for every engine-built aggregate: 0 <= zero <= sub <= exp (the
+        # counts only ever grow together), and a value exactly for the VALUE status.
+        coverage = Coverage._trusted(exp, sub, zero)
+        uop = run.unit_ops[ii]
+        status = _VALUE
         reason = ""
         value: Any = None
-        if undefined[u] is not None:
-            status, reason = AggregateStatus.UNDEFINED, undefined[u] or ""
-        elif con[u] == 0:
-            if na[u] and not miss[u]:
+        if rec[_R_UNDEF] is not None:
+            status, reason = AggregateStatus.UNDEFINED, rec[_R_UNDEF] or ""
+        elif con == 0:
+            if na and not miss:
                 status, reason = AggregateStatus.NOT_APPLICABLE, "every value is not applicable"
-            elif exp[u] or miss[u]:
+            elif exp or miss:
                 status, reason = AggregateStatus.MISSING, "no value was submitted"
             else:
                 status, reason = AggregateStatus.NO_DATA, "no value was expected or submitted"
         elif uop == _AVERAGE:
-            value = _divide(acc[u], cnt[u])
+            value = _divide(rec[_R_ACC], rec[_R_CNT])
         elif uop == _COUNT:
-            value = con[u]
-        elif uop == _NONE and con[u] > 1:
+            value = con
+        elif uop == _NONE and con > 1:
             status = AggregateStatus.UNDEFINED
-            reason = f"{con[u]} units have values and the indicator is not aggregated across units"
+            reason = f"{con} units have values and the indicator is not aggregated across units"
         else:
-            value = acc[u]
-        return Aggregate(plan.code, code, period, status, value, coverage, reason, sources)
+            value = rec[_R_ACC]
+        if (value is None) == (status is _VALUE):
+            # Cannot happen (a contributing unit always has a figure); validate to say so.
+            return Aggregate(code, unit, period, status, value, coverage, reason, sources)
+        return trusted(code, unit, period, status, value, coverage, reason, sources)
 
 
 _RANK = {

@@ -6,9 +6,9 @@ zero, and a rate above 100% is refused, not printed.
 """
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -17,6 +17,15 @@ from epireport.model._periods import Period
 from epireport.model._values import DataValue, Value
 
 __all__ = ["Aggregate", "AggregateSet", "AggregateStatus", "Coverage"]
+
+# For the trusted constructors (``_trusted``): what attrs' generated __init__ of a frozen slotted
+# class does, minus the validators. The slots' own descriptors set a field without going through
+# the frozen class's __setattr__ (which refuses) or looking the name up on the class.
+_new: Final = object.__new__
+
+
+def _slot_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 def _count(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -68,6 +77,22 @@ class Coverage:
         """Whether every expected report arrived (vacuously true when none was expected)."""
         return self.submitted == self.expected
 
+    @classmethod
+    def _trusted(cls, expected: int, submitted: int, zero_reports: int) -> "Coverage":
+        """Build a Coverage without running the validators (the engines' internal fast path).
+
+        Only for callers that guarantee what the validators check: three ints with
+        ``0 <= zero_reports <= submitted <= expected``. The pure-Python engine counts report
+        slots itself and builds one Coverage per aggregate it hands out; validating hundreds
+        of thousands of counts it has just added up was a large share of its time. Objects
+        built by users, files and Hypothesis always go through the validating constructor.
+        """
+        self = _new(cls)
+        _SET_EXPECTED(self, expected)
+        _SET_SUBMITTED(self, submitted)
+        _SET_ZERO_REPORTS(self, zero_reports)
+        return self
+
     def __add__(self, other: "Coverage") -> "Coverage":
         if not isinstance(other, Coverage):
             return NotImplemented
@@ -76,6 +101,11 @@ class Coverage:
             self.submitted + other.submitted,
             self.zero_reports + other.zero_reports,
         )
+
+
+_SET_EXPECTED, _SET_SUBMITTED, _SET_ZERO_REPORTS = _slot_setters(
+    Coverage, "expected", "submitted", "zero_reports"
+)
 
 
 class AggregateStatus(enum.Enum):
@@ -121,6 +151,46 @@ class Aggregate:
                 f"({self.indicator!r}, {self.unit!r}, {self.period})"
             )
 
+    @classmethod
+    def _trusted(
+        cls,
+        indicator: str,
+        unit: str,
+        period: Period,
+        status: AggregateStatus,
+        value: Value | None,
+        coverage: Coverage,
+        reason: str,
+        sources: tuple[DataValue, ...],
+    ) -> "Aggregate":
+        """Build an Aggregate without the value/status check (the engines' internal fast path).
+
+        Only for callers that guarantee it: ``value`` is not None exactly when ``status`` is
+        ``VALUE``, ``sources`` is a tuple. The pure-Python engine builds its aggregates
+        through here, on demand, from figures it has checked once in one place
+        (``_Result._build``); aggregates built anywhere else are validated.
+        """
+        self = _new(cls)
+        (
+            set_indicator,
+            set_unit,
+            set_period,
+            set_status,
+            set_value,
+            set_coverage,
+            set_reason,
+            set_sources,
+        ) = _AGGREGATE_SLOTS
+        set_indicator(self, indicator)
+        set_unit(self, unit)
+        set_period(self, period)
+        set_status(self, status)
+        set_value(self, value)
+        set_coverage(self, coverage)
+        set_reason(self, reason)
+        set_sources(self, sources)
+        return self
+
     @property
     def key(self) -> tuple[str, str, Period]:
         """``(indicator, unit, period)``."""
@@ -132,17 +202,32 @@ class Aggregate:
         return self.status is AggregateStatus.VALUE
 
 
+_AGGREGATE_SLOTS: Final = _slot_setters(
+    Aggregate, "indicator", "unit", "period", "status", "value", "coverage", "reason", "sources"
+)
+
+
 class AggregateSet(Mapping[tuple[str, str, Period], Aggregate]):
     """The aggregates an engine computed, keyed by ``(indicator, unit, period)``.
 
     Iteration follows the plan: targets in order, indicators in plan order within each target.
+    An engine may hand out a subclass that builds each :class:`Aggregate` only when it is
+    looked up (the pure-Python engine does: most of a large rollup is never read); it
+    overrides ``_find``, ``__iter__`` and ``__len__``, and behaves as this mapping.
     """
 
     def __init__(self, aggregates: Mapping[tuple[str, str, Period], Aggregate]) -> None:
         self._items = dict(aggregates)
 
+    def _find(self, key: tuple[str, str, Period]) -> Aggregate | None:
+        """Return the aggregate for *key*, or None when it was not planned."""
+        return self._items.get(key)
+
     def __getitem__(self, key: tuple[str, str, Period]) -> Aggregate:
-        return self._items[key]
+        found = self._find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def __iter__(self) -> Iterator[tuple[str, str, Period]]:
         return iter(self._items)
@@ -152,18 +237,22 @@ class AggregateSet(Mapping[tuple[str, str, Period], Aggregate]):
 
     def get_aggregate(self, indicator: str, unit: str, period: Period) -> Aggregate:
         """Return the aggregate; :class:`KeyError` naming the triple when it was not planned."""
-        try:
-            return self._items[indicator, unit, period]
-        except KeyError:
+        found = self._find((indicator, unit, period))
+        if found is None:
             raise KeyError(
                 f"no aggregate planned for indicator {indicator!r}, unit {unit!r}, period {period}"
-            ) from None
+            )
+        return found
 
     def value(self, indicator: str, unit: str, period: Period) -> Value | None:
         """Return the figure, or ``None`` when there is none (or it was not planned)."""
-        found = self._items.get((indicator, unit, period))
+        found = self._find((indicator, unit, period))
         return None if found is None else found.value
 
     def aggregates(self) -> Iterator[Aggregate]:
         """Yield every aggregate in plan order."""
-        return iter(self._items.values())
+        find = self._find
+        for key in self:
+            found = find(key)
+            assert found is not None  # every key iteration yields is planned
+            yield found
