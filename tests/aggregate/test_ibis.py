@@ -122,6 +122,129 @@ def test_value_table_path_matches(data: tuple[AggregationPlan, list[DataValue]])
     assert figures(ENGINE.execute(plan, from_values(values, plan))) == figures(expected)
 
 
+@st.composite
+def leaf_plans_and_values(
+    draw: st.DrawFn, *, daily: bool, plain: bool = False
+) -> tuple[AggregationPlan, list[DataValue]]:
+    """Values at the leaves mostly (sometimes anywhere), none twice for one unit and period.
+
+    With *daily*, targets and values are days: each value is the whole state of its unit, the
+    case where the engine skips grouping values per unit. *plain* data (daily report slots, no
+    n/a value, values at leaves only) takes the engine's leanest query.
+    """
+    tree = draw(org_trees(max_units=10, max_roots=2))
+    base = [
+        IndicatorPlan(
+            f"i{k}", IndicatorKind.FLOW, draw(st.sampled_from(OPS)), draw(st.sampled_from(OPS))
+        )
+        for k in range(draw(st.integers(1, 3)))
+    ]
+    periods = FEB[:6] if daily else TARGETS
+    targets = draw(
+        st.lists(
+            st.builds(Target, st.sampled_from(tree.codes), st.sampled_from(periods)),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    plan = AggregationPlan(
+        tuple(tree),
+        base,
+        tuple(dict.fromkeys(targets)),
+        frequency=PeriodType.DAY
+        if plain
+        else draw(st.sampled_from((PeriodType.DAY, PeriodType.WEEK, None))),
+    )
+    leaves = [u.code for u in tree.leaves()]
+    anywhere = not plain and draw(st.integers(0, 4)) == 0
+    statuses = [s for s in ValueStatus if not (plain and s is ValueStatus.NOT_APPLICABLE)]
+    values: dict[tuple[str, str, Period], DataValue] = {}
+    for _ in range(draw(st.integers(0, 40))):
+        unit = draw(st.sampled_from(tree.codes if anywhere else leaves))
+        indicator = draw(st.sampled_from(base)).code
+        period = draw(st.sampled_from(FEB[:6] if daily else SHAPES))
+        status = draw(st.sampled_from([*statuses, ValueStatus.REPORTED]))
+        value = draw(st.integers(0, 1000)) if status is ValueStatus.REPORTED else None
+        values.setdefault(
+            (indicator, unit, period), DataValue(indicator, unit, period, status, value)
+        )
+    return plan, list(values.values())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaf_plans_and_values(daily=True))
+def test_one_value_per_state_path_matches(data: tuple[AggregationPlan, list[DataValue]]) -> None:
+    """When each value is its unit's whole state (no group-by), the figures are the same."""
+    plan, values = data
+    table = from_values(values, plan)
+    assert table.unique is True
+    expected = PythonEngine(collect_sources=False).execute(plan, values)
+    assert figures(ENGINE.execute(plan, table)) == figures(expected)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaf_plans_and_values(daily=True, plain=True))
+def test_leanest_query_matches(data: tuple[AggregationPlan, list[DataValue]]) -> None:
+    """Daily leaf values without n/a (values grouped by period, then by target) match too."""
+    plan, values = data
+    expected = PythonEngine(collect_sources=False).execute(plan, values)
+    assert figures(ENGINE.execute(plan, from_values(values, plan))) == figures(expected)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaf_plans_and_values(daily=False))
+def test_leaf_rollup_path_matches(data: tuple[AggregationPlan, list[DataValue]]) -> None:
+    """When only leaves report, rolling up through the target depths only gives the same."""
+    plan, values = data
+    expected = PythonEngine(collect_sources=False).execute(plan, values)
+    assert figures(ENGINE.execute(plan, from_values(values, plan))) == figures(expected)
+
+
+class _Generic:
+    """An Ibis connection the engine does not recognise as DuckDB (runs on one)."""
+
+    def __init__(self) -> None:
+        self._connection = ibis.duckdb.connect()
+
+    def to_pyarrow(self, expr: object) -> object:
+        return self._connection.to_pyarrow(expr)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans_and_values())
+def test_other_backends_get_the_same_query(data: tuple[AggregationPlan, list[DataValue]]) -> None:
+    """The Ibis expression over in-memory tables (other backends) gives the cached SQL's rows."""
+    plan, values = data
+    table = from_values(values, plan)
+    keys = [("ti", "ascending"), ("unit", "ascending"), ("indicator", "ascending")]
+    duck = ENGINE.to_arrow(plan, table).sort_by(keys)
+    generic = IbisEngine(_Generic()).to_arrow(plan, table).sort_by(keys)
+    assert generic.to_pylist() == duck.to_pylist()
+
+
+def test_repeated_runs_reuse_the_prepared_plan() -> None:
+    """A second run of one plan gives the same rows from the cached tables and SQL."""
+    plan = district_plan()
+    table = from_values(daily(district()), plan)
+    engine = IbisEngine()
+    keys = [("ti", "ascending"), ("unit", "ascending"), ("indicator", "ascending")]
+    first = engine.to_arrow(plan, table).sort_by(keys)
+    assert engine.to_arrow(plan, table).sort_by(keys).equals(first)
+    other = district_plan()
+    again = engine.to_arrow(other, from_values(daily(district()), other))
+    assert again.sort_by(keys).equals(first)
+
+
+def test_uniqueness_is_checked_only_where_it_helps() -> None:
+    """Day values under day targets are checked for duplicates; month targets are not."""
+    tree = district()
+    day = AggregationPlan(tuple(tree), (FLOW,), (Target("D", FEB[0]),))
+    values = daily(tree)
+    assert from_values(values, day).unique is True
+    assert from_values([*values, values[0]], day).unique is False
+    assert from_values(values, district_plan()).unique is None
+
+
 def district() -> OrgTree:
     """A district with 2 streets of 2 communities each."""
     return OrgTree(

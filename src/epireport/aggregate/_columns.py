@@ -30,6 +30,7 @@ bundled with its wheel, so the store is read with :mod:`sqlite3` in batches).
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,12 @@ class ValueTable:
     ``units`` and ``indicators`` are the plan's codes the ``unit`` and ``indicator`` columns
     number; ``periods`` the distinct periods the ``period`` column numbers. ``internal`` says
     whether any value belongs to a unit with children in the plan (``None``: not known); when
-    it is ``False`` the engine skips the search for units that report for their subtree.
+    it is ``False`` the engine skips the search for units that report for their subtree and
+    the depths that hold no target. ``unique`` says whether no two rows share a unit, an
+    indicator and a period (``None``: not known); when it is ``True`` and no target period
+    holds more than one of the table's periods, each value is the whole of its unit's state
+    and the engine skips grouping values per unit. The loaders check it only then (it costs a
+    pass over the values).
     """
 
     table: "pa.Table"
@@ -74,6 +80,7 @@ class ValueTable:
     indicators: tuple[str, ...]
     periods: tuple[Period, ...]
     internal: bool | None = None
+    unique: bool | None = None
 
     def __len__(self) -> int:
         return int(self.table.num_rows)
@@ -148,6 +155,48 @@ def _number(value: DataValue) -> int | Decimal | None:
     )
 
 
+def _single_periods(plan: AggregationPlan, periods: Iterable[Period]) -> bool:
+    """Whether each target period holds at most one of *periods* (inside or in its look-back).
+
+    Only then can a value be the whole state of its (unit, indicator, target period), so only
+    then is it worth checking the values for duplicates (see :attr:`ValueTable.unique`).
+    """
+    lookback = timedelta(days=plan.stock_lookback_days)
+    targets = {t.period for t in plan.targets}
+    given = list(periods)
+    for target in targets:
+        held = 0
+        for p in given:
+            if (target.start <= p.start and p.end <= target.end) or (
+                lookback and target.start - lookback < p.end <= target.start
+            ):
+                held += 1
+                if held > 1:
+                    return False
+    return True
+
+
+def _unique(table: Any) -> bool:
+    """Whether no two rows of *table* share a unit, an indicator and a period."""
+    if table.num_rows < 2:
+        return True
+    try:
+        import duckdb
+    except ImportError:  # pragma: no cover - pyspark-only installs
+        groups = table.group_by(["unit", "indicator", "period"]).aggregate([])
+        return bool(groups.num_rows == table.num_rows)
+    con = duckdb.connect()
+    try:
+        con.register("epireport_check", table.select(["unit", "indicator", "period"]))
+        twice = con.sql(
+            "SELECT 1 FROM epireport_check GROUP BY unit, indicator, period "
+            "HAVING count(*) > 1 LIMIT 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return not twice
+
+
 def from_values(values: Iterable[DataValue], plan: AggregationPlan) -> ValueTable:
     """Build the columns of *values* for *plan*, keeping their order in the ``row`` column."""
     pa = _arrow()
@@ -187,7 +236,9 @@ def from_values(values: Iterable[DataValue], plan: AggregationPlan) -> ValueTabl
             "row": pa.array(rows, pa.int64()),
         }
     )
-    return ValueTable(table, units, indicators, tuple(period_index), internal)
+    periods = tuple(period_index)
+    unique = _unique(table) if _single_periods(plan, periods) else None
+    return ValueTable(table, units, indicators, periods, internal, unique)
 
 
 def _dictionaries(plan: AggregationPlan, pa: Any) -> tuple[Any, Any]:
@@ -316,7 +367,8 @@ def from_file(
         con.unregister(registered)
     con.unregister("epireport_statuses")
     unit_codes, indicator_codes = _codes(plan)
-    return ValueTable(table, unit_codes, indicator_codes, period_list, bool(internal))
+    unique = _unique(table) if _single_periods(plan, period_list) else None
+    return ValueTable(table, unit_codes, indicator_codes, period_list, bool(internal), unique)
 
 
 def _store_rows(path: str) -> Iterator[list[tuple[Any, ...]]]:
@@ -422,4 +474,7 @@ def from_store(store: Any, plan: AggregationPlan) -> ValueTable:
         ]
     )
     table = pa.Table.from_batches(record_batches, schema=schema)
-    return ValueTable(table, units, indicators, tuple(periods), internal)
+    # The store keeps one value per (indicator, unit, period) text; distinct texts of one
+    # period would be read as one period, so uniqueness holds when texts and periods pair up.
+    unique = True if len(period_index) == len(periods) else None
+    return ValueTable(table, units, indicators, tuple(periods), internal, unique)

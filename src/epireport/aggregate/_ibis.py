@@ -12,13 +12,26 @@ How the plan becomes a query
   target period itself, whether it is a stock's look-back, and its rank in time. The query
   joins the values to that small *placement* table on the integer period id.
 * One group-by gives each (target period, indicator, unit) its *state*: the figure combined
-  over time, the slots submitted, the zero-reports, missing and not-applicable markers.
+  over time, the slots submitted, the zero-reports, and a bit mask of the statuses seen. When
+  the value table is known to hold at most one value per (unit, indicator, period) and no target
+  period holds more than one value period, every state is a single value: the group-by is
+  skipped and each value row is its own state.
 * The tree is rolled up **level by level**, deepest first: a unit's row is its own state when it
   reports the indicator itself (its children's rows are dropped by an anti-join: no double
   counting), else the combination of its children's rows. Each level is one small group-by, so
-  the work is one pass over the states, not one per ancestor.
+  the work is one pass over the states, not one per ancestor. When only leaves report (known
+  at load: :attr:`ValueTable.internal` is ``False``) nobody's own value can hide a subtree, so
+  only the depths that hold targets are computed, each straight from the one below it through
+  a unit → ancestor mapping built once per plan (daily completeness per district groups the
+  leaves' values by district directly, not through every street).
 * Expected slots are the leaves' slots (computed in Python, per target) corrected, for each
   self-reporting unit that stands for its subtree, by its own slots minus its leaves'.
+
+On DuckDB the query's SQL is compiled once per plan *shape* (the operators, levels and flags it
+depends on; not the units or periods, which are tables) and cached, the per-plan tables are
+built once per plan object, and the Arrow tables are registered with DuckDB without copying,
+so that a repeated run costs the query alone. Other backends get the Ibis expression over
+in-memory tables.
 
 Exact numbers: sums, minima, maxima and last values stay integers or decimals in the database;
 averages and the rates computed from them are divided in Python, with :class:`~decimal.Decimal`,
@@ -29,6 +42,8 @@ collected: columnar runs are for figures at scale; report-sized data goes throug
 engine, which keeps it.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -72,7 +87,34 @@ STATUSES = (
 )
 _VALUE, _MISSING, _NO_DATA, _NOT_APPLICABLE, _UNDEFINED = range(5)
 _ROW_BITS = 40
-_SLOTS_NEEDED = 10_000_000
+# Bits of the ``flags`` column: one per value status seen (1 << status code).
+_SUBMITTED_BITS, _NA_BIT, _MISSING_BIT = 3, 4, 8
+# The tables a query reads, registered under these names on DuckDB.
+_PREFIX = "epireport_"
+# Compiled SQL per query shape (a shape is a small tuple): plans of one shape share it.
+_SQL_CACHE: "OrderedDict[tuple[Any, ...], tuple[str, Any]]" = OrderedDict()
+_SQL_CACHE_SIZE = 64
+# The registered tables have fixed names (the cached SQL reads them): one DuckDB execution at a
+# time registers them, and the SQL cache is read and written under the same lock.
+_REGISTER_LOCK = threading.Lock()
+# Per-plan tables kept per engine: a plan of 100,000 units costs ~0.2 s to prepare.
+_TREE_CACHE_SIZE = 2
+# DuckDB macros that cast for real (Ibis drops casts to the type it already infers).
+_MACROS = {
+    "int64": ("epireport_bigint", "BIGINT"),
+    "int8": ("epireport_tinyint", "TINYINT"),
+}
+# Placement columns looked up in constant lists (instead of joined) for at most this many periods.
+_LOOKUP_MAX = 2000
+_LOOKUP_TYPES = {
+    "ti": "int32",
+    "filled": "int64",
+    "inside": "boolean",
+    "exact": "boolean",
+    "tkey": "int64",
+}
+# Rows per Arrow batch when streaming a result out of DuckDB.
+_BATCH_ROWS = 1 << 17
 
 
 def _ibis() -> Any:
@@ -95,42 +137,80 @@ def delegated(plan: IndicatorPlan) -> bool:
     )
 
 
-class _Prepared:
-    """The small Python-side tables of one execution: periods, units, targets, placements."""
+class _Tree:
+    """The plan's side of every execution, computed once per plan: units, targets, levels."""
 
-    def __init__(self, plan: AggregationPlan, values: ValueTable) -> None:
+    def __init__(self, plan: AggregationPlan) -> None:
         self.plan = plan
         units = plan.units
-        self.n = len(units)
-        index = {u.code: i for i, u in enumerate(units)}
-        self.parent = [-1 if u.parent is None else index[u.parent] for u in units]
-        self.depth = [0] * self.n
-        leaf = [True] * self.n
-        for i, p in enumerate(self.parent):
+        n = self.n = len(units)
+        self.codes = tuple(u.code for u in units)
+        index = {code: i for i, code in enumerate(self.codes)}
+        parent = [-1 if u.parent is None else index[u.parent] for u in units]
+        depth = [0] * n
+        leaf = [True] * n
+        # Preorder: a parent's depth is known before its children's.
+        for i, p in enumerate(parent):
             if p >= 0:
-                self.depth[i] = self.depth[p] + 1
+                depth[i] = depth[p] + 1
                 leaf[p] = False
-        self.leaf = leaf
+        self.parent, self.depth, self.leaf = parent, depth, leaf
+        leaves_under = [1 if is_leaf else 0 for is_leaf in leaf]
+        for u in range(n - 1, -1, -1):
+            if parent[u] >= 0:
+                leaves_under[parent[u]] += leaves_under[u]
+        self.leaves_under = leaves_under
         self.dated = [
             i for i, u in enumerate(units) if u.opening is not None or u.closing is not None
         ]
-        base = [p for p in plan.indicators if not p.is_computed]
-        self.base = base
-        self.columnar = [i for i, p in enumerate(base) if not delegated(p)]
+        self.base = [p for p in plan.indicators if not p.is_computed]
+        self.indicator_codes = tuple(p.code for p in self.base)
         periods: dict[Period, int] = {}
+        # Targets share few period objects: look each object up once, not 100,000 times.
+        by_object: dict[int, int] = {}
+        pairs: dict[tuple[int, int], None] = {}
         for target in plan.targets:
-            periods.setdefault(target.period, len(periods))
+            ti = by_object.get(id(target.period))
+            if ti is None:
+                ti = by_object[id(target.period)] = periods.setdefault(target.period, len(periods))
+            pairs[ti, index[target.unit]] = None
         self.periods = list(periods)
         self.slots = [plan.slots(p) for p in self.periods]
-        self.targets = sorted({(periods[t.period], index[t.unit]) for t in plan.targets})
-        self.values = values
+        self.targets = list(pairs)
+        self.max_depth = max(depth, default=0)
+        self.top = min((depth[u] for _, u in self.targets), default=0)
         self._leaf_slots: dict[int, list[int]] = {}
-        self.leaves_under = [1 if is_leaf else 0 for is_leaf in leaf]
-        for u in range(self.n - 1, -1, -1):
-            if self.parent[u] >= 0:
-                self.leaves_under[self.parent[u]] += self.leaves_under[u]
+        self._levels()
+        self._arrow: dict[str, Any] = {}
 
-    def _open_slots(self, ti: int, u: int) -> int:
+    def _levels(self) -> None:
+        """The depths computed when only leaves report, and each unit's way up through them.
+
+        ``levels`` are the target depths, deepest first. ``near[u]`` is the nearest unit at one
+        of these depths among *u* and its ancestors (the level *u*'s own rows enter, -1 above
+        them all), ``up[u]`` for a unit at a level depth the nearest such strict ancestor.
+        """
+        depth, parent = self.depth, self.parent
+        self.levels = sorted({depth[u] for _, u in self.targets}, reverse=True)
+        position = {d: k for k, d in enumerate(self.levels)}
+        near = [-1] * self.n
+        for u in range(self.n):
+            if depth[u] in position:
+                near[u] = u
+            elif parent[u] >= 0:
+                near[u] = near[parent[u]]
+        self.near = near
+        self.up = [near[p] if p >= 0 and depth[u] in position else -1 for u, p in enumerate(parent)]
+        self.entry = [position[depth[a]] if a >= 0 else -1 for a in near]
+        entering = [u for u in range(self.n) if self.leaf[u] and near[u] >= 0]
+        #: The levels some leaf's own rows enter, and whether any enters one it is not at.
+        self.entered = sorted({self.entry[u] for u in entering})
+        self.lifted = any(near[u] != u for u in entering)
+        #: Whether the deepest level gets rows of leaves below it (else it needs no group-by).
+        self.grouped0 = any(near[u] != u for u in entering if self.entry[u] == 0)
+
+    def open_slots(self, ti: int, u: int) -> int:
+        """The slots of target period *ti* during which unit *u* is open."""
         unit = self.plan.units[u]
         return sum(1 for s in self.slots[ti] if unit.is_open_during(s))
 
@@ -147,7 +227,7 @@ class _Prepared:
             dated = set(self.dated)
             for u in range(self.n - 1, -1, -1):
                 if self.leaf[u]:
-                    out[u] += self._open_slots(ti, u) if u in dated else count
+                    out[u] += self.open_slots(ti, u) if u in dated else count
                 p = self.parent[u]
                 if p >= 0:
                     out[p] += out[u]
@@ -160,15 +240,76 @@ class _Prepared:
             return self.leaves_under[u] * len(self.slots[ti])
         return self.leaf_slots(ti)[u]
 
+    def arrow(self, pa: Any) -> dict[str, Any]:
+        """The per-plan Arrow tables: targets, units and the level mapping (built once)."""
+        if self._arrow:
+            return self._arrow
+        int32, int64 = pa.int32(), pa.int64()
+        targets = self.targets
+        if self.dated:
+            leaf_slots = [self.leaf_slots(ti)[u] for ti, u in targets]
+        else:
+            counts = [len(s) for s in self.slots]
+            under = self.leaves_under
+            leaf_slots = [under[u] * counts[ti] for ti, u in targets]
+        mapped = [u for u in range(self.n) if self.near[u] >= 0]
+        self._arrow = {
+            "targets": pa.table(
+                {
+                    "ti": pa.array([ti for ti, _ in targets], int32),
+                    "unit": pa.array([u for _, u in targets], int32),
+                    "leaf_slots": pa.array(leaf_slots, int64),
+                }
+            ),
+            "units": pa.table(
+                {
+                    "unit": pa.array(range(self.n), int32),
+                    "parent": pa.array(self.parent, int32),
+                    "depth": pa.array(self.depth, int32),
+                }
+            ),
+            "levels": pa.table(
+                {
+                    "unit": pa.array(mapped, int32),
+                    "k": pa.array([self.entry[u] for u in mapped], int32),
+                    "anc": pa.array([self.near[u] for u in mapped], int32),
+                    "up": pa.array([self.up[u] for u in mapped], int32),
+                }
+            ),
+        }
+        return self._arrow
+
+
+class _Prepared:
+    """The tables of one execution: the plan's (cached :class:`_Tree`) and the values'."""
+
+    def __init__(self, tree: _Tree, values: ValueTable) -> None:
+        self.tree = tree
+        self.plan = tree.plan
+        self.n = tree.n
+        self.base = tree.base
+        self.columnar = [i for i, p in enumerate(tree.base) if not delegated(p)]
+        self.periods = tree.periods
+        self.slots = tree.slots
+        self.targets = tree.targets
+        self.dated = tree.dated
+        self.values = values
+
+    def expected(self, ti: int, u: int) -> int:
+        """The slots expected of target unit *u* over target period *ti* when nothing came."""
+        return self.tree.expected(ti, u)
+
     def tables(self, pa: Any) -> dict[str, Any]:
-        """Build the Arrow tables the query joins: placement, targets, units, deltas, fills."""
+        """Build the Arrow tables the query joins: placement, deltas, fills and the tree's."""
+        tree = self.tree
         plan = self.plan
         lookback = plan.stock_lookback_days
         ranks = {
             key: r for r, key in enumerate(sorted({(p.end, p.start) for p in self.values.periods}))
         }
-        place: dict[str, list[Any]] = {k: [] for k in ("period", "ti", "filled", "inside")}
-        place.update(exact=[], tkey=[])
+        place: dict[str, list[Any]] = {
+            k: [] for k in ("period", "ti", "filled", "inside", "exact", "tkey")
+        }
         fills: dict[str, list[int]] = {k: [] for k in ("unit", "period", "ti", "filled")}
         for pi, p in enumerate(self.values.periods):
             for ti, target in enumerate(self.periods):
@@ -197,24 +338,33 @@ class _Prepared:
                 place["inside"].append(inside)
                 place["exact"].append(p == target)
                 place["tkey"].append(ranks[p.end, p.start])
-        targets: dict[str, list[int]] = {k: [] for k in ("ti", "unit", "leaf_slots")}
-        for ti, u in self.targets:
-            targets["ti"].append(ti)
-            targets["unit"].append(u)
-            targets["leaf_slots"].append(self.expected(ti, u))
+        self.outside = not all(place["inside"])
+        self.place = place
+        #: Every placed value fills exactly one slot: slots submitted count values.
+        self.uniform = not self.dated and all(
+            f == 1 for f, inside in zip(place["filled"], place["inside"], strict=True) if inside
+        )
+        #: Some value is not applicable: statuses must be told apart beyond submitted/missing.
+        self.has_na = bool(pa.compute.any(pa.compute.equal(self.values.table["status"], 2)).as_py())
+        per_target = [0] * len(self.periods)
+        for ti in place["ti"]:
+            per_target[ti] += 1
+        #: Each (unit, indicator, target) has at most one value: the values are the states.
+        self.single = self.values.unique is True and max(per_target, default=0) <= 1
         deltas: dict[str, list[int]] = {k: [] for k in ("ti", "unit", "delta")}
         dated = set(self.dated)
         # Only a unit with children that reports itself needs its delta: skip when none does.
         for ti in range(len(self.periods) if self.values.internal is not False else 0):
-            slots = self.leaf_slots(ti)
+            slots = tree.leaf_slots(ti)
             for u in range(self.n):
-                if not self.leaf[u]:
-                    own = self._open_slots(ti, u) if u in dated else len(self.slots[ti])
+                if not tree.leaf[u]:
+                    own = tree.open_slots(ti, u) if u in dated else len(self.slots[ti])
                     deltas["ti"].append(ti)
                     deltas["unit"].append(u)
                     deltas["delta"].append(own - slots[u])
         int32, int64 = pa.int32(), pa.int64()
         return {
+            "values": self.values.table,
             "placement": pa.table(
                 {
                     "period": pa.array(place["period"], int32),
@@ -223,20 +373,6 @@ class _Prepared:
                     "inside": pa.array(place["inside"], pa.bool_()),
                     "exact": pa.array(place["exact"], pa.bool_()),
                     "tkey": pa.array(place["tkey"], int64),
-                }
-            ),
-            "targets": pa.table(
-                {
-                    "ti": pa.array(targets["ti"], int32),
-                    "unit": pa.array(targets["unit"], int32),
-                    "leaf_slots": pa.array(targets["leaf_slots"], int64),
-                }
-            ),
-            "units": pa.table(
-                {
-                    "unit": pa.array(range(self.n), int32),
-                    "parent": pa.array(self.parent, int32),
-                    "depth": pa.array(self.depth, int32),
                 }
             ),
             "deltas": pa.table(
@@ -249,8 +385,12 @@ class _Prepared:
             "fills": pa.table(
                 {k: pa.array(v, int32 if k != "filled" else int64) for k, v in fills.items()}
             ),
-            "indicators": pa.table({"indicator": pa.array(self.columnar, int32)}),
+            **tree.arrow(pa),
         }
+
+
+def _is_duckdb(connection: Any) -> bool:
+    return getattr(connection, "name", None) == "duckdb" and hasattr(connection, "con")
 
 
 class IbisEngine:
@@ -259,18 +399,43 @@ class IbisEngine:
     *connection* is any Ibis backend connection (``ibis.duckdb.connect()``, ``ibis.pyspark.
     connect(session)``, ``ibis.postgres.connect(...)``); by default an in-memory DuckDB is
     opened on first use. The values are a :class:`ValueTable` built for the plan (or data
-    values, turned into one).
+    values, turned into one). The engine keeps the tables of the last plans it ran (by
+    identity: plans are immutable), so that running one plan again skips preparing them.
+
+    On a DuckDB connection the engine registers its Arrow tables for the time of a query under
+    names starting with ``epireport_`` and defines two cast macros of that prefix; results
+    come back as an Arrow table streamed batch by batch.
     """
 
     def __init__(self, connection: Any = None) -> None:
         self._connection = connection
+        self._trees: OrderedDict[int, _Tree] = OrderedDict()
 
     @property
     def connection(self) -> Any:
         """The Ibis connection queries run on (an in-memory DuckDB unless one was given)."""
         if self._connection is None:
-            self._connection = _ibis().duckdb.connect()
+            connection = _ibis().duckdb.connect()
+            # Results are keyed rows: their order does not matter, and keeping it costs memory.
+            connection.raw_sql("SET preserve_insertion_order = false")
+            self._connection = connection
         return self._connection
+
+    def _prepare(self, plan: AggregationPlan, values: ValueTable) -> _Prepared:
+        tree = self._trees.get(id(plan))
+        if tree is None or tree.plan is not plan:
+            tree = _Tree(plan)
+            self._trees[id(plan)] = tree
+            while len(self._trees) > _TREE_CACHE_SIZE:
+                self._trees.popitem(last=False)
+        else:
+            self._trees.move_to_end(id(plan))
+        if values.units != tree.codes or values.indicators != tree.indicator_codes:
+            raise ModelError(
+                "IbisEngine: the value table was built for other units or indicators than the "
+                "plan's; build it with the plan (from_values, from_file, from_store)"
+            )
+        return _Prepared(tree, values)
 
     def execute(
         self, plan: AggregationPlan, values: ValueTable | Iterable[DataValue]
@@ -282,8 +447,7 @@ class IbisEngine:
         else:
             given = list(values)
             table = from_values(given, plan)
-        _check(table, plan)
-        prepared = _Prepared(plan, table)
+        prepared = self._prepare(plan, table)
         arrow = self._arrow(prepared)
         found: dict[tuple[int, int, int], Aggregate] = {}
         units = plan.units
@@ -325,17 +489,45 @@ class IbisEngine:
         report was expected). Rates and delegated indicators (see :func:`delegated`) are left
         out: these are the figures at scale, without building Python objects.
         """
-        _check(values, plan)
-        return self._arrow(_Prepared(plan, values))
+        return self._arrow(self._prepare(plan, values))
 
     def expression(self, plan: AggregationPlan, values: ValueTable) -> Any:
         """The Ibis expression :meth:`to_arrow` executes (to inspect, or to compile to SQL)."""
-        _check(values, plan)
-        return _Query(_Prepared(plan, values), self.connection).result()
+        prepared = self._prepare(plan, values)
+        # Portable: no DuckDB builtins or macros, which exist only while a run registers them.
+        query = _Query(prepared, duck=False)
+        return query.result(query.memtables())
 
     def _arrow(self, prepared: _Prepared) -> Any:
-        expr = _Query(prepared, self.connection).result()
-        return self.connection.to_pyarrow(expr)
+        connection = self.connection
+        duck = _is_duckdb(connection)
+        query = _Query(prepared, duck)
+        if not duck:
+            return connection.to_pyarrow(query.result(query.memtables()))
+        con = connection.con
+        with _REGISTER_LOCK:
+            cached = _SQL_CACHE.get(query.shape)
+            if cached is None:
+                expr = query.result(query.placeholders())
+                cached = (_ibis().to_sql(expr, dialect="duckdb"), expr.schema().to_pyarrow())
+                _SQL_CACHE[query.shape] = cached
+                while len(_SQL_CACHE) > _SQL_CACHE_SIZE:
+                    _SQL_CACHE.popitem(last=False)
+            else:
+                _SQL_CACHE.move_to_end(query.shape)
+            sql, schema = cached
+            names = []
+            try:
+                for macro, sql_type in _MACROS.values():
+                    con.execute(f"CREATE OR REPLACE TEMP MACRO {macro}(x) AS CAST(x AS {sql_type})")
+                for name, table in query.tables.items():
+                    con.register(_PREFIX + name, table)
+                    names.append(_PREFIX + name)
+                out = _fetch(con.sql(sql))
+            finally:
+                for name in names:
+                    con.unregister(name)
+        return out if out.schema == schema else out.cast(schema)
 
     def _delegate(self, prepared: _Prepared, given: list[DataValue] | None) -> AggregateSet | None:
         plans = [p for p in prepared.base if delegated(p)]
@@ -354,14 +546,6 @@ class IbisEngine:
         )
         return PythonEngine(collect_sources=False).execute(
             sub, (v for v in values if v.indicator in codes)
-        )
-
-
-def _check(values: ValueTable, plan: AggregationPlan) -> None:
-    if not values.matches(plan):
-        raise ModelError(
-            "IbisEngine: the value table was built for other units or indicators than the "
-            "plan's; build it with the plan (from_values, from_file, from_store)"
         )
 
 
@@ -444,35 +628,170 @@ def _ids(plans: Sequence[IndicatorPlan], which: str, *ops: Aggregation) -> list[
     return [i for i, p in enumerate(plans) if getattr(p, which) in ops and not delegated(p)]
 
 
-class _Query:
-    """Build the Ibis expression of one execution (see the module docstring)."""
+_OPS = (
+    Aggregation.SUM,
+    Aggregation.AVERAGE,
+    Aggregation.MIN,
+    Aggregation.MAX,
+    Aggregation.LAST,
+    Aggregation.COUNT,
+    Aggregation.NONE,
+)
 
-    def __init__(self, prepared: _Prepared, connection: Any) -> None:
+
+class _Query:
+    """Build the Ibis expression of one execution (see the module docstring).
+
+    Every decision the expression depends on besides its tables is taken here, from the plan
+    and the tables' shapes, and summed up in :attr:`shape`: two executions with one shape
+    compile to the same SQL over differently filled tables.
+    """
+
+    def __init__(self, prepared: _Prepared, duck: bool) -> None:
         self.ibis = ibis = _ibis()
         self.p = prepared
-        pa = _arrow_module()
-        tables = prepared.tables(pa)
-        self.t = {name: ibis.memtable(table) for name, table in tables.items()}
+        self.duck = duck
+        self.tables: dict[str, Any] = prepared.tables(_arrow_module())
         values = prepared.values.table
-        self.values = ibis.memtable(values)
         self.has_row = "row" in values.column_names
-        self.vtype = self.values.value.type()
+        self.vtype = ibis.Schema.from_pyarrow(values.schema)["value"]
         base = prepared.base
-        self.time = {
-            op: _ids(base, "time", op)
-            for op in (
-                Aggregation.SUM,
-                Aggregation.AVERAGE,
-                Aggregation.MIN,
-                Aggregation.MAX,
-                Aggregation.LAST,
-                Aggregation.COUNT,
-                Aggregation.NONE,
-            )
-        }
-        self.unit = {op: _ids(base, "unit", op) for op in self.time}
+        columnar = prepared.columnar
+        self.filter_ids = tuple(columnar) if len(columnar) < len(base) else None
+        self.time = {op: _ids(base, "time", op) for op in _OPS}
+        self.unit = {op: _ids(base, "unit", op) for op in _OPS}
+        time, unit = self.time, self.unit
         self.internal = prepared.values.internal is not False
         self.dated = bool(prepared.dated)
+        self.outside = prepared.outside
+        self.single = prepared.single
+        self.fallback = bool(self.outside and time[Aggregation.LAST])
+        self.needs_nv = bool(
+            time[Aggregation.AVERAGE] or time[Aggregation.COUNT] or time[Aggregation.NONE]
+        )
+        self.needs_cnt = bool(
+            unit[Aggregation.AVERAGE]
+            or set(unit[Aggregation.NONE]) & set(time[Aggregation.AVERAGE])
+        )
+        self.needs_lkey = bool(unit[Aggregation.LAST])
+        self.needs_undef = bool(time[Aggregation.NONE])
+        self.uniform = prepared.uniform
+        self.flags = prepared.has_na or self.outside
+        # Without flags, "has a submitted value" is read from the count of values.
+        self.needs_nv = self.needs_nv or not self.flags
+        #: Each own row's slots submitted equal its contributions: ``sub`` is ``con``.
+        self.sub_is_con = bool(
+            self.single and self.uniform and not self.needs_undef and not self.fallback
+        )
+        #: The time operators whose figure is the value itself when a state is one value.
+        self.values_ops = (
+            tuple(
+                op
+                for op in (
+                    Aggregation.SUM,
+                    Aggregation.AVERAGE,
+                    Aggregation.MIN,
+                    Aggregation.MAX,
+                    Aggregation.LAST,
+                )
+                if time[op]
+            )
+            if self.single
+            else ()
+        )
+        self.lookup = self._lookup(len(prepared.values.periods))
+        #: Group the leaves' values by period and name their target period after the first
+        #: group-by: each target holds one period at most, so the groups are the same.
+        self.defer_ti = bool(
+            self.single
+            and not self.internal
+            and not self.dated
+            and self.lookup is not None
+            and len(self.lookup) == 1
+        )
+        tree = prepared.tree
+        self.depth = tree.max_depth
+        # Levels above the shallowest target are never read: stop there.
+        self.top = tree.top
+        self.columns = [
+            "ti",
+            "indicator",
+            "unit",
+            *(["selfrep"] if self.internal else []),
+            "con",
+            *(["undef"] if self.needs_undef else []),
+            "acc",
+            *(["cnt"] if self.needs_cnt else []),
+            *(["lkey"] if self.needs_lkey else []),
+            *([] if self.sub_is_con else ["sub"]),
+            "zero",
+            *(["flags"] if self.flags else []),
+            *(["delta"] if self.internal else []),
+        ]
+        if self.internal:
+            layout: tuple[Any, ...] = (self.depth, self.top)
+        else:
+            layout = (len(tree.levels), tuple(tree.entered), tree.lifted, tree.grouped0)
+        self.shape = (
+            duck,
+            tuple((field.name, str(field.type)) for field in values.schema),
+            self.has_row,
+            self.internal,
+            self.dated,
+            self.outside,
+            self.single,
+            self.uniform,
+            self.flags,
+            self.sub_is_con,
+            self.filter_ids,
+            len(columnar),
+            tuple(tuple(time[op]) for op in _OPS),
+            tuple(tuple(unit[op]) for op in _OPS),
+            prepared.n if self.needs_lkey else 0,
+            layout,
+            self.lookup,
+            self.defer_ti,
+        )
+
+    def _lookup(self, periods: int) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+        """The placement as constant lists by period id, when each period is placed once.
+
+        Only the columns the query reads; ``None`` (join the placement table instead) when a
+        period lies in several targets or the lists would make the SQL long.
+        """
+        place = self.p.place
+        if len(set(place["period"])) < len(place["period"]) or periods > _LOOKUP_MAX:
+            return None
+        time = self.time
+        wanted = ["ti"]
+        if not self.uniform:
+            wanted.append("filled")
+        if self.outside:
+            wanted.append("inside")
+        if time[Aggregation.NONE]:
+            wanted.append("exact")
+        if time[Aggregation.LAST] and (not self.single or self.needs_lkey or self.fallback):
+            # The time order of a unit's values; one value per state needs none.
+            wanted.append("tkey")
+        out = []
+        for name in wanted:
+            column: list[Any] = [None] * periods
+            for pi, item in zip(place["period"], place[name], strict=True):
+                column[pi] = item
+            out.append((name, tuple(column)))
+        return tuple(out)
+
+    def memtables(self) -> dict[str, Any]:
+        """The query's tables as Ibis in-memory tables (any backend)."""
+        return {name: self.ibis.memtable(table) for name, table in self.tables.items()}
+
+    def placeholders(self) -> dict[str, Any]:
+        """The query's tables as named, unbound Ibis tables (compiled once, registered later)."""
+        ibis = self.ibis
+        return {
+            name: ibis.table(ibis.Schema.from_pyarrow(table.schema), name=_PREFIX + name)
+            for name, table in self.tables.items()
+        }
 
     def _in(self, column: Any, ids: list[int]) -> Any:
         ibis = self.ibis
@@ -482,50 +801,167 @@ class _Query:
             return ibis.literal(True)
         return column.isin(ids)
 
-    def states(self) -> Any:
-        """One row per (target period, indicator, unit) with values: the time aggregation."""
+    def _pick(self, cases: list[tuple[Any, Any]]) -> Any:
+        """``CASE`` over *cases*, simplified when one condition is always true."""
         ibis = self.ibis
-        v = self.values
-        if len(self.p.columnar) < len(self.p.base):
-            v = v.filter(v.indicator.isin(self.p.columnar))
-        j = v.join(self.t["placement"], "period")
-        filled = j.filled
+        null = ibis.null(self.vtype)
+        kept: list[tuple[Any, Any]] = []
+        for condition, value in cases:
+            literal = _literal(condition)
+            if literal is False:
+                continue
+            if literal is True:
+                return ibis.cases(*kept, else_=value) if kept else value
+            kept.append((condition, value))
+        return ibis.cases(*kept, else_=null) if kept else null
+
+    def _as(self, expr: Any, dtype: Any) -> Any:
+        """*expr* cast to *dtype*, also where Ibis would drop the cast as a no-op.
+
+        Ibis types a sum of integers as int64 and a ``CASE`` of small literals as int8, but
+        DuckDB makes them HUGEINT and INTEGER: wide columns through every level, and Arrow
+        decimals at the end. On DuckDB the cast goes through a macro Ibis cannot see through.
+        """
+        ibis = self.ibis
+        dtype = ibis.dtype(dtype)
+        macro = _MACROS.get(str(dtype)) if self.duck else None
+        if expr.type() != dtype or macro is None:
+            return expr.cast(dtype)
+        udf = ibis.udf.scalar.builtin(_identity, name=macro[0], signature=((dtype,), dtype))
+        return udf(expr)
+
+    def _argmax(self, value: Any, key: Any, where: Any = None) -> Any:
+        """The value at the greatest key: DuckDB's ``arg_max`` (Ibis's sorts), else Ibis's."""
+        if not self.duck:
+            return value.argmax(key, where=where)
+        udf = self.ibis.udf.agg.builtin(
+            _arg_max, name="arg_max", signature=((self.vtype, "int64"), self.vtype)
+        )
+        return udf(value, key, where=where)
+
+    def states(self, t: dict[str, Any]) -> Any:
+        """One row per (target period, indicator, unit) with values: the time aggregation.
+
+        Columns: ``sub`` and ``zero`` (slots submitted, zero-reported), ``flags`` (the statuses
+        seen, when they must be told apart), ``nv`` (values submitted, when needed and not equal
+        to ``sub``), and per time operator the figure (``s_x`` for all of them when each state
+        is one value).
+        """
+        ibis = self.ibis
+        v = t["values"]
+        if self.filter_ids is not None:
+            v = v.filter(v.indicator.isin(self.filter_ids))
+        if self.lookup is None:
+            j = v.join(t["placement"], "period")
+        elif self.defer_ti:
+            # ``ti`` holds the period until :meth:`_real_ti` (after the first group-by).
+            placed = [pi for pi, ti in enumerate(self.lookup[0][1]) if ti is not None]
+            if len(placed) < len(self.lookup[0][1]):
+                v = v.filter(v.period.isin(placed))
+            j = v.mutate(ti=v.period)
+        else:
+            # Each period is placed once at most: look its placement up in constant lists
+            # (cheaper than a join of every value).
+            j = v.mutate(
+                **{
+                    name: ibis.literal(list(column), type=f"array<{_LOOKUP_TYPES[name]}>")[v.period]
+                    for name, column in self.lookup
+                }
+            )
+            if None in self.lookup[0][1]:
+                j = j.filter(j.ti.notnull())
+        filled = j.filled if "filled" in j.columns else ibis.literal(1, "int64")
         if self.dated:
-            fills = self.t["fills"].rename(dated_filled="filled")
+            fills = t["fills"].rename(dated_filled="filled")
             j = _tidy(j.left_join(fills, ["unit", "period", "ti"]))
             filled = j.dated_filled.coalesce(j.filled)
         status = j.status
-        zero = ibis.literal(0).cast(self.vtype)
-        x = ibis.cases((status == 0, j.value), (status == 1, zero), else_=ibis.null(self.vtype))
+        null = ibis.null(self.vtype)
+        x = ibis.cases(
+            (status == 0, j.value), (status == 1, ibis.literal(0).cast(self.vtype)), else_=null
+        )
         submitted = status <= 1
-        inside = j.inside & submitted
-        key = j.tkey
-        if self.has_row:
-            key = j.tkey * (2**_ROW_BITS) + (2**_ROW_BITS - 1 - j.row)
+        # Without a stock's look-back every placed value is inside its target.
+        inside = j.inside if self.outside else None
+
+        def within(condition: Any) -> Any:
+            return condition if inside is None else inside & condition
+
+        def only(condition: Any, ops: tuple[Aggregation, ...]) -> Any:
+            ids = [i for op in ops for i in time[op]]
+            which = self._in(j.indicator, ids)
+            return condition if _literal(which) is True else condition & which
+
+        flag = ibis.literal(1, "int32") << status.cast("int32")
         time = self.time
-        aggs: dict[str, Any] = {
-            "nv": status.count(where=inside),
-            "sub": filled.sum(where=inside).cast("int64"),
-            "zero": filled.sum(where=j.inside & (status == 1)).cast("int64"),
-            "miss": status.count(where=j.inside & (status == 3)),
-            "na": status.count(where=j.inside & (status == 2)),
-        }
-        if time[Aggregation.SUM] or time[Aggregation.AVERAGE]:
-            aggs["s_sum"] = x.sum(where=inside).cast(self.vtype)
-        if time[Aggregation.MIN]:
-            aggs["s_min"] = x.min(where=inside)
-        if time[Aggregation.MAX]:
-            aggs["s_max"] = x.max(where=inside)
+        taken = within(submitted)
+        zeroed = within(status == 1)
+        if self.single:
+            # One value per state: the value row is the state, no group-by.
+            row: dict[str, Any] = {}
+            # Per-value counts are small: 32-bit sums are cheaper than 64-bit ones, and when a
+            # value fills one slot they are flags (counted by the first group-by).
+            if self.uniform:
+                row["sub"] = taken
+                row["zero"] = zeroed
+            else:
+                row["sub"] = ibis.ifelse(taken, filled, 0).cast("int32")
+                row["zero"] = ibis.ifelse(zeroed, filled, 0).cast("int32")
+                if self.needs_nv:
+                    row["nv"] = taken.cast("int32")
+            if self.flags:
+                row["flags"] = flag if inside is None else ibis.ifelse(inside, flag, 0)
+            if self.values_ops:
+                row["s_x"] = x if inside is None else ibis.ifelse(inside, x, null)
+            if time[Aggregation.LAST]:
+                if self.needs_lkey:
+                    row["s_lkey"] = ibis.ifelse(taken, j.tkey, ibis.null("int64"))
+                if self.fallback:
+                    outside = ~j.inside & submitted
+                    row["fb"] = ibis.ifelse(outside, x, null)
+                    row["fb_key"] = ibis.ifelse(outside, j.tkey, ibis.null("int64"))
+            if time[Aggregation.NONE]:
+                exact = taken & j.exact
+                row["n_exact"] = exact.cast("int64")
+                row["s_exact"] = ibis.ifelse(exact, x, null)
+            return j.select("ti", "indicator", "unit", **row)
+        key = None
         if time[Aggregation.LAST]:
-            aggs["s_last"] = x.argmax(key, where=inside)
-            aggs["s_lkey"] = j.tkey.max(where=inside)
-            if self.p.plan.stock_lookback_days:
-                outside = ~j.inside & submitted
-                aggs["fb"] = x.argmax(key, where=outside)
+            key = j.tkey
+            if self.has_row:
+                key = j.tkey * (2**_ROW_BITS) + (2**_ROW_BITS - 1 - j.row)
+        aggs: dict[str, Any] = {}
+        if self.uniform:
+            # Counting is cheaper than summing ones.
+            aggs["sub"] = status.count(where=taken)
+            aggs["zero"] = status.count(where=zeroed)
+        else:
+            aggs["sub"] = self._as(filled.sum(where=taken), "int64")
+            aggs["zero"] = self._as(filled.sum(where=zeroed), "int64")
+            if self.needs_nv:
+                aggs["nv"] = status.count(where=taken)
+        if self.flags:
+            aggs["flags"] = flag.bit_or(where=inside)
+        # Each figure only over its own indicators' rows (every group gets every column).
+        if time[Aggregation.SUM] or time[Aggregation.AVERAGE]:
+            sums = (Aggregation.SUM, Aggregation.AVERAGE)
+            aggs["s_sum"] = self._as(x.sum(where=only(within(submitted), sums)), self.vtype)
+        if time[Aggregation.MIN]:
+            aggs["s_min"] = x.min(where=only(taken, (Aggregation.MIN,)))
+        if time[Aggregation.MAX]:
+            aggs["s_max"] = x.max(where=only(taken, (Aggregation.MAX,)))
+        if time[Aggregation.LAST]:
+            aggs["s_last"] = self._argmax(x, key, where=only(taken, (Aggregation.LAST,)))
+            if self.needs_lkey:
+                aggs["s_lkey"] = j.tkey.max(where=only(taken, (Aggregation.LAST,)))
+            if self.fallback:
+                outside = only(~j.inside & submitted, (Aggregation.LAST,))
+                aggs["fb"] = self._argmax(x, key, where=outside)
                 aggs["fb_key"] = j.tkey.max(where=outside)
         if time[Aggregation.NONE]:
-            aggs["n_exact"] = status.count(where=inside & j.exact)
-            aggs["s_exact"] = x.max(where=inside & j.exact)
+            exact = only(taken & j.exact, (Aggregation.NONE,))
+            aggs["n_exact"] = status.count(where=exact)
+            aggs["s_exact"] = x.max(where=exact)
         return j.group_by(["ti", "indicator", "unit"]).aggregate(**aggs)
 
     def own(self, s: Any) -> Any:
@@ -534,15 +970,25 @@ class _Query:
         time = self.time
         null = ibis.null(self.vtype)
         ind = s.indicator
-        is_last = self._in(ind, time[Aggregation.LAST])
-        if "fb" in s.columns:
-            fallback = is_last & (s.nv == 0) & s.fb.notnull()
+        nv = s.nv if "nv" in s.columns else s.sub
+        if nv.type().is_boolean():
+            # One value filling one slot: the count is the flag "submitted".
+            has = nv
+            nv = nv.cast("int64")
         else:
-            fallback = ibis.literal(False)
-        selfrep = (s.nv > 0) | fallback
+            has = nv > 0
+        if self.flags:
+            flags = s.flags if self.single else s.flags.coalesce(0)
+            has = (flags & _SUBMITTED_BITS) != 0
+        is_last = self._in(ind, time[Aggregation.LAST])
+        fallback = is_last & ~has & s.fb.notnull() if self.fallback else None
+        selfrep = has if fallback is None else has | fallback
         cases = []
-        if "fb" in s.columns:
+        if fallback is not None:
             cases.append((fallback, s.fb))
+        if "s_x" in s.columns:
+            ids = [i for op in self.values_ops for i in time[op]]
+            cases.append((self._in(ind, ids), s.s_x))
         if "s_sum" in s.columns:
             sums = time[Aggregation.SUM] + time[Aggregation.AVERAGE]
             cases.append((self._in(ind, sums), s.s_sum))
@@ -555,65 +1001,100 @@ class _Query:
             if column in s.columns:
                 cases.append((self._in(ind, time[op]), s[column]))
         if time[Aggregation.COUNT]:
-            cases.append((self._in(ind, time[Aggregation.COUNT]), s.nv.cast(self.vtype)))
-        value = ibis.cases(*cases, else_=null) if cases else null
-        if "n_exact" in s.columns:
+            cases.append((self._in(ind, time[Aggregation.COUNT]), nv.cast(self.vtype)))
+        value = self._pick(cases)
+        if self.needs_undef:
             undefined = (
-                self._in(ind, time[Aggregation.NONE])
-                & (s.nv > 0)
-                & ~((s.nv == 1) & (s.n_exact >= 1))
+                self._in(ind, time[Aggregation.NONE]) & (nv > 0) & ~((nv == 1) & (s.n_exact >= 1))
             )
+            contributes = selfrep & ~undefined
         else:
-            undefined = ibis.literal(False)
-        contributes = selfrep & ~undefined
-        count = ibis.ifelse(self._in(ind, time[Aggregation.AVERAGE]), s.nv, 1)
-        okey = ibis.literal(-1, "int64")
-        if "s_lkey" in s.columns:
-            okey = ibis.ifelse(is_last, s.s_lkey.coalesce(-1), okey)
-        if "fb_key" in s.columns:
-            okey = ibis.ifelse(fallback, s.fb_key, okey)
-        return s.select(
-            "ti",
-            "indicator",
-            "unit",
-            selfrep=selfrep,
-            con=contributes.cast("int64"),
-            undef=undefined.cast("int64"),
-            acc=ibis.ifelse(contributes, value, null),
-            cnt=ibis.ifelse(contributes, count, 0).cast("int64"),
-            lkey=ibis.ifelse(contributes, (okey + 1) * self.p.n + s.unit.cast("int64"), -1),
-            sub=ibis.ifelse(selfrep, s.sub, 0).cast("int64"),
-            zero=ibis.ifelse(selfrep, s.zero, 0).cast("int64"),
-            miss=s.miss.cast("int64"),
-            na=s.na.cast("int64"),
-        )
+            contributes = selfrep
+        row: dict[str, Any] = {}
+        if self.internal:
+            row["selfrep"] = selfrep
+        # One value fills at most one slot when fills are uniform: its counts are flags, and
+        # the first group-by counts them (cheaper than summing numbers).
+        flagged = self.single and self.uniform
+        small = "int32" if self.single else "int64"
+        row["con"] = contributes if flagged else contributes.cast(small)
+        if self.needs_undef:
+            row["undef"] = undefined.cast("int64")
+        if (
+            self.single
+            and not (self.outside or self.needs_undef)
+            and not (time[Aggregation.COUNT] or time[Aggregation.NONE])
+        ):
+            # The value is null exactly when the unit does not contribute.
+            row["acc"] = value
+        else:
+            row["acc"] = ibis.ifelse(contributes, value, null)
+        if self.needs_cnt:
+            count = (
+                ibis.ifelse(self._in(ind, time[Aggregation.AVERAGE]), nv, 1)
+                if time[Aggregation.AVERAGE]
+                else ibis.literal(1)
+            )
+            row["cnt"] = ibis.ifelse(contributes, count, 0).cast("int64")
+        if self.needs_lkey:
+            okey = ibis.literal(-1, "int64")
+            if "s_lkey" in s.columns:
+                okey = ibis.ifelse(is_last, s.s_lkey.coalesce(-1), okey)
+            if fallback is not None:
+                okey = ibis.ifelse(fallback, s.fb_key, okey)
+            row["lkey"] = ibis.ifelse(
+                contributes, (okey + 1) * self.p.n + s.unit.cast("int64"), -1
+            ).cast("int64")
+        if self.single or self.uniform:
+            # Never null: counted, or one value's own slots.
+            sub, zero = s.sub, s.zero
+        else:
+            # Sums over no value (a look-back only, no zero-report) are null.
+            sub, zero = s.sub.coalesce(0), s.zero.coalesce(0)
+        if flagged:
+            # A zero-report or a submitted value inside the target makes the unit report.
+            if not self.sub_is_con:
+                row["sub"] = sub
+            row["zero"] = zero
+        else:
+            if not self.sub_is_con:
+                row["sub"] = ibis.ifelse(selfrep, sub, 0).cast(small)
+            row["zero"] = ibis.ifelse(selfrep, zero, 0).cast(small)
+        if self.flags:
+            row["flags"] = flags.cast("int32")
+        return s.select("ti", "indicator", "unit", **row)
 
-    def _combine(self, rows: Any, by: str) -> Any:
-        """Merge *rows* per (target period, indicator, *by*): the unit aggregation."""
+    def _combine(self, rows: Any) -> Any:
+        """Merge *rows* per (target period, indicator, unit): the unit aggregation."""
         r = rows
         unit = self.unit
         # DuckDB sums BIGINTs into HUGEINTs, which convert to Arrow slowly: cast back.
+        counts = ["con", "undef", "cnt", "sub", "zero", "delta"]
         aggs: dict[str, Any] = {
-            name: r[name].sum().cast("int64")
-            for name in ("con", "undef", "cnt", "sub", "zero", "miss", "na", "delta")
+            name: r.count(where=r[name]) if r[name].type().is_boolean() else r[name].sum()
+            for name in counts
+            if name in r.columns
         }
+        aggs = {name: self._as(agg, "int64") for name, agg in aggs.items()}
+        if self.flags:
+            aggs["flags"] = r.flags.bit_or()
         if unit[Aggregation.SUM] or unit[Aggregation.AVERAGE] or unit[Aggregation.NONE]:
-            aggs["total"] = r.acc.sum().cast(self.vtype)
+            aggs["total"] = self._as(r.acc.sum(), self.vtype)
         if unit[Aggregation.MIN]:
             aggs["low"] = r.acc.min()
         if unit[Aggregation.MAX]:
             aggs["high"] = r.acc.max()
         if unit[Aggregation.LAST]:
-            aggs["last"] = r.acc.argmax(r.lkey)
-        aggs["lkey"] = r.lkey.max()
-        return r.group_by(["ti", "indicator", by]).aggregate(**aggs)
+            aggs["last"] = self._argmax(r.acc, r.lkey)
+        if self.needs_lkey:
+            aggs["lkey"] = r.lkey.max()
+        return r.group_by(["ti", "indicator", "unit"]).aggregate(**aggs)
 
-    def _as_rows(self, combined: Any, by: str) -> Any:
+    def _as_rows(self, combined: Any) -> Any:
         """Bring combined rows back to the row shape (``acc`` per the unit operator)."""
         ibis = self.ibis
         c = combined
         unit = self.unit
-        null = ibis.null(self.vtype)
         cases = []
         for ops, column in (
             ((Aggregation.SUM, Aggregation.AVERAGE, Aggregation.NONE), "total"),
@@ -624,102 +1105,186 @@ class _Query:
             if column in c.columns:
                 ids = [i for op in ops for i in unit[op]]
                 cases.append((self._in(c.indicator, ids), c[column]))
-        acc = ibis.cases(*cases, else_=null) if cases else null
-        return c.select(
-            "ti",
-            "indicator",
-            unit=c[by],
-            selfrep=ibis.literal(False),
-            con=c.con,
-            undef=c.undef,
-            acc=acc,
-            cnt=c.cnt,
-            lkey=c.lkey,
-            sub=c.sub,
-            zero=c.zero,
-            miss=c.miss,
-            na=c.na,
-            delta=c.delta,
-        )
-
-    def rollup(self) -> Any:
-        """Every unit's row, level by level from the deepest: own rows win over children's."""
-        ibis = self.ibis
-        own = self.own(self.states())
-        units = self.t["units"]
-        own = own.join(units.select("unit", "depth"), "unit")
+        row = {name: c[name] for name in self.columns[3:] if name in c.columns}
+        row["acc"] = self._pick(cases)
         if self.internal:
-            deltas = self.t["deltas"]
-            own = _tidy(own.left_join(deltas, ["ti", "unit"]))
-            own = own.mutate(delta=ibis.ifelse(own.selfrep, own.delta.coalesce(0), 0))
-        else:
-            own = own.mutate(delta=ibis.literal(0, "int64"))
-        columns = [
-            "ti", "indicator", "unit", "selfrep", "con", "undef", "acc", "cnt", "lkey", "sub",
-            "zero", "miss", "na", "delta",
-        ]  # fmt: skip
-        depth = max(self.p.depth, default=0)
-        # Levels above the shallowest target are never read: stop there.
-        top = min((self.p.depth[u] for _, u in self.p.targets), default=0)
+            row["selfrep"] = ibis.literal(False)
+        return c.select("ti", "indicator", "unit", **row).select(*self.columns)
+
+    def _real_ti(self, rows: Any) -> Any:
+        """Rows whose ``ti`` holds a period (see :attr:`defer_ti`) with their target's."""
+        if not self.defer_ti or self.lookup is None:
+            return rows.select(*self.columns)
+        column = self.ibis.literal(list(self.lookup[0][1]), type="array<int32>")
+        return rows.mutate(ti=column[rows.ti]).select(*self.columns)
+
+    def _widen(self, rows: Any) -> Any:
+        """Own rows with the level rows' 64-bit counts (one value's counts are 32-bit)."""
+        if not self.single:
+            return rows
+        small = [c for c in ("con", "sub", "zero") if c in rows.columns]
+        return rows.mutate(**{c: rows[c].cast("int64") for c in small}).select(*self.columns)
+
+    def rollup(self, t: dict[str, Any]) -> Any:
+        """Every unit's row, level by level from the deepest: own rows win over children's."""
+        if not self.internal:
+            return self._rollup_leaves(t)
+        ibis = self.ibis
+        own = self.own(self.states(t))
+        units = t["units"]
+        own = own.join(units.select("unit", "depth"), "unit")
+        deltas = t["deltas"]
+        own = _tidy(own.left_join(deltas, ["ti", "unit"]))
+        own = own.mutate(delta=ibis.ifelse(own.selfrep, own.delta.coalesce(0), 0))
+        columns = self.columns
         levels: list[Any] = []
         below: Any = None
-        for d in range(depth, top - 1, -1):
-            mine = own.filter(own.depth == d).select(*columns)
+        for d in range(self.depth, self.top - 1, -1):
+            mine = self._widen(own.filter(own.depth == d).select(*columns))
             if below is None:
                 level = mine
             else:
                 up = below.join(units.select("unit", "parent"), "unit")
                 up = up.mutate(unit=up.parent).select(*columns)
-                if self.internal:
-                    reporting = mine.filter(mine.selfrep).select("ti", "indicator", "unit")
-                    up = up.anti_join(reporting, ["ti", "indicator", "unit"])
-                level = self._as_rows(self._combine(ibis.union(up, mine), "unit"), "unit")
-                level = level.select(*columns)
+                reporting = mine.filter(mine.selfrep).select("ti", "indicator", "unit")
+                up = up.anti_join(reporting, ["ti", "indicator", "unit"])
+                level = self._as_rows(self._combine(ibis.union(up, mine)))
             levels.append(level)
             below = level
         return ibis.union(*levels) if len(levels) > 1 else levels[0]
 
-    def result(self) -> Any:
+    def _rollup_leaves(self, t: dict[str, Any]) -> Any:
+        """The rollup when only leaves report: the target depths only, each from the one below.
+
+        A leaf's own rows enter the deepest target depth at or above it, as rows of its
+        ancestor there; each level's rows enter the next level up as rows of their ancestor
+        there. Every operator combines associatively, so skipping the depths between gives the
+        figures of a step-by-step rollup.
+        """
+        ibis = self.ibis
+        tree = self.p.tree
+        columns = self.columns
+        own = self.own(self.states(t))
+        mapping = t["levels"]
+        mapped = tree.lifted or len(tree.entered) > 1
+        if mapped:
+            own = own.join(mapping.select("unit", "k", "anc"), "unit")
+        levels: list[Any] = []
+        below: Any = None
+        for k in range(len(tree.levels)):
+            parts = []
+            if k in tree.entered:
+                mine = own
+                if mapped:
+                    if len(tree.entered) > 1:
+                        mine = mine.filter(mine.k == k)
+                    mine = mine.mutate(unit=mine.anc)
+                parts.append(mine.select(*columns) if k == 0 else self._real_ti(mine))
+            if below is not None:
+                parts[:] = [self._widen(part) for part in parts]
+                up = below.join(mapping.select("unit", "up"), "unit")
+                parts.append(up.mutate(unit=up.up).select(*columns))
+            if not parts:
+                continue
+            if k == 0 and not tree.grouped0:
+                # Every row here is a leaf's own row at its own unit: nothing to combine.
+                level = self._real_ti(self._widen(parts[0]))
+            elif k == 0:
+                level = self._real_ti(self._as_rows(self._combine(parts[0])))
+            else:
+                merged = ibis.union(*parts) if len(parts) > 1 else parts[0]
+                level = self._as_rows(self._combine(merged))
+            levels.append(level)
+            below = level
+        return ibis.union(*levels) if len(levels) > 1 else levels[0]
+
+    def result(self, t: dict[str, Any]) -> Any:
         """The final rows: every target and columnar indicator, with status and coverage."""
         ibis = self.ibis
-        rows = self.rollup()
+        rows = self.rollup(t)
         # Only targets with a row under them: the others are filled in without a query.
-        r = rows.join(self.t["targets"], ["ti", "unit"])
+        r = rows.join(t["targets"], ["ti", "unit"])
         zero = ibis.literal(0, "int64")
-        con = r.con.coalesce(zero)
-        sub = r.sub.coalesce(zero)
-        exp = r.leaf_slots + r.delta.coalesce(zero)
-        miss = r.miss.coalesce(zero)
-        na = r.na.coalesce(zero)
+        con = r.con
+        sub = r.con if self.sub_is_con else r.sub
+        exp = r.leaf_slots + r.delta.coalesce(zero) if self.internal else r.leaf_slots
         unit = self.unit
         is_avg = self._in(r.indicator, unit[Aggregation.AVERAGE])
         is_count = self._in(r.indicator, unit[Aggregation.COUNT])
         is_none = self._in(r.indicator, unit[Aggregation.NONE])
         avg_time = self._in(r.indicator, self.time[Aggregation.AVERAGE])
-        status = ibis.cases(
-            (sub > exp, _UNDEFINED),
-            (r.undef.coalesce(zero) > 0, _UNDEFINED),
-            ((con == 0) & (na > 0) & (miss == 0), _NOT_APPLICABLE),
-            ((con == 0) & ((exp > 0) | (miss > 0)), _MISSING),
-            (con == 0, _NO_DATA),
-            (is_none & (con > 1), _UNDEFINED),
-            else_=_VALUE,
-        )
-        value = ibis.cases((is_count, con.cast(self.vtype)), else_=r.acc)
-        divisor = ibis.cases((is_avg, r.cnt), (is_none & avg_time, r.cnt), else_=ibis.null("int64"))
+        cases = [(sub > exp, _UNDEFINED)]
+        if self.needs_undef:
+            cases.append((r.undef > 0, _UNDEFINED))
+        if self.flags:
+            na = (r.flags & _NA_BIT) != 0
+            miss = (r.flags & _MISSING_BIT) != 0
+            cases += [
+                ((con == 0) & na & ~miss, _NOT_APPLICABLE),
+                ((con == 0) & ((exp > 0) | miss), _MISSING),
+                (con == 0, _NO_DATA),
+            ]
+        else:
+            # No value is n/a and every value is inside its target: a row that nothing
+            # contributes to (and that is not undefined) stands for missing values.
+            cases.append((con == 0, _MISSING))
+        if self.unit[Aggregation.NONE]:
+            cases.append((is_none & (con > 1), _UNDEFINED))
+        status = ibis.cases(*cases, else_=_VALUE)
+        value = self._pick([(is_count, con.cast(self.vtype)), (ibis.literal(True), r.acc)])
+        if self.needs_cnt:
+            divisor = ibis.cases(
+                (is_avg, r.cnt), (is_none & avg_time, r.cnt), else_=ibis.null("int64")
+            )
+        else:
+            divisor = ibis.null("int64")
         has_value = status == _VALUE
         return r.select(
             "ti",
             "unit",
             "indicator",
-            status=status.cast("int8"),
+            status=self._as(status, "int8"),
             value=ibis.ifelse(has_value, value, ibis.null(self.vtype)),
             divisor=ibis.ifelse(has_value, divisor, ibis.null("int64")),
             contributors=con,
             expected=exp,
             submitted=sub,
-            zero_reports=r.zero.coalesce(zero),
+            zero_reports=r.zero,
         )
+
+
+def _fetch(relation: Any) -> Any:
+    """The rows of a DuckDB relation as an Arrow table, streamed in batches.
+
+    Streaming lets DuckDB hand over each chunk as it is produced instead of collecting the
+    whole result before converting it: the result is not held twice (DuckDB's and Arrow's).
+    """
+    pa = _arrow_module()
+    for name in ("to_arrow_reader", "fetch_arrow_reader", "record_batch"):
+        method = getattr(relation, name, None)
+        if method is not None:
+            reader = method(_BATCH_ROWS)
+            return pa.Table.from_batches(list(reader), schema=reader.schema)
+    return relation.arrow()  # pragma: no cover - DuckDB before 0.9
+
+
+def _identity(value: Any) -> Any:
+    """A cast macro registered on DuckDB (see :data:`_MACROS`; the body is never run)."""
+
+
+def _arg_max(value: Any, key: Any) -> Any:
+    """DuckDB's ``arg_max(value, key)`` (a builtin aggregate; the body is never run)."""
+
+
+def _literal(expr: Any) -> bool | None:
+    """The Python boolean of a literal Ibis boolean expression, else None."""
+    if isinstance(expr, bool):
+        return expr
+    op = expr.op() if hasattr(expr, "op") else None
+    value = getattr(op, "value", None)
+    if type(op).__name__ == "Literal" and isinstance(value, bool):
+        return value
+    return None
 
 
 def _tidy(table: Any) -> Any:
@@ -730,5 +1295,6 @@ def _tidy(table: Any) -> Any:
 
 def _arrow_module() -> Any:
     import pyarrow
+    import pyarrow.compute  # a submodule: ``pyarrow.compute`` is only there once imported
 
     return pyarrow
