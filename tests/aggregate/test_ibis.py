@@ -2,6 +2,7 @@ import datetime
 import sqlite3
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,8 +148,12 @@ def leaf_plans_and_values(
             max_size=8,
         )
     )
+    units = tuple(tree)
+    if plain:
+        # Units always open: every leaf expects every day.
+        units = tuple(attrs.evolve(u, opening=None, closing=None) for u in units)
     plan = AggregationPlan(
-        tuple(tree),
+        units,
         base,
         tuple(dict.fromkeys(targets)),
         frequency=PeriodType.DAY
@@ -207,6 +212,7 @@ class _Generic:
         self._connection = ibis.duckdb.connect()
 
     def to_pyarrow(self, expr: object) -> object:
+        """Run *expr* on the wrapped DuckDB connection, as Ibis would on any backend."""
         return self._connection.to_pyarrow(expr)
 
 

@@ -42,6 +42,7 @@ collected: columnar runs are for figures at scale; report-sized data goes throug
 engine, which keeps it.
 """
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -418,6 +419,11 @@ class IbisEngine:
             connection = _ibis().duckdb.connect()
             # Results are keyed rows: their order does not matter, and keeping it costs memory.
             connection.raw_sql("SET preserve_insertion_order = false")
+            # Hand freed memory back to the system between queries, not at the next one.
+            import duckdb
+
+            with contextlib.suppress(duckdb.Error):  # a setting of DuckDB 1.1 and later
+                connection.raw_sql("SET allocator_background_threads = true")
             self._connection = connection
         return self._connection
 
