@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, TypeAlias
@@ -579,6 +580,16 @@ class Section:
         """
         if not (_is_clean(heading) and _has_words(heading)):
             return cls(heading, blocks, sections)
+        return cls._trusted(heading, blocks, sections)
+
+    @classmethod
+    def _trusted(
+        cls, heading: str, blocks: tuple[Block, ...], sections: tuple[Section, ...]
+    ) -> Section:
+        """Build a section with no check at all: for compiled plans, whose skeleton passed them.
+
+        The caller guarantees everything :meth:`_build` checks and the heading too.
+        """
         self = _new(cls)
         _SET_SECTION_HEADING(self, heading)
         _SET_SECTION_BLOCKS(self, blocks)
@@ -656,6 +667,13 @@ class Document:
     def __attrs_post_init__(self) -> None:
         _check_depth(self.sections, 1)
 
+    @functools.cached_property
+    def _events(self) -> tuple[Event, ...]:
+        # What numbered() yields, worked out once per document: the tree is immutable, and
+        # a document is usually drawn more than once (formats, the linter). A compiled plan
+        # presets it (epireport.narrative._compiled). Not a field: not compared, not shown.
+        return tuple(_walk_document(self))
+
     @classmethod
     def _build(
         cls,
@@ -675,6 +693,22 @@ class Document:
         """
         if not (type(meta) is Meta and _is_clean(title) and _has_words(title)):
             return cls(title, meta, preamble, sections, closing, signature)
+        return cls._trusted(title, meta, preamble, sections, closing, signature)
+
+    @classmethod
+    def _trusted(
+        cls,
+        title: str,
+        meta: Meta,
+        preamble: tuple[Block, ...],
+        sections: tuple[Section, ...],
+        closing: tuple[Block, ...],
+        signature: Signature | None,
+    ) -> Document:
+        """Build a document with no check at all: for compiled plans, whose skeleton passed.
+
+        The caller guarantees everything :meth:`_build` checks, the title and meta too.
+        """
         self = _new(cls)
         set_title, set_meta, set_preamble, set_sections, set_closing, set_signature = (
             _DOCUMENT_SLOTS
@@ -721,6 +755,7 @@ class Document:
 _DOCUMENT_SLOTS: Final = _slot_setters(
     Document, "title", "meta", "preamble", "sections", "closing", "signature"
 )
+(_SET_DOCUMENT_EVENTS,) = _slot_setters(Document, "_events")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -957,8 +992,21 @@ def numbered(document: Document) -> Iterator[Event]:
     Headings are numbered by depth and position, enumeration items by style and position
     (items with nothing to say are skipped and do not take a number). Texts are XML-safe, on
     one line, with final punctuation: inline enumerations joined with ；and ended with 。, no
-    ``；。`` and no line ending with 、.
+    ``；。`` and no line ending with 、. The walk is done once per document and remembered.
     """
+    return iter(document._events)
+
+
+def _preset_events(document: Document, events: tuple[Event, ...]) -> None:
+    """Give *document* its events, worked out by the caller (a compiled plan's fill).
+
+    Only for events equal to what walking the document gives (the plan checks that once per
+    output shape, see :mod:`epireport.narrative._compiled`).
+    """
+    _SET_DOCUMENT_EVENTS(document, events)
+
+
+def _walk_document(document: Document) -> Iterator[Event]:
     yield RenderedTitle(_heading_text(document.title))
     yield from _walk_blocks(document.preamble, 0)
     for n, section in enumerate(document.sections, 1):

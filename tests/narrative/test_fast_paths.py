@@ -32,6 +32,7 @@ from epireport.narrative._markup import (
     _split,
     fact_marker,
     parse_markup,
+    slot,
     split_sentences,
 )
 from epireport.narrative._static_facts import StaticFacts
@@ -203,13 +204,14 @@ def test_template_globals_are_the_environments_overlaid() -> None:
     env.globals["who"] = "env"
     template = env.get_template("t")
     assert isinstance(template.globals, dict)
-    assert template.render() == "envTrue"
+    # Printed words travel in slots (invisible markers), stripped by the parser.
+    assert template.render() == f"{slot('env')}True"
     own = env.get_template("t", globals={"who": "own"})
-    assert own.render() == "ownTrue"
+    assert own.render() == f"{slot('own')}True"
     assert env.globals["who"] == "env"
     sandboxed = build_environment(jinja2.DictLoader({"t": "{{ who }}"}), sandboxed=True)
     sandboxed.globals["who"] = "sandbox"
-    assert sandboxed.get_template("t").render() == "sandbox"
+    assert sandboxed.get_template("t").render() == slot("sandbox")
 
 
 def test_prepared_tables_die_with_their_fact_set(

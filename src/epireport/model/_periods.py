@@ -462,6 +462,11 @@ class Period:
     # ----------------------------------------------------------------- formatting
 
     def __str__(self) -> str:
+        return self._id
+
+    @functools.cached_property
+    def _id(self) -> str:
+        # str() of a period is its id everywhere (facts, refs, report ids): written once.
         t, s = self.type, self.start
         if t is PeriodType.DAY:
             return f"{s.year}{s.month:02d}{s.day:02d}"

@@ -40,18 +40,18 @@ from epireport.model._institution import Institution
 from epireport.model._measures import Measure
 from epireport.model._report import ReportInput
 from epireport.narrative._environment import (
+    EnvironmentEntry,
     check_template_references,
     environment_for,
     sandbox_needed,
 )
 from epireport.narrative._figures import (
+    _STATE,
     DEFAULT_PLACEHOLDER,
     RenderState,
     clean_input,
     prepared_tables,
-    rendering,
 )
-from epireport.narrative._markup import parse_markup
 
 __all__ = ["compose", "render_markup"]
 
@@ -81,9 +81,33 @@ def render_markup(
 ) -> tuple[str, RenderState]:
     """Render the template to its markup, returning it with the render state (facts used).
 
-    :func:`compose` parses the result; this half is exposed for debugging templates
-    (``epireport render --markup``) and for the benchmark.
+    :func:`compose` parses the result; this half is exposed for debugging templates and for
+    the benchmark.
     """
+    text, state, _ = _render(
+        report,
+        institution,
+        facts,
+        plugins,
+        draft=draft,
+        template=template,
+        sandboxed=sandboxed,
+        placeholder=placeholder,
+    )
+    return text, state
+
+
+def _render(
+    report: ReportInput,
+    institution: Institution,
+    facts: Any,
+    plugins: Plugins,
+    *,
+    draft: bool,
+    template: str | None,
+    sandboxed: bool | None,
+    placeholder: str,
+) -> tuple[str, RenderState, EnvironmentEntry]:
     name = template or institution.template
     entry = environment_for(plugins, institution)
     check_template_references(entry, institution, name)
@@ -123,8 +147,12 @@ def render_markup(
     }
     try:
         compiled = entry.env.get_template(name)
-        with rendering(state):
+        # rendering(state), without a generator-based context manager's cost per report.
+        token = _STATE.set(state)
+        try:
             text = compiled.render(context)
+        finally:
+            _STATE.reset(token)
     except EpireportError:
         raise
     except jinja2.TemplateError as exc:
@@ -132,7 +160,7 @@ def render_markup(
     except Exception as exc:
         # A template bug (a filter applied to the wrong type) is the template's error.
         raise TemplateError(f"template {name!r}: {type(exc).__name__}: {exc}") from exc
-    return text, state
+    return text, state, entry
 
 
 def compose(
@@ -157,7 +185,7 @@ def compose(
     from a sandboxed source.
     """
     name = template or institution.template
-    text, state = render_markup(
+    text, state, entry = _render(
         report,
         institution,
         facts,
@@ -174,4 +202,5 @@ def compose(
         draft=draft,
     )
     default_title = report.title or f"{report.display_name}{institution.title}工作总结"
-    return parse_markup(text, state.refs, meta, template=name, default_title=default_title)
+    # Through the compiled plan of the markup's shape where there is one (same document).
+    return entry.shapes.compose(name, text, state.refs, meta, default_title)

@@ -16,6 +16,12 @@ Settings, and why
   stable hash of the key and the report's id.
 - Expression output never spans lines (``finalize`` joins them): the line structure of the
   markup is the template's own, so no inserted value can start a heading or an item.
+- Words and numbers a template prints (``{{ unit }}``, ``{{ day }}``: neutral text, see
+  :func:`~epireport.narrative._markup.is_neutral`) travel in invisible slot markers through the
+  markup of a report template (not in autoescaped templates), so that the markup's *shape*,
+  what the template wrote itself, is the same for every unit; compiled plans
+  (:mod:`epireport.narrative._compiled`) parse each shape once. A filter applied to the output
+  of a ``{% set %}`` block or a macro sees the markers (``| length`` counts them).
 - ``auto_reload=False``: each template is compiled once per environment, and environments are
   cached per :class:`~epireport._plugins.Plugins` object and institution
   (:func:`environment_for`).
@@ -69,7 +75,9 @@ from epireport.model._indicators import Indicator
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
 from epireport.narrative import _figures
+from epireport.narrative._compiled import ShapeCache
 from epireport.narrative._dates import format_as_of, format_date, format_date_range, weekday
+from epireport.narrative._markup import FACT_OPEN, is_neutral, slot
 from epireport.narrative._numbers import format_change, format_number, format_percent
 from epireport.narrative._numerals import chinese_count, chinese_numeral
 from epireport.narrative._templates import TemplateSource
@@ -86,10 +94,22 @@ __all__ = [
 _AUTOESCAPED: Final = ("html", "htm", "xml")
 
 
-def _finalize(value: Any) -> Any:
+@jinja2.pass_eval_context
+def _finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
     # Keep the markup's line structure the template's own (see the module docstring).
+    if type(value) is str:
+        if "\n" in value or "\r" in value:
+            value = "".join(value.splitlines())
+        elif value.startswith(FACT_OPEN):
+            return value  # a figure, the most frequent output: marked already
+        # Plain words printed into markup travel in a slot (see the module docstring).
+        if not eval_ctx.autoescape and is_neutral(value):
+            return slot(value)
+        return value
+    if type(value) is int and value >= 0 and not eval_ctx.autoescape:
+        return slot(str(value))
     if isinstance(value, str) and ("\n" in value or "\r" in value):
-        return "".join(value.splitlines())
+        return type(value)("".join(value.splitlines()))  # Markup stays Markup
     return value
 
 
@@ -252,7 +272,9 @@ class EnvironmentEntry:
     :func:`check_template_references`, ``sandbox_needed`` whether rendering a name needs the
     sandbox (some template it uses comes from a sandboxed source). ``indicators`` maps the
     institution's indicator codes to indicators and ``writers`` remembers how each one's
-    figures are written, so that a render does not work either out again.
+    figures are written, so that a render does not work either out again. ``shapes`` holds
+    the compiled plans of the markups its templates produce
+    (:mod:`epireport.narrative._compiled`).
     """
 
     institution: Institution
@@ -264,6 +286,7 @@ class EnvironmentEntry:
         takes_self=True,
     )
     writers: dict[str, Callable[[Any], str]] = attrs.Factory(dict)
+    shapes: ShapeCache = attrs.Factory(ShapeCache)
 
 
 _CACHE: weakref.WeakKeyDictionary[Plugins, dict[tuple[str, bool], EnvironmentEntry]] = (

@@ -29,7 +29,11 @@ anything else
 
 Figures and omissions travel through the text as invisible private-use characters (see
 :func:`fact_marker` and :data:`DROP`): the parser strips them, attaches the facts to the
-sentence they stand in (sentences end at 。！？；) and drops what an omission leaves behind:
+sentence they stand in (sentences end at 。！？；) and drops what an omission leaves behind.
+The plain words a template prints with ``{{ }}`` travel in *slots* (:func:`slot`: a figure
+marker without a fact), which the parser strips as well; they let a compiled plan tell the
+template's own text from what changes per report (:mod:`epireport.narrative._compiled`).
+What an omission leaves behind goes:
 
 - a sentence containing :data:`DROP` is removed;
 - a paragraph with no sentence left is removed;
@@ -76,9 +80,12 @@ __all__ = [
     "FACT_MID",
     "FACT_OPEN",
     "MARKER_CHARS",
+    "all_neutral",
     "fact_marker",
     "has_drop",
+    "is_neutral",
     "parse_markup",
+    "slot",
     "split_sentences",
     "strip_markers",
 ]
@@ -117,6 +124,16 @@ _AFTER_OPEN_RE: Final = re.compile(r"(?<=[（(“‘《])[，、；]+")
 _NEEDS_TIDY_RE: Final = re.compile(
     r"[，、；。！？!?](?:(?<=[，、；])(?<=[，、；（(“‘《].)|(?<=[。！？!?])(?<=[，,、；;：:\s].))"
 )
+# What a slot may hold for compiled plans to fill it (is_neutral): none of the characters that
+# the parser or the walker reads. Controls and spaces of every kind; ASCII punctuation but the
+# . and % of numbers (12.5%); general punctuation (“”‘’…— and the zero-width spaces); CJK
+# punctuation (、。《》「」【】); the private-use area (markers, plan tokens); full-width and
+# small-form punctuation (（），：；！？); surrogates and non-characters.
+_NOT_NEUTRAL_RE: Final = re.compile(
+    "[\x00-\x20\x7f-\xa0!-$&-\\-/:-@\\[-`{-~\u1680\u180e\u2000-\u206f\u3000-\u303f"
+    "\ue000-\uf8ff\ufe10-\ufe6f\ufeff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+    "\uff5b-\uff65\ud800-\udfff\ufffe\uffff]"
+)
 _STYLES: Final = {style.value: style for style in EnumerationStyle}
 _RUN_IN: Final = frozenset({EnumerationStyle.SHI, EnumerationStyle.DI})
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -125,6 +142,32 @@ _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 def fact_marker(index: int, text: str) -> str:
     """Wrap the visible *text* of a figure with the invisible reference to fact *index*."""
     return f"{FACT_OPEN}{index}{FACT_MID}{text}{FACT_CLOSE}"
+
+
+def slot(text: str) -> str:
+    """Mark *text*, words a template printed, as a slot: a figure marker with no fact.
+
+    The parser keeps the text and drops the markers, as for a figure; the environment's
+    ``finalize`` marks every neutral ``{{ }}`` output so (see :func:`is_neutral`).
+    """
+    return f"{FACT_OPEN}{FACT_MID}{text}{FACT_CLOSE}"
+
+
+def is_neutral(text: str) -> bool:
+    """Whether *text* is words and numbers only: nothing the parser or the walker reads.
+
+    Neutral text is not empty and holds no punctuation (but the ``.`` and ``%`` of numbers),
+    no space of any kind, no control character and no private-use character: 3.2万余张,
+    城关1区, 2020年2月29日 and 增长12.5% are neutral; 区委常委、宣传部部长 is not. Where such a
+    text stands never changes how a line is cut into sentences, what is tidied or how the
+    tree is numbered, which is what compiled plans rely on.
+    """
+    return bool(text) and _NOT_NEUTRAL_RE.search(text) is None
+
+
+def all_neutral(texts: list[str]) -> bool:
+    """Whether every one of *texts* is neutral (:func:`is_neutral`), with one regex search."""
+    return "" not in texts and _NOT_NEUTRAL_RE.search("".join(texts)) is None
 
 
 def has_drop(text: str) -> bool:
@@ -211,10 +254,16 @@ def _sentence(raw: str, refs: Sequence[FactRef], trusted: bool = False) -> Sente
             figure, close, after = rest.partition(FACT_CLOSE)
             # isdecimal() is \d (Unicode category Nd); DROP is not in raw, FACT_OPEN not in
             # chunk, FACT_CLOSE not in figure: FACT_MID is the one marker left to rule out.
-            if mid and close and index_text.isdecimal() and FACT_MID not in figure:
-                index = int(index_text)
-                if 0 <= index < count:
-                    facts.append(refs[index])
+            if (
+                mid
+                and close
+                and FACT_MID not in figure
+                and (not index_text or index_text.isdecimal())
+            ):
+                if index_text:  # a figure; without an index, a slot (words, no fact)
+                    index = int(index_text)
+                    if 0 <= index < count:
+                        facts.append(refs[index])
                 parts.append(figure)
                 parts.append(after)
             else:
@@ -424,6 +473,8 @@ class _Parser:
         self.stack.append(builder)
 
     def fence(self, spec: str) -> None:
+        # A style printed by the template ({{ style }}) arrives in a slot.
+        spec = strip_markers(spec).strip()
         if not spec:
             if not self.fences:
                 raise self.error("':::' closes nothing")
