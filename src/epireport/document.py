@@ -630,6 +630,34 @@ class Meta:
     )
     draft: bool = attrs.field(default=False, validator=_bool)
 
+    @classmethod
+    def _build(cls, institution: str, unit: str, period: str, draft: bool) -> Meta:
+        """Build a Meta of strings and a bool, unchecked when the strings are clean.
+
+        compose() builds one per report; the converters would change nothing then.
+        """
+        if not (
+            type(institution) is str
+            and type(unit) is str
+            and type(period) is str
+            and type(draft) is bool
+            and _is_clean(institution)
+            and _is_clean(unit)
+            and _is_clean(period)
+        ):
+            return cls(institution=institution, unit=unit, period=period, draft=draft)
+        self = _new(cls)
+        set_institution, set_unit, set_period, set_generated, set_draft = _META_SLOTS
+        set_institution(self, institution)
+        set_unit(self, unit)
+        set_period(self, period)
+        set_generated(self, None)
+        set_draft(self, draft)
+        return self
+
+
+_META_SLOTS: Final = _slot_setters(Meta, "institution", "unit", "period", "generated", "draft")
+
 
 def _meta(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Meta):

@@ -195,12 +195,7 @@ def compose(
         sandboxed=sandboxed,
         placeholder=placeholder,
     )
-    meta = Meta(
-        institution=institution.name,
-        unit=report.display_name,
-        period=str(report.period),
-        draft=draft,
-    )
+    meta = Meta._build(institution.name, report.display_name, str(report.period), draft)
     default_title = report.title or f"{report.display_name}{institution.title}工作总结"
     # Through the compiled plan of the markup's shape where there is one (same document).
     return entry.shapes.compose(name, text, state.refs, meta, default_title)

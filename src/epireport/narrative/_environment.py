@@ -190,11 +190,12 @@ class _Context(jinja2.runtime.Context):
         **kwargs: Any,
     ) -> Any:
         if __obj.__class__ is FunctionType and __obj in _PLAIN_GLOBALS:
-            if kwargs:
+            try:
+                if not kwargs:
+                    return __obj(*args)  # no empty ** to unpack: the common call
                 # What Jinja2 passes for pass_context callees inside loops and blocks.
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
-            try:
                 return __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(

@@ -28,7 +28,7 @@ import contextvars
 import difflib
 import hashlib
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, NamedTuple, Protocol
 
@@ -143,7 +143,7 @@ class RenderState:
     refs: list[FactRef] = attrs.Factory(list)
     found: dict[str, Any] = attrs.Factory(dict)
     # By the fields (and class) of the ref: equal keys for equal FactRefs, hashed in C.
-    _ref_index: dict[tuple[Any, ...], int] = attrs.Factory(dict)
+    _ref_index: dict[Hashable, int] = attrs.Factory(dict)
     _texts: dict[int, tuple[object, str]] = attrs.Factory(dict)
     written: dict[str, Any] = attrs.Factory(dict)
 
@@ -166,16 +166,43 @@ class RenderState:
 
     def ref(self, ref: FactRef) -> int:
         """Return the index of *ref*, adding it the first time it is seen."""
-        key = (type(ref), ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text,
-               ref.value, ref.sources)  # fmt: skip
+        key = _ref_key(type(ref), ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text,
+                       ref.value, ref.sources)  # fmt: skip
         index = self._ref_index.get(key)
         return self._add_ref(key, ref) if index is None else index
 
-    def _add_ref(self, key: tuple[Any, ...], ref: FactRef) -> int:
+    def _add_ref(self, key: Hashable, ref: FactRef) -> int:
         index = self._ref_index[key] = len(self.refs)
         self.refs.append(ref)
         return index
 
+
+def _ref_key(
+    cls: type,
+    fact_id: str,
+    indicator: str,
+    unit: str,
+    period: str,
+    text: str,
+    value: str | None,
+    sources: tuple[str, ...],
+) -> Hashable:
+    r"""The key under which equal refs share one index (RenderState.ref).
+
+    For a FactRef a string: its strings are clean, so no \\x00 or \\x01 stands in them, and
+    a string keeps its hash once computed (a tuple hashes all its items at every lookup; the
+    figure functions look the same keys up in every render of prepared facts).
+    """
+    if cls is FactRef:
+        return "\x00".join(
+            (fact_id, indicator, unit, period, text, "\x01" if value is None else value, *sources)
+        )
+    return (cls, fact_id, indicator, unit, period, text, value, sources)
+
+
+# A figure marker's start for the first indexes, written once (int formatting is slow).
+_MANY_OPENERS: Final = 512
+_OPENERS: Final = tuple(f"{FACT_OPEN}{i}" for i in range(_MANY_OPENERS))
 
 _STATE: contextvars.ContextVar[RenderState] = contextvars.ContextVar("epireport_render_state")
 
@@ -458,10 +485,16 @@ def figure(
         # prepared_tables): the text, the ref and the marker's tail are at hand.
         written = state.written.get(code)
         if written is not None and written[0] is indicator:
-            index = state._ref_index.get(written[1])
-            if index is None:
-                index = state._add_ref(written[1], written[2])
-            return f"{FACT_OPEN}{index}{written[3] if classifier else written[4]}"
+            key = written[1]
+            ref_index = state._ref_index
+            index = ref_index.get(key)
+            if index is None:  # state._add_ref, inlined
+                refs = state.refs
+                index = ref_index[key] = len(refs)
+                refs.append(written[2])
+            opener = _OPENERS[index] if index < _MANY_OPENERS else f"{FACT_OPEN}{index}"
+            tail: str = written[3] if classifier else written[4]
+            return opener + tail
     found = _lookup(state, code, unit, period)
     suffix = indicator.classifier if classifier else ""
     if found.omit:
@@ -490,12 +523,12 @@ def figure(
         ref = FactRef._trusted(found.fact_id, code, found.unit, found.period, text, exact,
                                found.sources)  # fmt: skip
         # state.ref's key (equal refs share one index), of the ref's own fields.
-        key: tuple[Any, ...] = (FactRef, found.fact_id, code, found.unit, found.period, text,
-                                exact, found.sources)  # fmt: skip
+        key = _ref_key(FactRef, found.fact_id, code, found.unit, found.period, text, exact,
+                       found.sources)  # fmt: skip
     else:
         ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources)
-        key = (FactRef, ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text, ref.value,
-               ref.sources)  # fmt: skip
+        key = _ref_key(FactRef, ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text,
+                       ref.value, ref.sources)  # fmt: skip
     index = state._ref_index.get(key)
     if index is None:
         index = state._add_ref(key, ref)

@@ -70,6 +70,7 @@ from epireport.document import (
     Sentence,
     Signature,
     Table,
+    _has_words,
     _is_clean,
 )
 from epireport.exceptions import TemplateError
@@ -453,6 +454,8 @@ class _Parser:
             if self.title is not None:
                 raise self.error(f"a second title {strip_markers(body)!r}")
             self.title = _tidy(strip_markers(body))
+            if not _has_words(self.title):
+                raise self.error(f"the title {self.title!r} has no words")
             return
         level = hashes - 1
         if level > MAX_SECTION_DEPTH:
@@ -464,7 +467,10 @@ class _Parser:
                 f"heading {strip_markers(body)!r} at depth {level} has no parent at depth "
                 f"{level - 1}"
             )
-        builder = _SectionBuilder(_tidy(strip_markers(body)), level, DROP in body)
+        heading = _tidy(strip_markers(body))
+        if DROP not in body and not _has_words(heading):
+            raise self.error(f"the heading {heading!r} has no words")
+        builder = _SectionBuilder(heading, level, DROP in body)
         del self.stack[level - 1 :]
         if self.stack:
             self.stack[-1].sections.append(builder)
@@ -575,6 +581,8 @@ class _Parser:
         if name == "closing":
             self.in_closing = True
         elif name == "signature":
+            if argument and not _has_words(argument):
+                raise self.error(f"@signature {argument!r} names no one")
             self.signature_unit = argument
         elif name == "date":
             if not argument:
@@ -619,7 +627,7 @@ def parse_markup(
         parser.line = parser.fences[-1].line
         raise parser.error("this '::: …' is never closed with ':::'")
     title = parser.title or default_title
-    if not title.strip():
+    if not _has_words(title):
         raise TemplateError(f"template {template!r}: the output has no '# title' line")
     sections = [s for s in (b.build() for b in parser.top) if s is not None]
     signature = None
