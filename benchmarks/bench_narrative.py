@@ -5,8 +5,10 @@ title, preamble, three numbered sections, a 一是/二是/三是 enumeration and
 
 - **epireport**: :func:`epireport.narrative._compose.compose` from facts computed once,
   outside the timing (``compute_facts``): figure functions, the load-time reference check
-  (cached), markers, markup parsing and the document tree; then the same plus drawing it as
-  plain text (:func:`epireport.render.render_text`). Two ways:
+  (cached), markers, the document tree (through the compiled plan of the output's shape,
+  built in the warm-up: the eight reports are one template's output for eight units, one
+  shape); then the same plus drawing it as plain text
+  (:func:`epireport.render.render_text`). Two ways:
 
   - *figures written in the loop* (the conservative one): every compose gets a new fact-set
     object (a shallow copy, its cost counted), so each figure is looked up, formatted and
