@@ -28,6 +28,7 @@ ordinary way. Tests compare both paths on random markup and on every reference i
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -454,19 +455,22 @@ def _build_plan(
 class ShapeCache:
     """The shapes of one environment's markups: a plan each, or what is known of them."""
 
-    __slots__ = ("_shapes",)
+    __slots__ = ("_lock", "_shapes")
 
     _SEEN: Final = "seen"
     _REFUSED: Final = "refused"
 
     def __init__(self) -> None:
         self._shapes: dict[tuple[str, ...], Plan | str] = {}
+        self._lock = threading.Lock()
 
     def _remember(self, key: tuple[str, ...], value: Plan | str) -> None:
-        shapes = self._shapes
-        if key not in shapes and len(shapes) >= MAX_SHAPES:
-            del shapes[next(iter(shapes))]
-        shapes[key] = value
+        # Locked: reports may be composed in threads, and evicting iterates the dict.
+        with self._lock:
+            shapes = self._shapes
+            if key not in shapes and len(shapes) >= MAX_SHAPES:
+                del shapes[next(iter(shapes))]
+            shapes[key] = value
 
     def __len__(self) -> int:
         return len(self._shapes)
