@@ -60,7 +60,7 @@ from epireport.narrative._markup import (
     parse_markup,
 )
 
-__all__ = ["Plan", "ShapeCache", "compose_markup"]
+__all__ = ["MAX_SHAPES", "Plan", "ShapeCache"]
 
 Texts = Sequence[str]
 Refs = Sequence[FactRef]
@@ -507,10 +507,3 @@ class ShapeCache:
             plan = _build_plan(name, shape, refs, meta, document, texts, default_title)
             self._remember(key, self._REFUSED if plan is None else plan)
         return document
-
-
-def compose_markup(
-    cache: ShapeCache, name: str, markup: str, refs: Refs, meta: Meta, default_title: str
-) -> Document:
-    """Parse *markup* into a document, through *cache*'s compiled plans where they apply."""
-    return cache.compose(name, markup, refs, meta, default_title)
