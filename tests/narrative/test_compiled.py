@@ -372,3 +372,17 @@ def test_events_are_remembered_but_not_part_of_the_document() -> None:
     copy = pickle.loads(pickle.dumps(doc))
     assert copy == doc
     assert list(numbered(copy)) == first
+
+
+def test_tables_with_slots_fill_like_the_parse() -> None:
+    """Captions and cells holding words or figures are filled like any sentence."""
+    cache = ShapeCache()
+    for unit, figure in [("甲区", "3块"), ("甲区", "4块"), ("乙区", "5块"), ("丙区", "6块")]:
+        markup = (
+            f"# 总结\n::: table {slot(unit)}情况\n| 单位 | 数量 |\n| --- | --- |\n"
+            f"| {slot(unit)} | {fact_marker(0, figure)} |\n:::\n"
+        )
+        got = through(cache, markup, REFS)
+        assert_same(got, expected(markup, REFS))
+        assert got.preamble[0].rows == ((unit, figure),)  # type: ignore[union-attr]
+    assert cache.plans() == 1

@@ -231,17 +231,19 @@ class _Generator:
             if block.inline:
                 return self.assign(f"Enumeration({items}, {style}, True)")
             return self.build(Enumeration, items, style, "False")
-        caption = self.string(block.caption)
-        header = self.many([self.string(c) for c in block.header], block.header)
-        rows = self.many(
-            [self.many([self.string(c) for c in row], row) for row in block.rows], block.rows
-        )
-        if caption is None and header is None and rows is None:
+        parts = self.table(block.caption, block.header, block.rows)
+        return None if parts is None else self.assign(f"Table({', '.join(parts)})")
+
+    def table(
+        self, caption: str, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]
+    ) -> tuple[str, str, str] | None:
+        """A table's caption, header and rows (block or event), or None if no cell has a slot."""
+        text = self.string(caption)
+        cells = self.many([self.string(c) for c in header], header)
+        lines = self.many([self.many([self.string(c) for c in row], row) for row in rows], rows)
+        if text is None and cells is None and lines is None:
             return None
-        return self.assign(
-            f"Table({self.either(caption, block.caption)}, {self.either(header, block.header)}, "
-            f"{self.either(rows, block.rows)})"
-        )
+        return self.either(text, caption), self.either(cells, header), self.either(lines, rows)
 
     def item(self, item: EnumerationItem) -> str | None:
         lead = None if item.lead is None else self.sentence(item.lead)
@@ -316,20 +318,8 @@ class _Generator:
             if unit is None:
                 return None
             return self.build(RenderedSignature, unit, self.constant(event.date))
-        caption = self.string(event.caption)
-        header = self.many([self.string(c) for c in event.header], event.header)
-        rows = self.many(
-            [self.many([self.string(c) for c in row], row) for row in event.rows], event.rows
-        )
-        if caption is None and header is None and rows is None:
-            return None
-        return self.build(
-            RenderedTable,
-            str(event.depth),
-            self.either(caption, event.caption),
-            self.either(header, event.header),
-            self.either(rows, event.rows),
-        )
+        parts = self.table(event.caption, event.header, event.rows)
+        return None if parts is None else self.build(RenderedTable, str(event.depth), *parts)
 
     # --------------------------------------------------------------- the function
 
