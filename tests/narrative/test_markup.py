@@ -182,3 +182,16 @@ def test_inline_list_leaves_no_dangling_connector(texts: list[str], last: str | 
     assert not joined.endswith("、")
     assert "、、" not in joined
     assert DROP not in joined
+
+
+def test_figures_in_headings_and_cells_lose_their_fact_index() -> None:
+    """Outside sentences a figure is its visible text only: 共3块, never 共03块."""
+    doc = parse(
+        f"# 总结{fact_marker(0, '3块')}\n## 发放{fact_marker(0, '3块')}\n正文。\n"
+        f"::: table 表\n| 项目 | 数量 |\n| 宣传单 | {fact_marker(0, '3块')} |\n:::\n"
+    )
+    assert doc.title == "总结3块"
+    assert doc.sections[0].heading == "发放3块"
+    table = doc.sections[0].blocks[1]
+    assert isinstance(table, Table)
+    assert table.rows == (("宣传单", "3块"),)

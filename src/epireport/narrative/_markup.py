@@ -104,6 +104,8 @@ MARKER_CHARS: Final = FACT_OPEN + FACT_MID + FACT_CLOSE + DROP
 
 _MARKERS_RE: Final = re.compile(f"[{MARKER_CHARS}]")
 _FACT_RE: Final = re.compile(f"{FACT_OPEN}(\\d+){FACT_MID}([^{MARKER_CHARS}]*){FACT_CLOSE}")
+# The head of a figure or slot marker: FACT_OPEN, the fact index (none for a slot), FACT_MID.
+_MARKER_HEAD_RE: Final = re.compile(f"{FACT_OPEN}\\d*{FACT_MID}")
 # A sentence ends at 。！？； (and ! ? ;), with any closing quotes or brackets that follow.
 # The definition; split_sentences cuts the same pieces with str methods (see _split).
 _SENTENCE_RE: Final = re.compile(
@@ -177,7 +179,13 @@ def has_drop(text: str) -> bool:
 
 
 def strip_markers(text: str) -> str:
-    """Remove every marker character from *text*, keeping the visible figures."""
+    """Remove the markers from *text*, keeping the visible figures and words.
+
+    A figure's fact index goes with its markers (``共{marker}`` reads 共3块, not 共03块), then
+    any stray marker character.
+    """
+    if FACT_OPEN in text:
+        text = _MARKER_HEAD_RE.sub("", text)
     return _MARKERS_RE.sub("", text)
 
 
