@@ -731,16 +731,17 @@ def clean_input(value: object) -> Any:
     Line structure is the template's: a narrative input with a line break could otherwise
     start a heading or an item of its own.
     """
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         if value.isprintable():
             # No marker (private use) and no line break is printable: nothing to remove, and
             # translate() is slow on Chinese text.
             return value.strip()
         return " ".join(value.translate(_UNMARK).splitlines()).strip()
-    if isinstance(value, Mapping):
-        return {k: clean_input(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return tuple(clean_input(v) for v in value)
+    kind = type(value)
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping)):
+        return {k: clean_input(v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
+        return tuple([clean_input(v) for v in value])  # type: ignore[attr-defined]
     return value
 
 

@@ -30,12 +30,18 @@ def render_text(document: Document, options: RenderOptions) -> str:
     if options.is_draft(document.meta.draft):
         lines.append(DRAFT_MARK)
     for event in numbered(document):
-        if isinstance(event, RenderedTitle):
+        # Exact types, the most frequent first: the walker makes these classes only.
+        kind = type(event)
+        if kind is RenderedParagraph:
+            lines.append(INDENT + event.text)  # type: ignore[union-attr]
+        elif kind is RenderedHeading:
+            lines.append(INDENT + event.full)  # type: ignore[union-attr]
+        elif isinstance(event, RenderedTitle):
             lines.append(event.text)
-        elif isinstance(event, RenderedHeading):
-            lines.append(INDENT + event.full)
         elif isinstance(event, RenderedParagraph):
             lines.append(INDENT + event.text)
+        elif isinstance(event, RenderedHeading):
+            lines.append(INDENT + event.full)
         elif isinstance(event, RenderedTable):
             if event.caption:
                 lines.append(INDENT + event.caption)
