@@ -73,3 +73,37 @@ def test_demo_goes_through_the_store() -> None:
             epireport.example_input(name, plugins=plugins), plugins=plugins
         )
         assert from_store.output == direct.output
+
+
+def test_the_store_gives_the_history_a_file_gives(
+    example: epireport.ReportInput, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Earlier values in the store reach the facts (环比, 累计) as they do from a file."""
+    from epireport._pipeline import build_document, input_from_store
+
+    earlier = example.period.previous()
+    shift = example.period.start - earlier.start
+    history = tuple(
+        attrs.evolve(v, period=epireport.Period.day(v.period.start - shift))
+        for v in example.values
+        if v.period.type is epireport.PeriodType.DAY and example.period.contains(v.period)
+        and earlier.contains(epireport.Period.day(v.period.start - shift))
+    )  # fmt: skip
+    assert history
+    full = attrs.evolve(example, values=(*history, *example.values))
+    data = tmp_path / "full.yaml"
+    data.write_text(dumps_report(full), encoding="utf-8")
+    db = tmp_path / "store.sqlite"
+    assert main(["ingest", str(data), "--db", str(db), "--institution", "property-company"]) == 0
+    plugins = epireport.Plugins.create()
+    words = attrs.evolve(example, values=())
+    stored = input_from_store(db, "property-company", example.period, unit=example.unit,
+                              words=words, plugins=plugins)  # fmt: skip
+    _, from_store = build_document(stored, plugins=plugins)
+    _, from_file = build_document(full, plugins=plugins)
+
+    def comparisons(facts: object) -> list[tuple[object, ...]]:
+        return [(f.key, f.value, f.previous, f.cumulative) for f in facts]  # type: ignore[attr-defined]
+
+    assert comparisons(from_store) == comparisons(from_file)
+    assert any(f.previous.is_available for f in from_store)

@@ -256,6 +256,33 @@ def test_report_input_holds_the_subtree_and_its_values(store: Store) -> None:
         store.report_input(INSTITUTION, "X99", "202002")
 
 
+def test_report_input_carries_the_history_comparisons_read(store: Store) -> None:
+    """Values wholly before the period come along (环比, 同比, 累计), never one across its start."""
+    from epireport.facts import compute_facts
+
+    store.ingest(
+        [
+            DataValue.reported("billboards", "C01", Period.parse("20200115"), 3),
+            DataValue.reported("billboards", "C01", Period.parse("20190210"), 2),
+            DataValue.reported("billboards", "C01", Period.parse("2020W5"), 100),  # 1-27 to 2-2
+            DataValue.reported("billboards", "C01", DAY1, 4),
+            DataValue.reported("billboards", "C01", Period.parse("20200301"), 6),  # after
+        ],
+        "v.csv",
+        units=UNITS,
+    )
+    report = store.report_input(INSTITUTION, "S01", "202002")
+    assert sorted(str(v.period) for v in report.values) == ["20190210", "20200115", "20200201"]
+    fact = compute_facts(report, INSTITUTION).get("billboards")
+    assert fact.value == 4
+    assert fact.previous.previous == 3
+    assert fact.last_year.previous == 2
+    assert fact.cumulative == 2 + 3 + 4
+    bare = store.report_input(INSTITUTION, "S01", "202002", history=False)
+    assert [str(v.period) for v in bare.values] == ["20200201"]
+    assert not compute_facts(bare, INSTITUTION).get("billboards").previous.is_available
+
+
 _STATUSES = st.sampled_from([ValueStatus.REPORTED, ValueStatus.ZERO_REPORT, ValueStatus.MISSING])
 
 

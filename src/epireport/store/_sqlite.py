@@ -493,12 +493,15 @@ class Store:
         *,
         under: str | None = None,
         indicators: Iterable[str] | None = None,
+        history: bool = False,
     ) -> Iterator[DataValue]:
         """Yield the stored values, filtered; ordered by period, unit, indicator.
 
         *institution* keeps the indicators tagged with it; *unit* keeps one unit's values and
         *under* those of a unit and every unit below it; *period* keeps the values whose period
-        lies inside it; *indicators* keeps those codes.
+        lies inside it, and with *history* also those wholly before it (what comparisons with
+        earlier periods and running totals read; a value across the period's start is
+        neither); *indicators* keeps those codes.
         """
         sql = [
             "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, v.submitted_at, "
@@ -524,8 +527,13 @@ class Store:
         if period is not None:
             if isinstance(period, str):
                 period = Period.parse(period)
-            where.append("v.start_day >= ? AND v.end_day <= ?")
-            params.extend((period.start.toordinal(), period.end.toordinal()))
+            start, end = period.start.toordinal(), period.end.toordinal()
+            if history:
+                where.append("v.end_day <= ? AND (v.start_day >= ? OR v.end_day <= ?)")
+                params.extend((end, start, start))
+            else:
+                where.append("v.start_day >= ? AND v.end_day <= ?")
+                params.extend((start, end))
         wanted = set(indicators) if indicators is not None else None
         if where:
             sql.append("WHERE " + " AND ".join(where))
@@ -580,13 +588,17 @@ class Store:
         indicator_sets: Iterable[IndicatorSet] | None = None,
         *,
         title: str = "",
+        history: bool = True,
     ) -> ReportInput:
         """Build a report input from stored data: the org tree under *unit*, its values.
 
         The tree is *unit* and everything below it (*unit* becomes its root); the values are
-        those of these units whose period lies inside *period*, for the indicators of
-        *indicator_sets* (by default the institution's sets, or, given only an institution's
-        name, the indicators tagged with it). Raises :class:`UsageError` for an unknown unit.
+        those of these units whose period lies inside *period*, with *history* (the default)
+        also those wholly before it, as a report input file may carry them: the facts'
+        comparisons with the previous period (环比) and the same period last year (同比) and
+        running totals (累计) read them. They are for the indicators of *indicator_sets* (by
+        default the institution's sets, or, given only an institution's name, the indicators
+        tagged with it). Raises :class:`UsageError` for an unknown unit.
         """
         period = Period.parse(period) if isinstance(period, str) else period
         name = institution.name if isinstance(institution, Institution) else institution
@@ -617,6 +629,7 @@ class Store:
             period=period,
             under=unit,
             indicators=codes,
+            history=history,
         )
         return ReportInput(
             institution=name,
