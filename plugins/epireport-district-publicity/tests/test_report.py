@@ -1,6 +1,5 @@
 """The 区委宣传部 summary end to end: example data, facts, prose, formats, lint, draft skeleton."""
 
-import datetime as dt
 import importlib.util
 import re
 import sys
@@ -14,7 +13,6 @@ import pytest
 import yaml
 from epireport_district_publicity import plugin
 from epireport_district_publicity._catalogue import RULES
-from epireport_district_publicity._terms import TERMS, disease_term
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -561,22 +559,6 @@ def test_any_figures_write_a_clean_report(values: dict[str, int]) -> None:
         assert lint_clean(plugins, text) == []
         written = {ref.indicator for ref in _fact_refs(doc)}
         assert written == {code for code, value in values.items() if value}
-
-
-@given(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)))
-def test_disease_term_is_never_outdated(day: dt.date) -> None:
-    """The name disease_term gives for a day is one the outdated-term rule accepts that day."""
-    findings = lint_text(f"关于{disease_term(day)}疫情防控宣传工作的总结。", date=day)
-    assert [f.rule_id for f in findings] == []
-
-
-def test_disease_term_follows_the_renames() -> None:
-    """The seed's name to 2020-02-07, 新型冠状病毒肺炎 to 2023-01-07, then 新型冠状病毒感染."""
-    assert disease_term(dt.date(2020, 2, 7)) == "新型冠状病毒感染的肺炎"
-    assert disease_term(dt.date(2020, 2, 8)) == "新型冠状病毒肺炎"
-    assert disease_term(dt.date(2023, 1, 7)) == "新型冠状病毒肺炎"
-    assert disease_term(Period.parse("2023-01-01/2023-01-31")) == "新型冠状病毒感染"
-    assert [since for since, _ in TERMS] == sorted(since for since, _ in TERMS)
 
 
 # ------------------------------------------------------------------------ validation rules

@@ -77,7 +77,7 @@ def test_environment_helpers_only_for_this_institution() -> None:
     plugin.epireport_prepare_environment(env, attrs.evolve(plugin.INSTITUTION, name="other"))
     assert "mechanism" not in env.globals
     plugin.epireport_prepare_environment(env, None)
-    assert {"mechanism", "reporting_summary", "disease_name"} <= set(env.globals)
+    assert {"mechanism", "reporting_summary"} <= set(env.globals)
 
 
 def test_measures_name_known_indicators() -> None:

@@ -29,6 +29,7 @@ from epireport.lint._lint import lint_file, lint_text
 from epireport.model._periods import Period
 from epireport.model._report import ReportInput
 from epireport.model._values import DataValue, ValueStatus
+from epireport.narrative import disease_name
 from epireport.narrative._compose import compose
 from epireport.narrative._numbers import format_number, parse_number
 from epireport.narrative._templates import TemplateSource
@@ -447,9 +448,9 @@ def test_hedged_figure_is_honest(value: int) -> None:
 
 
 @given(st.dates(min_value=dt.date(2019, 12, 1), max_value=dt.date(2024, 12, 31)))
-def test_disease_term_follows_official_usage(day: dt.date) -> None:
-    """The disease is named as the National Health Commission named it on the period's end."""
-    term = _environment.disease_term(Period.interval(day, day))
+def test_the_title_names_the_disease_as_on_the_last_day(day: dt.date) -> None:
+    """The template's short name is the one official usage had on the period's last day."""
+    term = disease_name(Period.interval(day, day), short=True)
     if day < dt.date(2020, 2, 8):
         assert term == "新型冠状病毒感染的肺炎"
     elif day < dt.date(2023, 1, 8):

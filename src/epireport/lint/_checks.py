@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final, NamedTuple
 
 from epireport.lint._document import Hit, LintDocument, Paragraph
+from epireport.narrative._terms import DISEASE_NAMES
 
 __all__ = [
     "LEGITIMATE_REDUPLICATIONS",
@@ -930,16 +931,33 @@ class OutdatedTerm(NamedTuple):
     since: dt.date
 
 
-#: Official renamings, longest term first so that each place is reported once. The National
-#: Health Commission named the disease 新型冠状病毒肺炎 (新冠肺炎) on 2020-02-08 and renamed it
-#: 新型冠状病毒感染 from 2023-01-08, when it was also moved to Class B management.
+# Spellings seen in documents besides a name's own (the seeds drop the 的).
+_VARIANTS: Final = {"新型冠状病毒感染的肺炎": ("新型冠状病毒感染肺炎",)}
+
+
+def _renamings() -> tuple[OutdatedTerm, ...]:
+    """The disease's names (epireport.narrative.DISEASE_NAMES), each outdated by later ones.
+
+    For each name, oldest first: its full name (and spellings) and its short form against
+    each later name, the latest first (a document after both renamings is told the latest).
+    """
+    rows: list[OutdatedTerm] = []
+    for i, old in enumerate(DISEASE_NAMES):
+        for new in reversed(DISEASE_NAMES[i + 1 :]):
+            for spelling in (old.full, *_VARIANTS.get(old.full, ())):
+                rows.append(OutdatedTerm(spelling, new.full, new.since))
+        if old.short != old.full:
+            for new in reversed(DISEASE_NAMES[i + 1 :]):
+                rows.append(OutdatedTerm(old.short, new.short, new.since))
+    return tuple(rows)
+
+
+#: Official renamings, longest term first so that each place is reported once. The disease's
+#: names come from the narrative toolkit's table (templates write ``disease_name(period)``):
+#: the National Health Commission named it 新型冠状病毒肺炎 (新冠肺炎) on 2020-02-08 and
+#: renamed it 新型冠状病毒感染 from 2023-01-08, when it was also moved to Class B management.
 OUTDATED_TERMS: Final = (
-    OutdatedTerm("新型冠状病毒感染的肺炎", "新型冠状病毒感染", dt.date(2023, 1, 8)),
-    OutdatedTerm("新型冠状病毒感染肺炎", "新型冠状病毒感染", dt.date(2023, 1, 8)),
-    OutdatedTerm("新型冠状病毒感染的肺炎", "新型冠状病毒肺炎", dt.date(2020, 2, 8)),
-    OutdatedTerm("新型冠状病毒感染肺炎", "新型冠状病毒肺炎", dt.date(2020, 2, 8)),
-    OutdatedTerm("新型冠状病毒肺炎", "新型冠状病毒感染", dt.date(2023, 1, 8)),
-    OutdatedTerm("新冠肺炎", "新冠病毒感染", dt.date(2023, 1, 8)),
+    *_renamings(),
     OutdatedTerm("乙类甲管", "乙类乙管", dt.date(2023, 1, 8)),
 )
 

@@ -2,6 +2,7 @@
 
 - numbers (GB/T 15835: 3.2万余, 近3.3万, 增长12.5%, 提高10个百分点) and their parser;
 - Chinese numerals (一、 （一） 一是) and dates (2020年3月5日, 1月23日至2月29日, 截至2月29日);
+- the disease's official name on a given day (:func:`disease_name`);
 - the Jinja2 environment whose templates write the markup :func:`parse_markup` turns into a
   document tree, and :func:`compose`, which does both for a report.
 """
@@ -55,10 +56,17 @@ if TYPE_CHECKING:
     from epireport.narrative._templates import (
         TemplateSource,
     )
+    from epireport.narrative._terms import (
+        DISEASE_NAMES,
+        DiseaseName,
+        disease_name,
+    )
 
 __all__ = [
+    "DISEASE_NAMES",
     "WAN",
     "YI",
+    "DiseaseName",
     "NumberInterval",
     "StaticFacts",
     "TemplateSource",
@@ -67,6 +75,7 @@ __all__ = [
     "chinese_count",
     "chinese_numeral",
     "compose",
+    "disease_name",
     "environment_for",
     "format_as_of",
     "format_change",
@@ -90,6 +99,8 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "DISEASE_NAMES": "epireport.narrative._terms",
+        "DiseaseName": "epireport.narrative._terms",
         "NumberInterval": "epireport.narrative._numbers",
         "StaticFacts": "epireport.narrative._static_facts",
         "TemplateSource": "epireport.narrative._templates",
@@ -100,6 +111,7 @@ __getattr__, __dir__ = lazy_exports(
         "chinese_count": "epireport.narrative._numerals",
         "chinese_numeral": "epireport.narrative._numerals",
         "compose": "epireport.narrative._compose",
+        "disease_name": "epireport.narrative._terms",
         "environment_for": "epireport.narrative._environment",
         "format_as_of": "epireport.narrative._dates",
         "format_change": "epireport.narrative._numbers",

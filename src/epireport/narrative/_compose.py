@@ -23,7 +23,7 @@ The template context holds:
 
 The globals and filters are those of :mod:`epireport.narrative._environment`: ``figure``,
 ``count_list``, ``items``, ``has``, ``value``, ``change``, ``coverage_phrase``, ``measure``,
-``variant`` and the date and number helpers.
+``variant``, ``disease_name`` and the date and number helpers.
 """
 
 from __future__ import annotations

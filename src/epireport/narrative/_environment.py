@@ -81,6 +81,7 @@ from epireport.narrative._markup import FACT_OPEN, is_neutral, slot
 from epireport.narrative._numbers import format_change, format_number, format_percent
 from epireport.narrative._numerals import chinese_count, chinese_numeral
 from epireport.narrative._templates import TemplateSource
+from epireport.narrative._terms import disease_name
 
 __all__ = [
     "EnvironmentEntry",
@@ -147,6 +148,7 @@ GLOBALS: Final[dict[str, Callable[..., Any]]] = {
     "format_change": format_change,
     "chinese_numeral": chinese_numeral,
     "chinese_count": chinese_count,
+    "disease_name": disease_name,
 }
 
 #: The filters every environment has.

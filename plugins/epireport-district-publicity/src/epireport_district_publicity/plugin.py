@@ -23,11 +23,8 @@ from epireport_district_publicity._catalogue import (
     PUBLICITY,
     RULES,
 )
-from epireport_district_publicity._terms import disease_term
 
 if TYPE_CHECKING:
-    import jinja2
-
     from epireport.aggregate._rules import ValidationRule
     from epireport.model._indicators import IndicatorSet
 
@@ -152,9 +149,3 @@ def epireport_register_validation_rules(institution: Institution) -> list[Valida
     if institution.name != INSTITUTION.name:
         return []
     return list(RULES)
-
-
-@hookimpl
-def epireport_prepare_environment(env: jinja2.Environment, institution: Institution | None) -> None:
-    """Give the templates ``disease_term(period)``: the disease's name when the work began."""
-    env.globals.setdefault("disease_term", disease_term)

@@ -24,7 +24,6 @@ from epireport.model._measures import Measure
 from epireport.narrative._templates import TemplateSource
 from epireport_education_bureau._mechanism import BLOCKS, mechanism
 from epireport_education_bureau._reporting import reporting_summary
-from epireport_education_bureau._terms import disease_name
 
 if TYPE_CHECKING:
     import jinja2
@@ -201,7 +200,7 @@ def epireport_register_validation_rules(institution: Institution) -> list[Valida
 
 @hookimpl
 def epireport_prepare_environment(env: jinja2.Environment, institution: Institution | None) -> None:
-    """Add the helpers the template uses: ``mechanism``, ``reporting_summary``, ``disease_name``.
+    """Add the helpers the template uses: ``mechanism`` and ``reporting_summary``.
 
     Only for this institution (or for none, when templates are checked), so that other
     institutions' environments keep their own globals of the same names.
@@ -212,4 +211,3 @@ def epireport_prepare_environment(env: jinja2.Environment, institution: Institut
     env.globals["mechanism"] = mechanism
     env.globals["mechanism_blocks"] = BLOCKS
     env.globals["reporting_summary"] = lambda report: reporting_summary(report, inst)
-    env.globals["disease_name"] = disease_name

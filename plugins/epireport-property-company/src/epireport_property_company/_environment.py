@@ -10,15 +10,12 @@
   每人每天发放2只.
 - ``in_force(measures, period)`` keeps the measures in force on some day of the period (a
   function rather than a loop in the template, so sandboxed overrides can use it too).
-- ``disease_term(period)`` names the disease as official usage did when the period ended:
-  新型冠状病毒感染的肺炎 before 2020-02-08, 新冠肺炎 until 2023-01-07, 新冠病毒感染 after.
 - ``catalogue`` is the plugin's measure catalogue by code, the fallback for wording a report's
   own measure leaves empty.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -35,7 +32,6 @@ from epireport.narrative._numbers import format_number
 from epireport_property_company._catalogue import MEASURES
 
 __all__ = [
-    "disease_term",
     "hedged",
     "in_force",
     "install",
@@ -45,12 +41,6 @@ __all__ = [
 ]
 
 _MARKED: Final = re.compile(f"{FACT_OPEN}(\\d+){FACT_MID}([^{FACT_CLOSE}]*){FACT_CLOSE}")
-#: 新型冠状病毒感染的肺炎 was renamed 新型冠状病毒肺炎 (新冠肺炎) on 2020-02-08, and
-#: 新型冠状病毒感染 (新冠病毒感染) from 2023-01-08.
-_TERMS: Final = (
-    (dt.date(2023, 1, 8), "新冠病毒感染"),
-    (dt.date(2020, 2, 8), "新冠肺炎"),
-)
 _DAY_WORDS: Final = {FrequencyUnit.DAY: "天", FrequencyUnit.WEEK: "周", FrequencyUnit.MONTH: "月"}
 
 
@@ -109,22 +99,12 @@ def in_force(measures: Mapping[str, Measure], period: Period) -> dict[str, Measu
     return {code: m for code, m in measures.items() if m.is_active_during(period)}
 
 
-def disease_term(period: Period) -> str:
-    """Name the disease as official usage did on the last day of *period*."""
-    last = period.last_day
-    for since_day, term in _TERMS:
-        if last >= since_day:
-            return term
-    return "新型冠状病毒感染的肺炎"
-
-
 def install(env: jinja2.Environment) -> None:
     """Add the helpers above to *env*'s globals."""
     globals_: dict[str, Any] = {
         "hedged": hedged,
         "since": since,
         "per_person": per_person,
-        "disease_term": disease_term,
         "in_force": in_force,
         "catalogue": {m.code: m for m in MEASURES},
     }
