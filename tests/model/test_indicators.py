@@ -227,6 +227,22 @@ class TestFields:
     @pytest.mark.parametrize(
         ("field", "value", "fragment"),
         [
+            ("hedge", "约", r"Indicator\.hedge: expected one of 余, 多, got '约'"),
+            ("significant_figures", 0, r"Indicator\.significant_figures: expected 1 to 4"),
+            ("significant_figures", True, r"Indicator\.significant_figures: expected 1 to 4"),
+        ],
+    )
+    def test_hedge_and_significant_figures_are_checked(
+        self, field: str, value: object, fragment: str
+    ) -> None:
+        """The hedge is 余 or 多; significant figures 1 to 4 or nothing."""
+        with pytest.raises(ModelError, match=fragment):
+            leaflets(**{field: value})
+        assert leaflets(hedge="多", significant_figures=2).significant_figures == 2
+
+    @pytest.mark.parametrize(
+        ("field", "value", "fragment"),
+        [
             ("code", "", "Indicator.code: a code must not be empty"),
             ("code", "a b", "Indicator.code: a code must not contain whitespace"),
             ("name", " ", "Indicator.name: expected a non-blank name"),

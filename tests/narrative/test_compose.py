@@ -356,3 +356,42 @@ def test_narrative_get_is_checked_by_its_argument(
     bad = plugins_for({"demo/report.md.j2": "# 标题\n{{ narrative.get('no_such_input', '') }}。\n"})
     with pytest.raises(TemplateError, match="no_such_input"):
         compose(report, institution, StaticFacts(full_values), bad)
+
+
+def test_indicator_hedge_and_significant_figures_reach_the_prose(
+    plugins_for: MakePlugins,
+) -> None:
+    """多 and two significant figures from the indicator: 601 → 600多户, 98 stays 98户."""
+    import attrs as _attrs
+
+    from epireport.facts import compute_facts as _compute
+    from epireport.model._indicators import Indicator as _Indicator
+    from epireport.model._indicators import IndicatorSet as _Set
+    from epireport.model._indicators import NumberStyle as _Style
+    from epireport.model._institution import Institution as _Institution
+    from epireport.model._periods import Period as _Period
+    from epireport.model._report import ReportInput as _Report
+    from epireport.model._values import DataValue as _Value
+    from epireport.narrative._markup import strip_markers as _strip
+
+    hedged = _Indicator(code="h", name="住户", classifier="户", number_style=_Style.HEDGED,
+                        hedge="多", significant_figures=2)  # fmt: skip
+    plain = _attrs.evolve(hedged, code="p", significant_figures=None, hedge="余")
+    institution = _Institution(
+        name="t",
+        title="单位",
+        indicator_sets=(_Set(name="s", title="s", indicators=(hedged, plain)),),
+    )
+    period = _Period.parse("202002")
+    plugins = plugins_for({"t/report.md.j2": "# T\n共{{ figure('h') }}、{{ figure('p') }}。\n"})
+    for h, p, want in [(601, 601, "共600多户、601户。"), (98, 32456, "共98户、3.2万余户。")]:
+        report = _Report(institution="t", unit="u", period=period,
+                         values=(_Value.reported("h", "u", period, h),
+                                 _Value.reported("p", "u", period, p)))  # fmt: skip
+        doc = compose(report, institution, _compute(report, institution), plugins,
+                      template="t/report.md.j2")  # fmt: skip
+        assert doc.preamble[0].text == want  # type: ignore[union-attr]
+    skeleton = _Report(institution="t", unit="u", period=period)
+    draft = compose(skeleton, institution, _compute(skeleton, institution), plugins, draft=True,
+                    template="t/report.md.j2")  # fmt: skip
+    assert _strip(draft.preamble[0].text) == "共xx多户、xx户。"  # type: ignore[union-attr]

@@ -31,7 +31,7 @@ from epireport.model._report import ReportInput
 from epireport.model._values import DataValue, ValueStatus
 from epireport.narrative import disease_name
 from epireport.narrative._compose import compose
-from epireport.narrative._numbers import format_number, parse_number
+from epireport.narrative._numbers import format_number, parse_number, significant_step
 from epireport.narrative._templates import TemplateSource
 from epireport.render import (
     RenderOptions,
@@ -437,9 +437,7 @@ def test_catalogue_quantities_match_the_rules() -> None:
 @given(st.integers(min_value=1, max_value=10**9))
 def test_hedged_figure_is_honest(value: int) -> None:
     """The 多 form keeps two significant figures and always admits the exact value."""
-    text = format_number(
-        value, "hedged", hedge="多", small_step=_environment.significant_step(value)
-    )
+    text = format_number(value, "hedged", hedge="多", small_step=significant_step(value, 2))
     assert Decimal(value) in parse_number(text)
     if 100 <= value < 10_000:
         shown = text.removesuffix("多")

@@ -7,7 +7,7 @@ text) are refused when the indicator is defined, not when a report comes out wro
 
 import enum
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -216,6 +216,27 @@ def _validate_precision(instance: Any, attribute: "attrs.Attribute[Any]", value:
         )
 
 
+#: The words a hedged figure may end with: 余 and 多 both mean "more than" (3.2万余, 350多).
+HEDGES: Final = ("余", "多")
+
+
+def _validate_hedge(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value not in HEDGES:
+        raise ModelError(
+            f"Indicator.hedge: expected one of {', '.join(HEDGES)}, got {value!r}{_about(instance)}"
+        )
+
+
+def _validate_significant(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4
+    ):
+        raise ModelError(
+            f"Indicator.significant_figures: expected 1 to 4 (or nothing), got {value!r}"
+            f"{_about(instance)}"
+        )
+
+
 def default_aggregations(
     kind: IndicatorKind, value_type: ValueType = ValueType.INTEGER
 ) -> tuple[Aggregation, Aggregation]:
@@ -281,7 +302,10 @@ class Indicator:
     :func:`default_aggregations`). Rates and ratios name their ``numerator`` and ``denominator``
     indicators. ``part_of`` names the total this indicator is a 其中 item of; ``parts`` names the
     indicators whose sum must equal this total. ``precision`` is the number of digits after the
-    decimal point in hedged and compact forms (3.2万余 has precision 1).
+    decimal point in hedged and compact forms (3.2万余 has precision 1). A hedged figure ends
+    with ``hedge``, 余 (the default) or 多; with ``significant_figures`` it is hedged below 万
+    too, keeping that many figures (2: 356 → 350多, 3412 → 3400多; 98 stays 98), where
+    otherwise only figures from 万 on are hedged.
 
     Nonsensical definitions raise :class:`ModelError` naming the indicator, listing every
     problem at once.
@@ -316,6 +340,8 @@ class Indicator:
         validator=_enum_validator(NumberStyle),
     )
     precision: int = attrs.field(default=1, validator=_validate_precision)
+    hedge: str = attrs.field(default="余", validator=_validate_hedge)
+    significant_figures: int | None = attrs.field(default=None, validator=_validate_significant)
     zero_policy: ZeroPolicy = attrs.field(
         default=ZeroPolicy.OMIT,
         converter=_to_zero_policy,

@@ -56,7 +56,12 @@ from epireport.narrative._markup import (
     fact_marker,
     strip_markers,
 )
-from epireport.narrative._numbers import format_change, format_number, format_percent
+from epireport.narrative._numbers import (
+    format_change,
+    format_number,
+    format_percent,
+    significant_step,
+)
 from epireport.narrative._static_facts import StaticFacts
 
 __all__ = [
@@ -410,10 +415,13 @@ def _write(
         return format_percent(number, indicator.precision if precision is None else precision)
     if indicator.value_type is ValueType.PERCENTAGE:
         return format_number(number, "exact") + "%"
+    sig = indicator.significant_figures
     return format_number(
         number,
         style or indicator.number_style,
         indicator.precision if precision is None else precision,
+        hedge=indicator.hedge,
+        small_step=None if sig is None else significant_step(number, sig),
     )
 
 
@@ -434,7 +442,12 @@ def _writer(indicator: Indicator) -> Callable[[Any], str]:
             return str(number) if type(number) is int else format_number(number, style, precision)
 
         return exact
-    return lambda number: format_number(number, style, precision)
+    hedge, sig = indicator.hedge, indicator.significant_figures
+    if sig is not None:
+        return lambda number: format_number(
+            number, style, precision, hedge=hedge, small_step=significant_step(number, sig)
+        )
+    return lambda number: format_number(number, style, precision, hedge=hedge)
 
 
 def _omitted_zero(indicator: Indicator, found: _Found) -> bool:
@@ -503,7 +516,14 @@ def figure(
         if state.draft:
             ref = FactRef(found.fact_id, code, found.unit, found.period, state.placeholder, None,
                           found.sources)  # fmt: skip
-            return fact_marker(state.ref(ref), state.placeholder + suffix)
+            # A figure hedged at every size keeps its hedge in the skeleton: xx多户.
+            hedge = (
+                indicator.hedge
+                if indicator.significant_figures is not None
+                and (style or indicator.number_style.value) == "hedged"
+                else ""
+            )
+            return fact_marker(state.ref(ref), state.placeholder + hedge + suffix)
         if not required:
             return DROP
         raise _missing(state, indicator, found)

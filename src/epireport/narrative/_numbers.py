@@ -33,6 +33,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "parse_number",
+    "significant_step",
 ]
 
 WAN: Final = 10_000
@@ -168,6 +169,16 @@ def _step_exponent(small_step: object, where: str) -> int | None:
     raise ModelError(
         f"{where}: small_step must be a power of ten (10, 100, ...), not {small_step!r}"
     )
+
+
+def significant_step(value: Number, figures: int) -> int | None:
+    """The power of ten that keeps *figures* significant figures of *value*'s integer part.
+
+    For ``format_number``'s ``small_step``: with 2 figures 356 → 10 (350多), 3412 → 100
+    (3400多); ``None`` when the integer part has no more digits than that (98 stays 98).
+    """
+    digits = len(str(abs(int(value))))
+    return 10 ** (digits - figures) if digits > figures else None
 
 
 def format_number(

@@ -13,6 +13,7 @@ import attrs
 from hypothesis import strategies as st
 
 from epireport.model._indicators import (
+    HEDGES,
     Aggregation,
     Indicator,
     IndicatorKind,
@@ -182,6 +183,8 @@ def indicators(
         denominator=denominator,
         number_style=draw(st.sampled_from(NumberStyle)) if numeric else NumberStyle.EXACT,
         precision=draw(st.integers(0, 4)),
+        hedge=draw(st.sampled_from(HEDGES)),
+        significant_figures=draw(st.none() | st.integers(1, 4)),
         zero_policy=draw(st.sampled_from(ZeroPolicy)),
         description=draw(st.text(_NAME_CHARS, max_size=10)),
     )

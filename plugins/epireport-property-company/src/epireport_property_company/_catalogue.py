@@ -86,6 +86,8 @@ PREVENTION = IndicatorSet(
             name="发放泡腾片住户",
             classifier="户",
             number_style=NumberStyle.HEDGED,
+            hedge="多",  # 600多户, as the seed writes it
+            significant_figures=2,
             description="households that received disinfectant tablets that day",
         ),
         Indicator(
@@ -93,6 +95,8 @@ PREVENTION = IndicatorSet(
             name="发放业主泡腾片",
             classifier="片",
             number_style=NumberStyle.HEDGED,
+            hedge="多",  # 5900多片
+            significant_figures=2,
             description="disinfectant tablets handed to households that day",
         ),
         Indicator(

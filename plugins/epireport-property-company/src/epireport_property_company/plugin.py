@@ -104,7 +104,7 @@ def epireport_register_validation_rules(institution: Institution) -> list[Valida
 
 @hookimpl
 def epireport_prepare_environment(env: jinja2.Environment, institution: Institution | None) -> None:
-    """Add ``hedged``, ``since``, ``per_person``, ``in_force`` and ``catalogue``.
+    """Add ``since``, ``per_person``, ``in_force`` and ``catalogue``.
 
     Only environments for this institution (or for none, when templates are checked) get
     them, so other institutions' templates keep their own names.
