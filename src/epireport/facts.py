@@ -18,7 +18,7 @@ from epireport.aggregate._completeness import (
     Completeness,
     CompletenessSummary,
     ReportingCalendar,
-    completeness,
+    completeness_of,
     coverage_phrase,
 )
 from epireport.aggregate._engine import aggregate
@@ -252,7 +252,7 @@ def compute_facts(
     aggregates = aggregate(plan, report.values)
     violations = validate(rule_list, report.values, aggregates)
     calendar = ReportingCalendar(tree, frequency_or_none, reporting_level, deadline)
-    states = {u: completeness(calendar, report.values, u, period) for u in units}
+    states = completeness_of(calendar, report.values, units, period)
     words = {u: _unit_word(tree, calendar, u, institution) for u in units}
     children = units[1:]
     facts: list[Fact] = []

@@ -141,3 +141,80 @@ def test_completeness_ratio_never_exceeds_one(rows: list[tuple[str, str]]) -> No
     for level in (None, 2):
         summary = completeness(ReportingCalendar(bureau(), level=level), values, "B", DAY).by_unit
         assert summary.ratio is None or 0 <= summary.ratio <= 1
+
+
+def _reference(calendar: ReportingCalendar, values: list[DataValue], under: str, period: Period):  # type: ignore[no-untyped-def]
+    """The plain reading: every value against every expected report (the definition)."""
+    expected = calendar.expected(under, period)
+    found: dict = {slot: [False, True, None] for slot in expected}
+    for value in values:
+        if not value.status.is_submitted or not value.period.overlaps(period):
+            continue
+        if value.unit not in calendar.tree:
+            continue
+        reporter = calendar.reporter_of(value.unit)
+        for base in calendar.base_periods(period):
+            state = found.get((reporter, base))
+            if state is None or not value.period.overlaps(base):
+                continue
+            state[0] = True
+            state[1] = state[1] and value.status.value == "zero_report"
+            if value.submitted_at is not None and (
+                state[2] is None or value.submitted_at > state[2]
+            ):
+                state[2] = value.submitted_at
+    out = {}
+    for slot, (submitted, all_zero, latest) in found.items():
+        if not submitted:
+            out[slot] = ReportStatus.MISSING
+        elif latest is not None and latest > calendar.due(slot[1], latest.tzinfo):
+            out[slot] = ReportStatus.LATE
+        else:
+            out[slot] = ReportStatus.ZERO_REPORT if all_zero else ReportStatus.ON_TIME
+    return out
+
+
+FEB_DAYS = [Period.day(D(2020, 2, d)) for d in range(1, 10)]
+SHAPES = [*FEB_DAYS, Period.week(2020, 6), Period.interval(D(2020, 2, 1), D(2020, 2, 4)),
+          Period.month(2020, 2), Period.day(D(2020, 1, 31))]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["B", "S1", "S2", "S3", "S1C1", "S1C2", "S2C1", "S3C2", "X"]),
+            st.sampled_from(SHAPES),
+            st.sampled_from(["r", "z", "m"]),
+            st.integers(0, 3),
+        ),
+        max_size=25,
+    ),
+    st.sampled_from([PeriodType.DAY, PeriodType.WEEK, None]),
+    st.sampled_from([None, 2]),
+    st.sampled_from([Period.interval(D(2020, 2, 1), D(2020, 2, 9)), Period.month(2020, 2)]),
+)
+def test_reading_values_once_for_all_units_classifies_as_the_definition(
+    rows: list[tuple[str, Period, str, int]],
+    frequency: PeriodType | None,
+    level: int | None,
+    period: Period,
+) -> None:
+    """completeness_of (values grouped by reporter once) equals the plain per-unit reading."""
+    from epireport.aggregate._completeness import completeness_of
+
+    values = []
+    for unit, when, kind, late in rows:
+        at = datetime.datetime.combine(when.last_day, datetime.time(20)) + timedelta(hours=late * 3)
+        if kind == "r":
+            values.append(DataValue.reported("x", unit, when, 1, submitted_at=at))
+        elif kind == "z":
+            values.append(DataValue.zero_report("x", unit, when, submitted_at=at))
+        else:
+            values.append(DataValue.missing("x", unit, when))
+    calendar = ReportingCalendar(bureau(), frequency, level=level)
+    units = ["B", "S1", "S2", "S3", "S1C1"]
+    together = completeness_of(calendar, values, units, period)
+    for unit in units:
+        assert dict(together[unit].reports) == _reference(calendar, values, unit, period)
+        assert together[unit] == completeness(calendar, values, unit, period)

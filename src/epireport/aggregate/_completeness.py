@@ -34,6 +34,7 @@ __all__ = [
     "ReportStatus",
     "ReportingCalendar",
     "completeness",
+    "completeness_of",
     "coverage_phrase",
 ]
 
@@ -221,10 +222,20 @@ def completeness(
     reporter_of`) and for each base period its own period overlaps; values of indicators are
     pooled (a report is one unit's submission for one base period, whatever it contains).
     """
-    expected = calendar.expected(under, period)
-    # For each expected report: [anything submitted, all zero-reports, latest submission, due]
-    found: dict[tuple[str, Period], list[object]] = {slot: [False, True, None] for slot in expected}
+    return completeness_of(calendar, values, (under,), period)[under]
+
+
+def completeness_of(
+    calendar: ReportingCalendar, values: Iterable[DataValue], units: Iterable[str], period: Period
+) -> dict[str, Completeness]:
+    """:func:`completeness` under each of *units*, reading the values once for all of them."""
     bases = calendar.base_periods(period)
+    # Base periods are calendar periods of one type, so they never overlap one another: a
+    # value whose period is one of them counts for that one only (the usual daily report),
+    # without a look at every other base period.
+    base_set = frozenset(bases)
+    # The submitted values of the period by reporting unit, in their order.
+    by_reporter: dict[str, list[DataValue]] = {}
     reporter_cache: dict[str, str | None] = {}
     for value in values:
         if not value.status.is_submitted or not value.period.overlaps(period):
@@ -234,20 +245,40 @@ def completeness(
         reporter = reporter_cache.get(value.unit, "")
         if reporter == "":
             reporter = reporter_cache[value.unit] = calendar.reporter_of(value.unit)
-        if reporter is None:
-            continue
-        for base in bases:
-            state = found.get((reporter, base))
-            if state is None or not value.period.overlaps(base):
-                continue
-            state[0] = True
-            if value.status is not ValueStatus.ZERO_REPORT:
-                state[1] = False
-            at = value.submitted_at
-            if at is not None:
-                latest = state[2]
-                if not isinstance(latest, datetime) or _later(at, latest):
-                    state[2] = at
+        if reporter is not None:
+            by_reporter.setdefault(reporter, []).append(value)
+    return {
+        under: _classify(calendar, by_reporter, under, period, bases, base_set)
+        for under in units
+    }
+
+
+def _classify(
+    calendar: ReportingCalendar,
+    by_reporter: Mapping[str, list[DataValue]],
+    under: str,
+    period: Period,
+    bases: tuple[Period, ...],
+    base_set: frozenset[Period],
+) -> Completeness:
+    expected = calendar.expected(under, period)
+    # For each expected report: [anything submitted, all zero-reports, latest submission, due]
+    found: dict[tuple[str, Period], list[object]] = {slot: [False, True, None] for slot in expected}
+    for reporter in dict.fromkeys(unit for unit, _ in expected):
+        for value in by_reporter.get(reporter, ()):
+            own = value.period
+            for base in (own,) if own in base_set else bases:
+                state = found.get((reporter, base))
+                if state is None or not own.overlaps(base):
+                    continue
+                state[0] = True
+                if value.status is not ValueStatus.ZERO_REPORT:
+                    state[1] = False
+                at = value.submitted_at
+                if at is not None:
+                    latest = state[2]
+                    if not isinstance(latest, datetime) or _later(at, latest):
+                        state[2] = at
     reports: dict[tuple[str, Period], ReportStatus] = {}
     for slot in expected:
         submitted, all_zero, latest = found[slot]

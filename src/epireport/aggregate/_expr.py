@@ -41,9 +41,9 @@ class Expression:
     args: tuple["Expression", ...] = ()
     text: str = attrs.field(default="", eq=False)
 
-    @property
+    @functools.cached_property
     def codes(self) -> frozenset[str]:
-        """Every indicator code the expression reads."""
+        """Every indicator code the expression reads (worked out once)."""
         if self.op == "code":
             assert isinstance(self.value, str)
             return frozenset((self.value,))

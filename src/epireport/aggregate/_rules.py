@@ -9,6 +9,7 @@ indicator set.
 from __future__ import annotations
 
 import enum
+import functools
 import operator as _op
 from collections.abc import Callable
 from decimal import Decimal
@@ -127,17 +128,20 @@ class ValidationRule:
     description: str = attrs.field(default="", validator=_text)
     institution: str | None = attrs.field(default=None, validator=_institution)
 
-    @property
+    # Worked out once per rule (cached, not fields): a report checks each rule against every
+    # unit and period, and re-reading the sides was most of the cost of validation.
+
+    @functools.cached_property
     def left_expression(self) -> Expression:
         """The parsed left side."""
         return parse_expression(self.left)
 
-    @property
+    @functools.cached_property
     def right_expression(self) -> Expression:
         """The parsed right side."""
         return parse_expression(self.right)
 
-    @property
+    @functools.cached_property
     def codes(self) -> frozenset[str]:
         """Every indicator code the rule reads, on either side."""
         return self.left_expression.codes | self.right_expression.codes
