@@ -7,7 +7,7 @@ notes that concern it, and its provenance: the data values it was computed from.
 reads facts only; :func:`compute_facts` is the one way to get them from a report input.
 """
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
 
@@ -169,12 +169,20 @@ class FactSet:
         """Who was expected to report under *unit* (default: the reporting unit), and who did."""
         return self._completeness.get(unit or self.unit)
 
-    def coverage_phrase(self, unit: str | None = None) -> str:
-        """Phrase the completeness under *unit*: ``12个学校中10个按时报送，2个零报告``."""
+    def coverage_phrase(
+        self, unit: str | None = None, *, number: Callable[[int, str], str] | None = None
+    ) -> str:
+        """Phrase the completeness under *unit*: ``12个学校中10个按时报送，2个零报告``.
+
+        *number* writes each count (see :func:`~epireport.aggregate.coverage_phrase`).
+        """
         found = self.completeness(unit)
         if found is None:
             return ""
-        return coverage_phrase(found.by_unit, self._unit_words.get(unit or self.unit, ""))
+        word = self._unit_words.get(unit or self.unit, "")
+        if number is None:
+            return coverage_phrase(found.by_unit, word)
+        return coverage_phrase(found.by_unit, word, number)
 
 
 def _try_period(period: Period, which: str) -> Period | None:

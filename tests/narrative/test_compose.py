@@ -395,3 +395,86 @@ def test_indicator_hedge_and_significant_figures_reach_the_prose(
     draft = compose(skeleton, institution, _compute(skeleton, institution), plugins, draft=True,
                     template="t/report.md.j2")  # fmt: skip
     assert _strip(draft.preamble[0].text) == "共xx多户、xx户。"  # type: ignore[union-attr]
+
+
+def test_counts_in_prose_carry_their_facts(plugins_for: MakePlugins) -> None:
+    """coverage_phrase() and tally() write counts as figures with facts, as figure() does."""
+    import datetime as _dt
+
+    from epireport.facts import compute_facts as _compute
+    from epireport.model._indicators import Indicator as _Indicator
+    from epireport.model._indicators import IndicatorSet as _Set
+    from epireport.model._units import OrgTree, OrgUnit
+    from epireport.model._values import DataValue as _Value
+
+    institution = Institution(
+        name="t",
+        title="局",
+        indicator_sets=(
+            _Set(
+                name="s",
+                title="s",
+                indicators=(_Indicator(code="n", name="排查", classifier="人"),),
+            ),
+        ),
+        level_names=("局", "学校"),
+        reporting_frequency="day",
+    )
+    tree = OrgTree(
+        (OrgUnit("B", "县局"), OrgUnit("S1", "一小", "B"), OrgUnit("S2", "二小", "B"),
+         OrgUnit("S3", "三小", "B")),
+        ("局", "学校"),
+    )  # fmt: skip
+    day = Period.day(_dt.date(2020, 2, 3))
+    at = _dt.datetime(2020, 2, 3, 20)
+    values = (
+        _Value.reported("n", "S1", day, 8, submitted_at=at),
+        _Value.zero_report("n", "S2", day, submitted_at=at),
+    )
+    report = ReportInput(institution="t", unit="B", period=day, tree=tree, values=values)
+    plugins = plugins_for(
+        {
+            "t/report.md.j2": "# T\n{{ coverage_phrase() }}。{{ coverage_phrase('n', level='所') }}。"
+            "全县{{ tally(3, 'reporting.schools') }}所学校。\n"
+        }
+    )
+    doc = compose(report, institution, _compute(report, institution), plugins,
+                  template="t/report.md.j2")  # fmt: skip
+    paragraph = doc.preamble[0]
+    assert isinstance(paragraph, Paragraph)
+    assert (
+        paragraph.text
+        == "3个学校中1个按时报送，1个零报告，1个未报送。3个所中2个已报送。全县3所学校。"
+    )
+    first, second, third = paragraph.sentences
+    assert [(f.indicator, f.fact_id, f.text) for f in first.facts] == [
+        ("completeness.expected", "completeness.expected@B@20200203", "3"),
+        ("completeness.on_time", "completeness.on_time@B@20200203", "1"),
+        ("completeness.zero_reports", "completeness.zero_reports@B@20200203", "1"),
+        ("completeness.missing", "completeness.missing@B@20200203", "1"),
+    ]
+    assert [(f.indicator, f.fact_id, f.value) for f in second.facts] == [
+        ("n", "n@B@20200203#expected", "3"),
+        ("n", "n@B@20200203#submitted", "2"),
+    ]
+    assert set(second.facts[1].sources) == {"n@S1@20200203", "n@S2@20200203"}
+    assert [(f.indicator, f.fact_id, f.value) for f in third.facts] == [
+        ("reporting.schools", "reporting.schools@B@20200203", "3")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ("tally(-1, 'x')", "expected a count"),
+        ("tally('3', 'x')", "expected a count"),
+        ("tally(3, 'a@b')", "expected a name"),
+    ],
+)
+def test_tally_refuses_what_is_not_a_count(
+    plugins_for: MakePlugins, institution: Institution, report: ReportInput, call: str, message: str
+) -> None:
+    """A tally is a non-negative integer with a plain name."""
+    plugins = plugins_for({"demo/report.md.j2": "# T\n共{{ " + call + " }}。\n"})
+    with pytest.raises(TemplateError, match=message):
+        compose(report, institution, StaticFacts({}), plugins)

@@ -135,13 +135,23 @@ def test_screening_figures_match_the_raw_rows(
 
 
 def test_screening_figures_trace_back_to_their_facts(final: Document) -> None:
-    """Each figure in the prose carries its fact: indicator, unit, period and exact value."""
+    """Each figure in the prose carries its fact: indicator, unit, period and exact value.
+
+    The reporting counts (全县6所学校中5所每日按时报送，1所缺报1次; 248份, 243份零报告) are
+    figures too, each naming what it counts.
+    """
     found = {(f.indicator, f.unit, f.period, f.value) for f in facts_of(final)}
     period = "2020-01-27/2020-02-09"
     assert found == {
         ("screened", "KJJ", period, "11397"),
         ("fever", "KJJ", period, "6"),
         ("isolated", "KJJ", period, "3"),
+        ("reporting.schools", "KJJ", period, "6"),
+        ("reporting.schools_on_time", "KJJ", period, "5"),
+        ("reporting.schools_missing", "KJJ", period, "1"),
+        ("reporting.school_days_missing", "KJJ", period, "1"),
+        ("reporting.class_reports", "KJJ", period, "248"),
+        ("reporting.zero_reports", "KJJ", period, "243"),
     }
 
 

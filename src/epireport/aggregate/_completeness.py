@@ -17,7 +17,7 @@ no report. A value without ``submitted_at`` counts as on time.
 """
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -248,8 +248,7 @@ def completeness_of(
         if reporter is not None:
             by_reporter.setdefault(reporter, []).append(value)
     return {
-        under: _classify(calendar, by_reporter, under, period, bases, base_set)
-        for under in units
+        under: _classify(calendar, by_reporter, under, period, bases, base_set) for under in units
     }
 
 
@@ -305,28 +304,39 @@ def _later(a: datetime, b: datetime) -> bool:
         return False
 
 
-def coverage_phrase(summary: CompletenessSummary, unit_word: str) -> str:
+def _plain_count(count: int, what: str) -> str:
+    return str(count)
+
+
+def coverage_phrase(
+    summary: CompletenessSummary,
+    unit_word: str,
+    number: Callable[[int, str], str] = _plain_count,
+) -> str:
     """Phrase a completeness summary the way a work summary does.
 
     ``coverage_phrase(CompletenessSummary(12, 10, 2, 0, 0), "学校")`` gives
     ``12个学校中10个按时报送，2个零报告``; late and missing reports follow as ``1个逾期报送``
     and ``1个未报送``; parts that are zero are left out (``12个学校全部按时报送`` when all
     are on time). *unit_word* is the level name of the reporting units (the org tree's
-    ``level_name``; ``单位`` when it is blank).
+    ``level_name``; ``单位`` when it is blank). *number* writes each count, given the count
+    and what it counts (``expected``, ``on_time``, ``zero_reports``, ``late``, ``missing``):
+    the figure functions write them with their facts.
     """
     word = unit_word.strip() or "单位"
     if summary.expected == 0:
         return f"无应报送{word}"
+    expected = number(summary.expected, "expected")
     if summary.on_time == summary.expected:
-        return f"{summary.expected}个{word}全部按时报送"
+        return f"{expected}个{word}全部按时报送"
     parts = [
-        f"{count}个{label}"
-        for count, label in (
-            (summary.on_time, "按时报送"),
-            (summary.zero_reports, "零报告"),
-            (summary.late, "逾期报送"),
-            (summary.missing, "未报送"),
+        f"{number(count, what)}个{label}"
+        for count, what, label in (
+            (summary.on_time, "on_time", "按时报送"),
+            (summary.zero_reports, "zero_reports", "零报告"),
+            (summary.late, "late", "逾期报送"),
+            (summary.missing, "missing", "未报送"),
         )
         if count
     ]
-    return f"{summary.expected}个{word}中" + "，".join(parts)
+    return f"{expected}个{word}中" + "，".join(parts)

@@ -135,6 +135,7 @@ GLOBALS: Final[dict[str, Callable[..., Any]]] = {
     "fact": _figures.fact,
     "change": _figures.change,
     "coverage_phrase": _figures.coverage_phrase,
+    "tally": _figures.tally,
     "count_list": _figures.count_list,
     "items": _figures.items,
     "measure": _figures.measure,

@@ -79,6 +79,7 @@ __all__ = [
     "measure",
     "prepared_tables",
     "rendering",
+    "tally",
     "value",
     "variant",
 ]
@@ -690,6 +691,21 @@ def change(
     return fact_marker(state.ref(ref), text)
 
 
+def _count_marker(
+    state: RenderState,
+    count: int,
+    indicator: str,
+    fact_id: str,
+    unit: str,
+    period: str,
+    sources: tuple[str, ...] = (),
+) -> str:
+    """Write *count* with a FactRef naming what it counts (a traceable, lintable figure)."""
+    text = str(count)
+    ref = FactRef(fact_id, indicator, unit, period, text, text, sources)
+    return fact_marker(state.ref(ref), text)
+
+
 def coverage_phrase(
     code: str | None = None,
     unit: str | None = None,
@@ -697,17 +713,32 @@ def coverage_phrase(
     *,
     level: str = "单位",
 ) -> str:
-    """Say how complete the figures are.
+    """Say how complete the figures are, every count with its fact.
 
     Without *code*: the fact set's own phrase for the reporting unit (or *unit*), e.g.
-    12个学校中10个按时报送，2个零报告. With *code*: the coverage of that one figure,
-    12个单位全部报送 or 12个单位中11个已报送 (*level* names the units). The sentence
-    disappears when there is nothing to say.
+    12个学校中10个按时报送，2个零报告; each count is a figure whose fact is
+    ``completeness.<what>@<unit>@<period>`` (what: expected, on_time, zero_reports, late,
+    missing). With *code*: the coverage of that one figure, 12个单位全部报送 or
+    12个单位中11个已报送 (*level* names the units), the counts' facts being the figure's own
+    with ``#expected`` and ``#submitted``. The sentence disappears when there is nothing to
+    say.
     """
     state = _state()
     if code is None:
         phrase_of = getattr(state.facts, "coverage_phrase", None)
-        phrase = phrase_of(unit) if phrase_of is not None else ""
+        if phrase_of is None:
+            return DROP
+        if isinstance(state.facts, FactSet):
+            who = unit or state.unit
+            when = state.text_of(state.period)
+
+            def number(count: int, what: str) -> str:
+                name = f"completeness.{what}"
+                return _count_marker(state, count, name, f"{name}@{who}@{when}", who, when)
+
+            phrase = phrase_of(unit, number=number)
+        else:
+            phrase = phrase_of(unit)
         return phrase if isinstance(phrase, str) and phrase else DROP
     _indicator(state, code)
     found = _lookup(state, code, unit, period)
@@ -716,9 +747,32 @@ def coverage_phrase(
     reported = getattr(coverage, "submitted", getattr(coverage, "reported", None))
     if not isinstance(expected, int) or not isinstance(reported, int) or expected <= 0:
         return DROP
+
+    def counted(count: int, what: str) -> str:
+        return _count_marker(state, count, code, f"{found.fact_id}#{what}", found.unit,
+                             found.period, found.sources)  # fmt: skip
+
     if reported >= expected:
-        return f"{expected}个{level}全部报送"
-    return f"{expected}个{level}中{reported}个已报送"
+        return f"{counted(expected, 'expected')}个{level}全部报送"
+    return f"{counted(expected, 'expected')}个{level}中{counted(reported, 'submitted')}个已报送"
+
+
+def tally(count: object, what: str, unit: str | None = None, period: object = None) -> str:
+    """Write a count the template worked out itself, with a fact naming what it counts.
+
+    ``{{ tally(rs.schools, "reporting.schools") }}所学校`` writes 6所学校 and attaches the
+    fact ``reporting.schools@<unit>@<period>`` (the report's unit and period by default), so
+    that a count of schools or reports is as traceable, and as checked by the linter, as an
+    indicator's figure. *count* must be a non-negative integer.
+    """
+    state = _state()
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise TemplateError(f"tally({what!r}): expected a count (an integer >= 0), got {count!r}")
+    if not isinstance(what, str) or not what.strip() or "@" in what:
+        raise TemplateError(f"tally: expected a name for what is counted, got {what!r}")
+    who = unit if unit is not None else state.unit
+    when = state.text_of(period if period is not None else state.period)
+    return _count_marker(state, count, what, f"{what}@{who}@{when}", who, when)
 
 
 def measure(code: str) -> Measure:
