@@ -7,7 +7,7 @@ from epireport.aggregate._compare import ChangeKind, Rank
 from epireport.aggregate._results import AggregateStatus, Coverage
 from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import ModelError
-from epireport.facts import FactSet, compute_facts, value_id
+from epireport.facts import FactSet, compute_facts, report_completeness, value_id
 from epireport.model._indicators import Indicator, IndicatorKind, IndicatorSet
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
@@ -189,6 +189,9 @@ class TestEducationBureau:
         )
         facts = compute_facts(report, bureau, reporting_level=2)
         assert facts.coverage_phrase() == "3个学校中2个按时报送，1个零报告"
+        # The completeness alone, at either level, is the facts' own.
+        assert report_completeness(report, bureau, reporting_level=2) == facts.completeness()
+        assert report_completeness(report, bureau) == compute_facts(report, bureau).completeness()
         assert facts.get("screened").value == 1400
         assert facts.get("isolated").value == 2
         # Class 2 of school 3 never reported: school 3's figure is its class 1's zero, 1 of 2.

@@ -29,12 +29,12 @@ from epireport.aggregate._validate import Violation, check_rules, validate
 from epireport.exceptions import ModelError
 from epireport.model._indicators import Aggregation, Indicator, IndicatorKind, ValueType
 from epireport.model._institution import Institution
-from epireport.model._periods import Period
+from epireport.model._periods import Period, PeriodType
 from epireport.model._report import ReportInput
 from epireport.model._units import OrgTree, OrgUnit
 from epireport.model._values import DataValue, Value
 
-__all__ = ["Fact", "FactSet", "compute_facts", "value_id"]
+__all__ = ["Fact", "FactSet", "compute_facts", "report_completeness", "value_id"]
 
 _UNAVAILABLE = Change(ChangeKind.UNAVAILABLE)
 
@@ -185,6 +185,43 @@ class FactSet:
         return coverage_phrase(found.by_unit, word, number)
 
 
+def _tree(report: ReportInput, institution: Institution) -> OrgTree:
+    """The report's org tree, or its unit alone."""
+    if report.tree is not None:
+        return report.tree
+    return OrgTree((OrgUnit(report.unit, report.display_name),), institution.level_names[:1])
+
+
+def _slot_frequency(report: ReportInput, institution: Institution) -> PeriodType | None:
+    """The report slots' period type: the institution's, if the data has values of it."""
+    frequency = institution.reporting_frequency
+    period = report.period
+    if frequency.is_calendar and any(
+        v.period.type is frequency and period.contains(v.period) for v in report.values
+    ):
+        return frequency
+    return None
+
+
+def report_completeness(
+    report: ReportInput,
+    institution: Institution,
+    *,
+    deadline: timedelta = timedelta(0),
+    reporting_level: int | None = None,
+) -> Completeness:
+    """The completeness of *report*'s reporting, as :func:`compute_facts` works it out.
+
+    The same report slots, reporting units (*reporting_level*, default the leaves) and
+    *deadline*, without computing any figure: for a template that needs the completeness at
+    another level than its facts' (schools as well as classes).
+    """
+    calendar = ReportingCalendar(
+        _tree(report, institution), _slot_frequency(report, institution), reporting_level, deadline
+    )
+    return completeness_of(calendar, report.values, (report.unit,), report.period)[report.unit]
+
+
 def _try_period(period: Period, which: str) -> Period | None:
     """Return ``period.<which>()``, or None when that period is not representable."""
     try:
@@ -234,21 +271,13 @@ def compute_facts(
     indicators = tuple(i for s in institution.indicator_sets for i in s.indicators)
     rule_list = tuple(rules)
     check_rules(rule_list, [i.code for i in indicators])
-    tree = report.tree
-    if tree is None:
-        tree = OrgTree((OrgUnit(report.unit, report.display_name),), institution.level_names[:1])
+    tree = _tree(report, institution)
     period = report.period
     units = (report.unit, *(u.code for u in tree.children(report.unit)))
     previous = _try_period(period, "previous")
     last_year = _try_period(period, "same_period_last_year")
     cumulative = _cumulative_period(report.values, period, cumulative_from)
-    frequency = institution.reporting_frequency
-    if not frequency.is_calendar or not any(
-        v.period.type is frequency and period.contains(v.period) for v in report.values
-    ):
-        frequency_or_none = None
-    else:
-        frequency_or_none = frequency
+    frequency_or_none = _slot_frequency(report, institution)
     periods = [p for p in (period, previous, last_year, cumulative) if p is not None]
     plan = make_plan(
         tree,

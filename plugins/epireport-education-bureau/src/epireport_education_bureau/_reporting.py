@@ -4,7 +4,8 @@ The summary says how complete the reporting was (全县6所学校中5所每日�
 how many of the classes' daily reports were zero-reports. Schools are the units that report to
 the bureau: a school has reported on a day when any of its classes did (a class's figures are
 its school's report), so completeness is computed at the level below the reporting unit, with
-the same semantics (on time, late, zero, missing) as :func:`epireport.facts.compute_facts`.
+the same semantics (on time, late, zero, missing) as :func:`epireport.facts.compute_facts`
+(:func:`epireport.facts.report_completeness`, without computing the figures again).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from epireport.facts import compute_facts
+from epireport.facts import report_completeness
 from epireport.model._institution import Institution
 from epireport.model._periods import PeriodType
 from epireport.model._report import ReportInput
@@ -79,10 +80,8 @@ def reporting_summary(report: ReportInput, institution: Institution) -> Reportin
     if tree is None or not tree.children(report.unit):
         return ReportingSummary()
     school_level = tree.depth(report.unit) + 1
-    schools = compute_facts(report, institution, reporting_level=school_level).completeness()
-    classes = compute_facts(report, institution).completeness()
-    if schools is None or classes is None:
-        return ReportingSummary()
+    schools = report_completeness(report, institution, reporting_level=school_level)
+    classes = report_completeness(report, institution)
     by_school, school_days = schools.by_unit, schools.by_report
     class_codes = {code for code, _ in classes.reports}
     return ReportingSummary(
