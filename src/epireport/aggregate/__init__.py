@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         ReportingCalendar,
         ReportStatus,
         completeness,
+        completeness_of,
         coverage_phrase,
     )
     from epireport.aggregate._engine import (
@@ -108,6 +109,7 @@ __all__ = [
     "choose_engine",
     "compare",
     "completeness",
+    "completeness_of",
     "coverage_phrase",
     "delegated",
     "evaluate_rule",
@@ -156,6 +158,7 @@ __getattr__, __dir__ = lazy_exports(
         "choose_engine": "epireport.aggregate._choose",
         "compare": "epireport.aggregate._compare",
         "completeness": "epireport.aggregate._completeness",
+        "completeness_of": "epireport.aggregate._completeness",
         "coverage_phrase": "epireport.aggregate._completeness",
         "delegated": "epireport.aggregate._ibis",
         "evaluate_rule": "epireport.aggregate._validate",
