@@ -453,6 +453,7 @@ def test_counts_in_prose_carry_their_facts(plugins_for: MakePlugins) -> None:
         ("completeness.zero_reports", "completeness.zero_reports@B@20200203", "1"),
         ("completeness.missing", "completeness.missing@B@20200203", "1"),
     ]
+    assert [f.sources for f in first.facts] == [("S1", "S2", "S3"), ("S1",), ("S2",), ("S3",)]
     assert [(f.indicator, f.fact_id, f.value) for f in second.facts] == [
         ("n", "n@B@20200203#expected", "3"),
         ("n", "n@B@20200203#submitted", "2"),

@@ -34,6 +34,7 @@ from typing import Any, Final, NamedTuple, Protocol
 
 import attrs
 
+from epireport.aggregate._completeness import ReportStatus
 from epireport.document import FactRef, _is_clean
 from epireport.exceptions import MissingFigureError, TemplateError
 from epireport.facts import Fact, FactSet
@@ -706,6 +707,16 @@ def _count_marker(
     return fact_marker(state.ref(ref), text)
 
 
+# What each count of a completeness phrase counts: reporting units in that state (None: all).
+_COUNTED: Final[dict[str, ReportStatus | None]] = {
+    "expected": None,
+    "on_time": ReportStatus.ON_TIME,
+    "zero_reports": ReportStatus.ZERO_REPORT,
+    "late": ReportStatus.LATE,
+    "missing": ReportStatus.MISSING,
+}
+
+
 def coverage_phrase(
     code: str | None = None,
     unit: str | None = None,
@@ -718,10 +729,10 @@ def coverage_phrase(
     Without *code*: the fact set's own phrase for the reporting unit (or *unit*), e.g.
     12个学校中10个按时报送，2个零报告; each count is a figure whose fact is
     ``completeness.<what>@<unit>@<period>`` (what: expected, on_time, zero_reports, late,
-    missing). With *code*: the coverage of that one figure, 12个单位全部报送 or
-    12个单位中11个已报送 (*level* names the units), the counts' facts being the figure's own
-    with ``#expected`` and ``#submitted``. The sentence disappears when there is nothing to
-    say.
+    missing) and whose sources are the codes of the reporting units it counts. With *code*:
+    the coverage of that one figure, 12个单位全部报送 or 12个单位中11个已报送 (*level* names
+    the units), the counts' facts being the figure's own with ``#expected`` and
+    ``#submitted``. The sentence disappears when there is nothing to say.
     """
     state = _state()
     if code is None:
@@ -731,10 +742,17 @@ def coverage_phrase(
         if isinstance(state.facts, FactSet):
             who = unit or state.unit
             when = state.text_of(state.period)
+            found_completeness = state.facts.completeness(unit)
+            by_unit = {} if found_completeness is None else found_completeness.units
 
             def number(count: int, what: str) -> str:
+                # Its sources are the reporting units it counts (all of them for expected).
+                status = _COUNTED.get(what)
+                sources = tuple(
+                    code for code, s in by_unit.items() if status is None or s is status
+                )
                 name = f"completeness.{what}"
-                return _count_marker(state, count, name, f"{name}@{who}@{when}", who, when)
+                return _count_marker(state, count, name, f"{name}@{who}@{when}", who, when, sources)
 
             phrase = phrase_of(unit, number=number)
         else:
