@@ -398,14 +398,16 @@ def test_text_has_no_seed_slips(plugins: epireport.Plugins, report: ReportInput)
 # ---------------------------------------------------------------------------- draft skeleton
 
 
+@pytest.fixture(scope="module")
+def skeleton(plugins: epireport.Plugins, report: ReportInput) -> str:
+    """The draft of the example with no values and no narrative inputs."""
+    # A module-level function: pytest 9 deprecates class-scoped fixtures written as methods.
+    bare = attrs.evolve(report, values=(), narrative={})
+    return text_of(plugins, bare, draft=True)
+
+
 class TestDraft:
     """Draft mode without data values: the seed's skeleton with xx placeholders."""
-
-    @pytest.fixture(scope="class")
-    def skeleton(self, plugins: epireport.Plugins, report: ReportInput) -> str:
-        """The draft of the example with no values and no narrative inputs."""
-        bare = attrs.evolve(report, values=(), narrative={})
-        return text_of(plugins, bare, draft=True)
 
     def test_sections_in_the_seed_order(self, skeleton: str) -> None:
         """The headings are the seed's three, numbered 一、二、三、."""
