@@ -56,6 +56,7 @@ import pluggy
 
 from epireport import hookspecs
 from epireport._builtins import BUILTIN_PLUGINS
+from epireport._markers import ENTRY_POINT_GROUP, hookimpl
 from epireport._version import __version__
 from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import EpireportPluginWarning, PluginError, UsageError
@@ -88,15 +89,11 @@ __all__ = [
     "register_plugin",
 ]
 
-#: The entry-point group, the marker name and the plugin manager's project name.
-ENTRY_POINT_GROUP = "epireport"
 STRICT_ENV = "EPIREPORT_STRICT_PLUGINS"
 LOAD_PLUGINS_ENV = "EPIREPORT_LOAD_PLUGINS"
 DISABLE_AUTOLOAD_ENV = "EPIREPORT_DISABLE_PLUGIN_AUTOLOAD"
 TRACE_ENV = "EPIREPORT_TRACE_PLUGINS"
 
-#: The marker plugin authors put on hook implementations: ``@epireport.hookimpl``.
-hookimpl = pluggy.HookimplMarker(ENTRY_POINT_GROUP)
 
 _T = TypeVar("_T")
 _TRUE = frozenset({"1", "true", "yes", "on"})

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pluggy
+from epireport._markers import hookspec
 
 if TYPE_CHECKING:
     import jinja2
@@ -57,8 +57,6 @@ __all__ = [
     "hookspec",
 ]
 
-#: The marker of hook specifications; plugin authors use ``epireport.hookimpl`` instead.
-hookspec = pluggy.HookspecMarker("epireport")
 
 
 # --------------------------------------------------------------------------------------------
