@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from epireport import _plugins, hookspecs
+from epireport import hookspecs
 
 SECTIONS = ("Called:", "Returns:", "Results:", "Example:")
 #: verb family -> the fixed sentence its Results section starts with, and whether it is firstresult
@@ -84,12 +84,6 @@ def test_hook_is_typed(name: str) -> None:
     for parameter in signature.parameters.values():
         assert parameter.annotation is not inspect.Parameter.empty, f"{name}({parameter.name})"
         assert parameter.default is inspect.Parameter.empty, "hooks take no defaults"
-
-
-@pytest.mark.parametrize("name", HOOKS)
-def test_hook_is_called_by_the_facade(name: str) -> None:
-    """Each hook is used by the facade: a hook nothing calls is dead API."""
-    assert name in Path(_plugins.__file__).read_text(encoding="utf-8")
 
 
 def test_only_the_plugins_module_calls_pm_hook() -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from epireport import _plugins
+from epireport import _manager
 from epireport._builtins import BUILTIN_PLUGINS
 from epireport._plugins import (
     EpireportPluginManager,
@@ -22,10 +22,11 @@ from epireport._plugins import (
 )
 from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import EpireportPluginWarning, PluginError, UsageError
-from epireport.io._loaders import InputLoader
+from epireport.io._loaders import InputLoader, LoadContext
 from epireport.model._indicators import Indicator, IndicatorSet
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
+from epireport.model._report import ReportInput
 from epireport.narrative._templates import TemplateSource
 from epireport.render._formats import ReportFormat
 from epireport.testing._manager import plugin_manager, registered
@@ -725,10 +726,11 @@ def test_builtin_loader_selection_by_suffix(tmp_path: Path) -> None:
 def test_plugin_selection_wins_over_the_builtin_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     """A plugin's select hook is asked before the trylast built-in and its loader is used."""
     loaded: list[tuple[Path, Institution | None]] = []
+    report = ReportInput(institution="fake", unit="u", period=Period.parse("20200201"))
 
-    def load(path: Path, inst: Institution | None) -> Any:
-        loaded.append((path, inst))
-        return "report"
+    def load(path: Path, context: LoadContext) -> Any:
+        loaded.append((path, context.institution))
+        return report
 
     daily = InputLoader(name="daily", suffixes=[".yaml"], load=load)
 
@@ -750,24 +752,37 @@ def test_plugin_selection_wins_over_the_builtin_fallback(monkeypatch: pytest.Mon
     with registered(Daily(), Registers(institutions=[institution()])) as plugins:
         assert plugins.input_loader_for("日报.yaml") is daily
         assert plugins.input_loader_for("总结.yaml").name == "yaml"
-        assert plugins.load_input("日报.yaml", "fake") == "report"
+        assert plugins.load_input("日报.yaml", "fake") is report
     assert loaded == [(Path("日报.yaml"), institution())]
+
+
+def test_a_loader_returning_something_else_is_a_plugin_error() -> None:
+    """A loader must return a ReportInput or a Batch; anything else names the loader."""
+    odd = InputLoader(name="odd", suffixes=[".odd"], load=lambda path, context: "text")
+
+    with (
+        registered(Registers(input_loaders=[odd])) as plugins,
+        pytest.raises(PluginError, match=r"input loader 'odd' returned 'text'"),
+    ):
+        plugins.load_input("a.odd")
 
 
 def test_builtin_yaml_loader_delegates_to_load_report(monkeypatch: pytest.MonkeyPatch) -> None:
     """The built-in loaders hand the path and institution to ``io._load.load_report``."""
     import epireport.io._load as load_module
 
-    calls: list[tuple[Path, object]] = []
+    calls: list[tuple[object, object, object]] = []
+    report = ReportInput(institution="fake", unit="u", period=Period.parse("20200201"))
 
-    def fake_load_report(path: Path, *, institution: object = None) -> str:
-        calls.append((path, institution))
-        return "loaded"
+    def fake_load_report(data: object, *, institution: object = None, name: object = None) -> Any:
+        calls.append((data, institution, name))
+        return report
 
+    monkeypatch.setattr(load_module, "read_mapping", lambda path: {"read": str(path)})
     monkeypatch.setattr(load_module, "load_report", fake_load_report)
     with registered(Registers(institutions=[institution()])) as plugins:
-        assert plugins.load_input("in.yaml", "fake") == "loaded"
-    assert calls == [(Path("in.yaml"), institution())]
+        assert plugins.load_input("in.yaml", "fake") is report
+    assert calls == [({"read": "in.yaml"}, institution(), "in.yaml")]
 
 
 def test_describe_names_distribution_registrations_and_hooks(
@@ -795,17 +810,17 @@ def test_describe_names_distribution_registrations_and_hooks(
     assert entry.hooks == ("epireport_register_institutions",)
     loaders = described["epireport.loaders"]
     assert loaders.kind is PluginKind.BUILTIN
-    assert set(loaders.input_loaders) == {"yaml", "json"}
+    assert set(loaders.input_loaders) == {"yaml", "json", "dhis2", "csv", "form"}
     assert loaders.as_dict()["kind"] == "builtin"
 
 
 def test_env_is_read_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Changing an environment variable affects the next manager, not a cached setting."""
     monkeypatch.setenv("EPIREPORT_DISABLE_PLUGIN_AUTOLOAD", "1")
-    monkeypatch.setattr(_plugins, "discover_entry_points", lambda: pytest.fail("autoload ran"))
+    monkeypatch.setattr(_manager, "discover_entry_points", lambda: pytest.fail("autoload ran"))
     make_plugin_manager(strict=True)
     monkeypatch.setenv("EPIREPORT_DISABLE_PLUGIN_AUTOLOAD", "0")
-    monkeypatch.setattr(_plugins, "discover_entry_points", list)
+    monkeypatch.setattr(_manager, "discover_entry_points", list)
     assert names(make_plugin_manager(strict=True)) == BUILTINS
 
 
@@ -862,7 +877,7 @@ def test_test_plugin_manager_is_strict_and_skips_entry_points(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The test manager never autoloads and raises on a broken explicit plugin."""
-    monkeypatch.setattr(_plugins, "discover_entry_points", lambda: pytest.fail("autoload ran"))
+    monkeypatch.setattr(_manager, "discover_entry_points", lambda: pytest.fail("autoload ran"))
     assert names(plugin_manager()) == BUILTINS
     with pytest.raises(PluginError):
         plugin_manager(WithDefault())

@@ -103,23 +103,10 @@ def render_report(
 def load_input(path: str | os.PathLike[str], *, plugins: Plugins | None = None) -> ReportInput:
     """Load a report input file, checked against the institution it names.
 
-    The file is read once without the institution to learn its name, then checked against
-    what that institution declares (indicators, narrative inputs).
+    The file is read by the input loader the plugins choose for it (YAML and JSON report files
+    built in; a plugin may add its own): :meth:`Plugins.load_input`.
     """
-    plugins = _plugins(plugins)
-    from epireport.io._load import read_mapping
-
-    data = read_mapping(path)
-    name = data.get("institution")
-    institution: Institution | None = None
-    if isinstance(name, str) and name in plugins.institutions():
-        institution = plugins.institution(name)
-    elif isinstance(name, str):
-        known = ", ".join(sorted(plugins.institutions())) or "none installed"
-        raise UsageError(
-            f"{os.fspath(path)}: $.institution: unknown institution {name!r} (known: {known})"
-        )
-    return load_report(data, institution=institution, name=os.fspath(path))
+    return _plugins(plugins).load_input(path)
 
 
 def example_input(institution: str | Institution, *, plugins: Plugins | None = None) -> ReportInput:

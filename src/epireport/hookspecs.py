@@ -58,7 +58,6 @@ __all__ = [
 ]
 
 
-
 # --------------------------------------------------------------------------------------------
 # Registration: what exists. Called lazily, once per plugin manager, results cached.
 # --------------------------------------------------------------------------------------------
@@ -122,12 +121,14 @@ def epireport_register_stages() -> Iterable[Period]:
     """Register named stages (阶段) that input files may name instead of spelling out dates.
 
     Called:
-        The first time anything asks for stages, once per plugin manager.
+        The first time an input is loaded or a ``--period`` is read, once per plugin manager.
 
     Returns:
         An iterable of :class:`~epireport.model.Period` values of type ``STAGE``, each with
         its name and dates, e.g. ``第一阶段:2020-01-23/2020-02-29``. Period *types* themselves
-        (day, week, 旬, month ...) are fixed; stages are the kind plugins can add.
+        (day, week, 旬, month ...) are fixed; stages are the kind plugins can add. Wherever a
+        period is read (a report input's ``period``, a value's period, ``--period`` of
+        ``render --db``, ``form`` and ``export``), the bare name ``第一阶段`` then means it.
 
     Results:
         All results are collected. Stage names are unique across plugins.
@@ -143,14 +144,19 @@ def epireport_register_stages() -> Iterable[Period]:
 
 @hookspec
 def epireport_register_input_loaders() -> Iterable[InputLoader]:
-    """Register input loaders: readers of report input files (YAML, JSON, forms).
+    """Register input loaders: readers of every input (report files, forms, CSV, DHIS2 ...).
 
     Called:
         The first time an input file is loaded or loaders are listed, once per plugin manager.
+        ``render``, ``check``, ``ingest`` and the API (:meth:`epireport.Plugins.load`) all read
+        files through the loaders, so a loader registered here works in each of them.
 
     Returns:
         An iterable of :class:`~epireport.io.InputLoader` records, each naming the file
-        suffixes it reads and a ``load(path, institution)`` function.
+        suffixes it reads and a ``load(path, context)`` function that returns a
+        ``ReportInput`` (usable everywhere) or a ``Batch`` of data values (for ``ingest``);
+        ``context`` (:class:`~epireport.io.LoadContext`) carries the institution to check
+        against, or ``context.resolve(name)`` for the one the file names.
 
     Results:
         All results are collected. Loader names are unique across plugins; which loader reads
@@ -160,6 +166,11 @@ def epireport_register_input_loaders() -> Iterable[InputLoader]:
         @hookimpl
         def epireport_register_input_loaders():
             return [InputLoader(name="daily-form", suffixes=[".xlsx"], load=read_daily_form)]
+
+        def read_daily_form(path, context):
+            data = parse_my_workbook(path)  # -> a mapping in the report input schema
+            institution = context.resolve(data["institution"])
+            return epireport.load_report(data, institution=institution, name=context.name)
 
     """
     raise NotImplementedError  # pragma: no cover - a specification, never called
@@ -284,7 +295,8 @@ def epireport_select_input_loader(path: Path, loaders: Sequence[InputLoader]) ->
     Returns:
         One :class:`~epireport.io.InputLoader`, usually one of *loaders*, or ``None`` to let
         other plugins decide. The built-in fallback (``trylast``) picks the first loader whose
-        suffixes match the file name; a plugin can sniff the content to do better.
+        suffixes match the file name and whose ``sniff`` (if any) accepts the content (that is
+        how a DHIS2 ``.json`` payload and a report ``.json`` file are told apart).
 
     Results:
         Stops at the first non-None result.

@@ -58,7 +58,7 @@ def test_plugins_lists_each_plugin_with_what_it_registers(
     assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert "epireport.loaders  [builtin, epireport " in out
-    assert "  input loaders: yaml (.yaml .yml), json (.json)" in out
+    assert "  input loaders: dhis2 (.json), yaml (.yaml .yml), json (.json), csv (.csv), " in out
     assert "fake  [entry point, epireport-fake 0.3]" in out
     assert "  institutions: fake-institution (测试单位)" in out
     assert "  indicator sets: fake-set (测试指标)" in out

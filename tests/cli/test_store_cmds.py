@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from epireport._cli import store_cmds
+from epireport._plugins import Plugins, hookimpl
 from epireport.cli import main
-from epireport.exceptions import UsageError
 from epireport.model._indicators import Indicator, IndicatorSet
 from epireport.model._institution import Institution
 from epireport.store import Store
@@ -33,12 +33,14 @@ INSTITUTION = Institution(
 def _only_the_test_institution(monkeypatch: pytest.MonkeyPatch) -> None:
     """Resolve institution names to the test institution, whatever plugins are installed."""
 
-    def resolve(name: str) -> Institution:
-        if name != INSTITUTION.name:
-            raise UsageError(f"unknown institution {name!r}")
-        return INSTITUTION
+    class Only:
+        @hookimpl
+        def epireport_register_institutions(self) -> list[Institution]:
+            return [INSTITUTION]
 
-    monkeypatch.setattr(store_cmds, "_institution", resolve)
+    monkeypatch.setattr(
+        store_cmds, "_make_plugins", lambda: Plugins.create(plugins=[Only()], autoload=False)
+    )
 
 
 @pytest.fixture

@@ -64,13 +64,10 @@ def check(ctx: click.Context, data: Path, institution_name: str | None, as_json:
     its unit, period and figures; the exit status is 1 when a rule of importance "error" fails.
     """
     from epireport.aggregate._rules import Importance
-    from epireport.io._load import load_report
 
     plugins = _make_plugins()
-    if institution_name is None:
-        institution_name = load_report(data).institution
-    institution = plugins.institution(institution_name)
-    report = load_report(data, institution=institution)
+    report = plugins.load_input(data, institution_name)
+    institution = plugins.institution(institution_name or report.institution)
     rules = plugins.validation_rules(institution)
     violations = check_report(report, institution, rules)
     counts = dict.fromkeys(Importance, 0)

@@ -73,10 +73,8 @@ def render(
         if institution is None or period is None:
             raise click.UsageError("--db needs --institution and --period")
         words = load_input(data, plugins=plugins) if data is not None else None
-        from epireport.model._periods import Period
-
         report = input_from_store(
-            db, institution, Period.parse(period), unit=unit, words=words, plugins=plugins
+            db, institution, plugins.period(period), unit=unit, words=words, plugins=plugins
         )
     rendered = render_report(report, format=fmt, plugins=plugins, draft=draft, template=template)
     _emit(rendered.output, output, fmt_record.binary, f"--format {fmt}")

@@ -11,12 +11,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from epireport.exceptions import InputError, ModelError, Problem
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
+
+if TYPE_CHECKING:
+    from epireport._plugins import Plugins
 
 __all__ = ["export", "form", "ingest"]
 
@@ -28,15 +32,21 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Pe
     if value is None:
         return None
     try:
-        return Period.parse(value)
+        # Plugins know the registered stages, so a bare stage name (第一阶段) is a period too.
+        return _make_plugins().period(value)
     except ModelError as exc:
         raise click.BadParameter(str(exc)) from None
 
 
-def _institution(name: str) -> Institution:
+def _make_plugins() -> Plugins:
+    """Build the plugins the commands use (tests replace this function)."""
     from epireport._plugins import Plugins
 
-    return Plugins.create().institution(name)
+    return Plugins.create()
+
+
+def _institution(name: str) -> Institution:
+    return _make_plugins().institution(name)
 
 
 @click.command(name="form")
@@ -112,10 +122,11 @@ def ingest(
     old version is kept in the history.
     """
     from epireport.io._normalise import load_mapping
-    from epireport.store._ingest import ingest_batch, read_batch
+    from epireport.store._ingest import ingest_batch
     from epireport.store._sqlite import Store
 
-    inst = _institution(institution) if institution is not None else None
+    plugins = _make_plugins()
+    inst = plugins.institution(institution) if institution is not None else None
     codes = load_mapping(mapping) if mapping is not None else None
     problems: list[Problem] = []
     batches = []
@@ -123,7 +134,7 @@ def ingest(
         if not path.is_file():
             problems.append(Problem(str(path), "no such file"))
             continue
-        batch = read_batch(path, institution=inst, mapping=codes, resolve=_institution)
+        batch = plugins.load_batch(path, inst, mapping=codes)
         problems.extend(batch.problems)
         if batch.ok:
             batches.append(batch)

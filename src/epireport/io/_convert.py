@@ -8,10 +8,13 @@ attrs validators raise :class:`~epireport.exceptions.ModelError`, whose message 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any
 
 import cattrs
@@ -52,12 +55,41 @@ def _type_error(expected: str, got: object) -> ModelError:
     return ModelError(f"expected {expected}, got {got!r}")
 
 
+#: The named stages a bare stage name (``第一阶段``) means while a file is read: the plugins'
+#: ``epireport_register_stages``, set by :func:`known_stages` around one load. A context
+#: variable because the converter is shared and its hooks take no extra arguments.
+_STAGES: ContextVar[Mapping[str, Period]] = ContextVar(
+    "epireport_stages", default=MappingProxyType({})
+)
+
+
+@contextlib.contextmanager
+def known_stages(stages: Mapping[str, Period]) -> Iterator[None]:
+    """Let periods written as a registered stage's bare name resolve to that stage."""
+    token = _STAGES.set(stages)
+    try:
+        yield
+    finally:
+        _STAGES.reset(token)
+
+
+def resolve_period(text: str, stages: Mapping[str, Period] | None = None) -> Period:
+    """Parse a period id, or a bare stage name among *stages* (default: :func:`known_stages`)."""
+    try:
+        return Period.parse(text)
+    except ModelError:
+        stage = (_STAGES.get() if stages is None else stages).get(text.strip())
+        if stage is None:
+            raise
+        return stage
+
+
 def _structure_period(value: Any, _: type) -> Period:
     if isinstance(value, Period):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise _type_error("a period id such as 20200201, 202002 or 2020-01-23/2020-02-29", value)
-    return Period.parse(str(value))
+    return resolve_period(str(value))
 
 
 def _structure_date(value: Any, _: type) -> dt.date:

@@ -1,10 +1,17 @@
-"""Input loaders as plugins register them: a name, the file suffixes it reads, and a function."""
+"""Input loaders as plugins register them: a name, the file suffixes it reads, and a function.
+
+Every input epireport reads (report files in YAML or JSON, filled-in Excel forms, long-form
+CSV, DHIS2 dataValueSets, or whatever a plugin adds) goes through an :class:`InputLoader`
+chosen by ``epireport_select_input_loader``: ``render``, ``check``, ``ingest`` and the API all
+ask :meth:`epireport.Plugins.load` and its two narrowings, so a loader a plugin registers works
+everywhere at once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
@@ -12,10 +19,45 @@ from epireport.exceptions import ModelError
 from epireport.model._institution import check_name
 
 if TYPE_CHECKING:
+    from epireport.io._normalise import Batch, CodeMapping
     from epireport.model._institution import Institution
+    from epireport.model._periods import Period
     from epireport.model._report import ReportInput
 
-__all__ = ["InputLoader"]
+__all__ = ["InputLoader", "LoadContext", "Loaded"]
+
+#: What a loader returns: a whole report input (render, check and ingest can use it), or a
+#: batch of data values for the store (ingest only; render then reads the store).
+Loaded: TypeAlias = "ReportInput | Batch"
+
+
+@attrs.frozen
+class LoadContext:
+    """What a loader may use besides the file it reads.
+
+    ``institution`` is the one the caller asked for (``--institution``), or ``None``: the
+    loader then checks the file against the institution the file itself names, which
+    :meth:`resolve` turns into the registered institution (a :class:`UsageError` listing the
+    installed ones for an unknown name). ``mapping`` translates foreign codes (DHIS2 ids) for
+    the loaders that read them; ``stages`` are the registered named stages, which a period
+    written as a bare stage name (``第一阶段``) means. ``name`` is how messages cite the file.
+    """
+
+    name: str
+    institution: Institution | None = None
+    mapping: CodeMapping | None = None
+    stages: Mapping[str, Period] = attrs.field(factory=dict)
+    resolver: Callable[[str], Institution] | None = None
+
+    def resolve(self, name: str) -> Institution:
+        """Return the registered institution *name* (or the caller's, when one was given)."""
+        if self.institution is not None:
+            return self.institution
+        if self.resolver is None:
+            from epireport.exceptions import UsageError
+
+            raise UsageError(f"{self.name}: cannot look up institution {name!r} here")
+        return self.resolver(name)
 
 
 def _name(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -40,6 +82,11 @@ def _load(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None
         raise ModelError(f"InputLoader.load: expected a callable, got {value!r}")
 
 
+def _sniff(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not callable(value):
+        raise ModelError(f"InputLoader.sniff: expected a callable or None, got {value!r}")
+
+
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         raise ModelError(f"InputLoader.{attribute.name}: expected a string, got {value!r}")
@@ -47,18 +94,27 @@ def _text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None
 
 @attrs.frozen
 class InputLoader:
-    """Reads report inputs from files of some kind (YAML, JSON, an Excel form ...).
+    """Reads inputs from files of some kind (YAML, JSON, an Excel form, CSV, DHIS2 ...).
 
-    ``load(path, institution)`` returns a ``ReportInput``; given an ``Institution`` it also
-    checks the file against what the institution declares. ``suffixes`` (lower case, with the
-    dot) are what the built-in selection matches file names against.
+    ``load(path, context)`` returns a ``ReportInput`` (a whole report: render, check and ingest
+    can use it) or a :class:`~epireport.io.Batch` of data values (what ``ingest`` stores),
+    checking the file against ``context.institution`` or, without one, against the
+    institution the file names (``context.resolve(name)``). Problems are raised as one
+    :class:`~epireport.exceptions.InputError` listing each with its place in the file.
+
+    ``suffixes`` (lower case, with the dot) are what the built-in selection matches file names
+    against; ``sniff``, when given, must also accept the file (it tells a DHIS2 ``.json`` from
+    a report ``.json``). Loaders are asked in load order, built-ins first.
     """
 
     name: str = attrs.field(validator=_name)
     suffixes: tuple[str, ...] = attrs.field(converter=_suffixes)
-    load: Callable[[Path, Institution | None], ReportInput] = attrs.field(validator=_load)
+    load: Callable[[Path, LoadContext], Loaded] = attrs.field(validator=_load)
     description: str = attrs.field(default="", validator=_text)
+    sniff: Callable[[Path], bool] | None = attrs.field(default=None, validator=_sniff)
 
     def reads(self, path: Path) -> bool:
-        """Whether *path*'s name ends with one of :attr:`suffixes` (ignoring case)."""
-        return path.name.lower().endswith(self.suffixes)
+        """Whether this loader reads *path*: a suffix matches (any case) and ``sniff`` agrees."""
+        if not path.name.lower().endswith(self.suffixes):
+            return False
+        return self.sniff is None or bool(self.sniff(path))
