@@ -1,234 +1,94 @@
 """epireport: narrative Chinese work summaries (工作总结) from epidemic-prevention data.
 
 The public API lives here; everything else is an implementation detail in ``_``-prefixed
-modules. Plugin authors import :data:`hookimpl` from this package and nothing from pluggy.
+modules. Plugin authors import from :mod:`epireport.plugin` (or :data:`hookimpl` from this
+package) and nothing from pluggy.
 """
 
-from typing import TYPE_CHECKING
+from epireport._lazy import lazy_reexports
 
-from epireport._lazy import lazy_exports
-from epireport._version import __version__
-
-if TYPE_CHECKING:
+# The public API, declared once: these statements are what type checkers read, and at run time
+# they only record where each name lives. ``__all__`` and the PEP 562 ``__getattr__`` come from
+# them, so each name loads on first use: ``import epireport`` (and the pytest plugin that comes
+# with it) stays cheap, and ``from epireport import hookimpl`` pays only for pluggy.
+with lazy_reexports(globals()):
+    # isort would split each 'name as name' into a statement of its own: sorted by hand instead.
+    from epireport._markers import hookimpl as hookimpl  # noqa: I001
     from epireport._pipeline import (
-        Rendered,
-        build_document,
-        demo_input,
-        example_input,
-        input_from_store,
-        load_input,
-        render_report,
-        skeleton_input,
+        Rendered as Rendered,
+        build_document as build_document,
+        demo_input as demo_input,
+        example_input as example_input,
+        input_from_store as input_from_store,
+        load_input as load_input,
+        render_report as render_report,
+        skeleton_input as skeleton_input,
     )
     from epireport._plugins import (
-        PluginDescription,
-        PluginKind,
-        PluginOrigin,
-        Plugins,
-        hookimpl,
-        make_plugin_manager,
+        PluginDescription as PluginDescription,
+        PluginKind as PluginKind,
+        PluginOrigin as PluginOrigin,
+        Plugins as Plugins,
+        make_plugin_manager as make_plugin_manager,
     )
-    from epireport.aggregate._rules import (
-        Importance,
-        MissingStrategy,
-        Operator,
-        ValidationRule,
+    from epireport._version import __version__ as __version__
+    from epireport.aggregate import (
+        Importance as Importance,
+        MissingStrategy as MissingStrategy,
+        Operator as Operator,
+        ValidationRule as ValidationRule,
     )
-    from epireport.document import (
-        Document,
-    )
+    from epireport.document import Document as Document
     from epireport.exceptions import (
-        EpireportError,
-        EpireportPluginWarning,
-        InputError,
-        MissingFigureError,
-        ModelError,
-        PluginError,
-        Problem,
-        RenderError,
-        TemplateError,
-        UsageError,
+        EpireportError as EpireportError,
+        EpireportPluginWarning as EpireportPluginWarning,
+        InputError as InputError,
+        MissingFigureError as MissingFigureError,
+        ModelError as ModelError,
+        PluginError as PluginError,
+        Problem as Problem,
+        RenderError as RenderError,
+        TemplateError as TemplateError,
+        UsageError as UsageError,
     )
     from epireport.facts import (
-        Fact,
-        FactSet,
-        compute_facts,
+        Fact as Fact,
+        FactSet as FactSet,
+        compute_facts as compute_facts,
     )
     from epireport.io import (
-        dump_report,
-        dumps_report,
-        load_report,
-        loads_report,
+        InputLoader as InputLoader,
+        dump_report as dump_report,
+        dumps_report as dumps_report,
+        load_report as load_report,
+        loads_report as loads_report,
     )
-    from epireport.io._loaders import (
-        InputLoader,
-    )
-    from epireport.lint._rules import (
-        LintRule,
-        Severity,
+    from epireport.lint import (
+        LintRule as LintRule,
+        Severity as Severity,
     )
     from epireport.model import (
-        Aggregation,
-        DataValue,
-        Frequency,
-        FrequencyUnit,
-        Indicator,
-        IndicatorKind,
-        IndicatorSection,
-        IndicatorSet,
-        Institution,
-        Measure,
-        NarrativeInput,
-        NarrativeKind,
-        NumberStyle,
-        OrgTree,
-        OrgUnit,
-        Period,
-        PeriodType,
-        ReportInput,
-        ValueStatus,
-        ValueType,
-        ZeroPolicy,
+        Aggregation as Aggregation,
+        DataValue as DataValue,
+        Frequency as Frequency,
+        FrequencyUnit as FrequencyUnit,
+        Indicator as Indicator,
+        IndicatorKind as IndicatorKind,
+        IndicatorSection as IndicatorSection,
+        IndicatorSet as IndicatorSet,
+        Institution as Institution,
+        Measure as Measure,
+        NarrativeInput as NarrativeInput,
+        NarrativeKind as NarrativeKind,
+        NumberStyle as NumberStyle,
+        OrgTree as OrgTree,
+        OrgUnit as OrgUnit,
+        Period as Period,
+        PeriodType as PeriodType,
+        ReportInput as ReportInput,
+        ValueStatus as ValueStatus,
+        ValueType as ValueType,
+        ZeroPolicy as ZeroPolicy,
     )
-    from epireport.narrative._templates import (
-        TemplateSource,
-    )
-    from epireport.render._formats import (
-        ReportFormat,
-    )
-
-__all__ = [
-    "Aggregation",
-    "DataValue",
-    "Document",
-    "EpireportError",
-    "EpireportPluginWarning",
-    "Fact",
-    "FactSet",
-    "Frequency",
-    "FrequencyUnit",
-    "Importance",
-    "Indicator",
-    "IndicatorKind",
-    "IndicatorSection",
-    "IndicatorSet",
-    "InputError",
-    "InputLoader",
-    "Institution",
-    "LintRule",
-    "Measure",
-    "MissingFigureError",
-    "MissingStrategy",
-    "ModelError",
-    "NarrativeInput",
-    "NarrativeKind",
-    "NumberStyle",
-    "Operator",
-    "OrgTree",
-    "OrgUnit",
-    "Period",
-    "PeriodType",
-    "PluginDescription",
-    "PluginError",
-    "PluginKind",
-    "PluginOrigin",
-    "Plugins",
-    "Problem",
-    "RenderError",
-    "Rendered",
-    "ReportFormat",
-    "ReportInput",
-    "Severity",
-    "TemplateError",
-    "TemplateSource",
-    "UsageError",
-    "ValidationRule",
-    "ValueStatus",
-    "ValueType",
-    "ZeroPolicy",
-    "__version__",
-    "build_document",
-    "compute_facts",
-    "demo_input",
-    "dump_report",
-    "dumps_report",
-    "example_input",
-    "hookimpl",
-    "input_from_store",
-    "load_input",
-    "load_report",
-    "loads_report",
-    "make_plugin_manager",
-    "render_report",
-    "skeleton_input",
-]
-
-# Names load on first use: ``import epireport`` (and the pytest plugin that comes with it)
-# stays cheap, and a plugin importing ``hookimpl`` pays only for the plugin manager.
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "Aggregation": "epireport.model",
-        "DataValue": "epireport.model",
-        "Document": "epireport.document",
-        "EpireportError": "epireport.exceptions",
-        "EpireportPluginWarning": "epireport.exceptions",
-        "Fact": "epireport.facts",
-        "FactSet": "epireport.facts",
-        "Frequency": "epireport.model",
-        "FrequencyUnit": "epireport.model",
-        "Importance": "epireport.aggregate._rules",
-        "Indicator": "epireport.model",
-        "IndicatorKind": "epireport.model",
-        "IndicatorSection": "epireport.model",
-        "IndicatorSet": "epireport.model",
-        "InputError": "epireport.exceptions",
-        "InputLoader": "epireport.io._loaders",
-        "Institution": "epireport.model",
-        "LintRule": "epireport.lint._rules",
-        "Measure": "epireport.model",
-        "MissingFigureError": "epireport.exceptions",
-        "MissingStrategy": "epireport.aggregate._rules",
-        "ModelError": "epireport.exceptions",
-        "NarrativeInput": "epireport.model",
-        "NarrativeKind": "epireport.model",
-        "NumberStyle": "epireport.model",
-        "Operator": "epireport.aggregate._rules",
-        "OrgTree": "epireport.model",
-        "OrgUnit": "epireport.model",
-        "Period": "epireport.model",
-        "PeriodType": "epireport.model",
-        "PluginDescription": "epireport._plugins",
-        "PluginError": "epireport.exceptions",
-        "PluginKind": "epireport._plugins",
-        "PluginOrigin": "epireport._plugins",
-        "Plugins": "epireport._plugins",
-        "Problem": "epireport.exceptions",
-        "RenderError": "epireport.exceptions",
-        "Rendered": "epireport._pipeline",
-        "ReportFormat": "epireport.render._formats",
-        "ReportInput": "epireport.model",
-        "Severity": "epireport.lint._rules",
-        "TemplateError": "epireport.exceptions",
-        "TemplateSource": "epireport.narrative._templates",
-        "UsageError": "epireport.exceptions",
-        "ValidationRule": "epireport.aggregate._rules",
-        "ValueStatus": "epireport.model",
-        "ValueType": "epireport.model",
-        "ZeroPolicy": "epireport.model",
-        "build_document": "epireport._pipeline",
-        "compute_facts": "epireport.facts",
-        "demo_input": "epireport._pipeline",
-        "dump_report": "epireport.io",
-        "dumps_report": "epireport.io",
-        "example_input": "epireport._pipeline",
-        "hookimpl": "epireport._plugins",
-        "input_from_store": "epireport._pipeline",
-        "load_input": "epireport._pipeline",
-        "load_report": "epireport.io",
-        "loads_report": "epireport.io",
-        "make_plugin_manager": "epireport._plugins",
-        "render_report": "epireport._pipeline",
-        "skeleton_input": "epireport._pipeline",
-    },
-)
+    from epireport.narrative import TemplateSource as TemplateSource
+    from epireport.render import ReportFormat as ReportFormat

@@ -20,11 +20,8 @@ import epireport
 from epireport.exceptions import MissingFigureError
 from epireport.facts import FactSet, compute_facts
 from epireport.lint import lint_file, lint_text
-from epireport.model._periods import Period
-from epireport.model._report import ReportInput
-from epireport.model._values import DataValue, ValueStatus
-from epireport.narrative._compose import compose
-from epireport.narrative._static_facts import StaticFacts
+from epireport.model import DataValue, Period, ReportInput, ValueStatus
+from epireport.narrative import StaticFacts, compose
 from epireport.render import (
     RenderOptions,
     render_docx,

@@ -9,14 +9,11 @@ from pathlib import Path
 import pytest
 from epireport_education_bureau import plugin
 
-from epireport._pipeline import build_document, example_input
-from epireport._plugins import Plugins
+from epireport import Plugins, build_document, example_input
 from epireport.document import Document, RenderedParagraph, RenderedTitle, numbered
-from epireport.io._load import loads_report
-from epireport.lint._document import Finding
-from epireport.lint._lint import lint_file, lint_text
-from epireport.model._institution import Institution
-from epireport.model._report import ReportInput
+from epireport.io import loads_report
+from epireport.lint import Finding, lint_file, lint_text
+from epireport.model import Institution, ReportInput
 from epireport.render import RenderOptions, render_docx, render_html, render_markdown, render_text
 from epireport.testing import registered
 

@@ -8,10 +8,7 @@ from types import ModuleType
 
 from epireport_education_bureau import plugin
 
-from epireport.model._institution import Institution
-from epireport.model._periods import PeriodType
-from epireport.model._report import ReportInput
-from epireport.model._values import ValueStatus
+from epireport.model import Institution, PeriodType, ReportInput, ValueStatus
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_example.py"
 

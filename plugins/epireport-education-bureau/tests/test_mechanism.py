@@ -13,12 +13,11 @@ from epireport_education_bureau._mechanism import BLOCKS, Mechanism, mechanism
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from epireport._pipeline import build_document, skeleton_input
-from epireport._plugins import Plugins
+from epireport import Plugins, build_document, skeleton_input
 from epireport.document import Document
-from epireport.lint._lint import lint_text
-from epireport.model._report import ReportInput
-from epireport.narrative._numerals import chinese_count, chinese_numeral
+from epireport.lint import lint_text
+from epireport.model import ReportInput
+from epireport.narrative import chinese_count, chinese_numeral
 from epireport.render import RenderOptions, render_text
 
 Texts = Callable[[Document], list[str]]

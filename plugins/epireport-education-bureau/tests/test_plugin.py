@@ -5,7 +5,7 @@ import jinja2
 import pytest
 from epireport_education_bureau import plugin
 
-from epireport._plugins import Plugins
+from epireport import Plugins
 from epireport.testing import plugin_manager, registered
 
 #: indicator code -> the measure word the seed summary counts it in

@@ -11,13 +11,10 @@ import attrs
 import pytest
 import yaml
 
-from epireport._pipeline import build_document, render_report, skeleton_input
-from epireport._plugins import Plugins
+from epireport import Plugins, build_document, render_report, skeleton_input
 from epireport.document import Document, Paragraph, Sentence
 from epireport.exceptions import MissingFigureError
-from epireport.model._institution import Institution
-from epireport.model._periods import Period
-from epireport.model._report import ReportInput
+from epireport.model import Institution, Period, ReportInput
 
 Texts = Callable[[Document], list[str]]
 Lint = Callable[[Document], dict[str, list[Any]]]
@@ -328,7 +325,7 @@ def test_validation_rules_flag_impossible_figures(
     plugins: Plugins, institution: Institution
 ) -> None:
     """More fevers than people screened is an error; more isolated than fevers a warning."""
-    from epireport.io._load import loads_report
+    from epireport.io import loads_report
 
     report = loads_report(small_input(fever=50, isolated=60), institution=institution)
     _, facts = build_document(report, plugins=plugins)

@@ -3,7 +3,7 @@ import importlib.metadata
 import pytest
 from epireport_property_company import plugin
 
-from epireport._plugins import Plugins
+from epireport import Plugins
 from epireport.testing import plugin_manager, registered
 
 #: indicator code -> the measure word the seed summary counts it in

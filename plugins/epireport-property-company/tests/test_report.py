@@ -19,20 +19,16 @@ from epireport_property_company._catalogue import HOUSEHOLD_TABLETS, MEASURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from epireport._plugins import Plugins, hookimpl
+from epireport import Plugins
 from epireport.document import Document, RenderedHeading, RenderedParagraph, numbered
 from epireport.exceptions import MissingFigureError
 from epireport.facts import FactSet, compute_facts
-from epireport.io._load import load_report
-from epireport.lint._data import claims_from_json
-from epireport.lint._lint import lint_file, lint_text
-from epireport.model._periods import Period
-from epireport.model._report import ReportInput
-from epireport.model._values import DataValue, ValueStatus
-from epireport.narrative import disease_name
-from epireport.narrative._compose import compose
-from epireport.narrative._numbers import format_number, parse_number, significant_step
-from epireport.narrative._templates import TemplateSource
+from epireport.io import load_report
+from epireport.lint import claims_from_json, lint_file, lint_text
+from epireport.model import DataValue, Period, ReportInput, ValueStatus
+from epireport.narrative import TemplateSource, compose, disease_name, format_number, parse_number
+from epireport.narrative._numbers import significant_step
+from epireport.plugin import hookimpl
 from epireport.render import (
     RenderOptions,
     render_docx,

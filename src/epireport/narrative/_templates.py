@@ -27,13 +27,17 @@ sandbox, where ``{{ ''.__class__ }}`` and the like are refused.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import jinja2
 
 from epireport.exceptions import ModelError
 from epireport.model._institution import check_name
+
+if TYPE_CHECKING:
+    # Imported where used: plugins build TemplateSource records at import time, and
+    # ``epireport.plugin`` keeps that from paying for Jinja2 until templates are loaded.
+    import jinja2
 
 __all__ = ["TemplateSource"]
 
@@ -94,15 +98,20 @@ class TemplateSource:
             raise ModelError(
                 f"TemplateSource.package: expected a package name, got {self.package!r}"
             )
-        if self.loader is not None and not isinstance(self.loader, jinja2.BaseLoader):
-            raise ModelError(
-                f"TemplateSource.loader: expected a jinja2 loader, got {self.loader!r}"
-            )
+        if self.loader is not None:
+            import jinja2
+
+            if not isinstance(self.loader, jinja2.BaseLoader):
+                raise ModelError(
+                    f"TemplateSource.loader: expected a jinja2 loader, got {self.loader!r}"
+                )
 
     def jinja_loader(self) -> jinja2.BaseLoader:
         """Return the Jinja2 loader reading this source's templates."""
         if self.loader is not None:
             return self.loader
+        import jinja2
+
         if self.directory is not None:
             return jinja2.FileSystemLoader(self.directory)
         assert self.package is not None  # checked in __attrs_post_init__

@@ -22,15 +22,15 @@ a flow. The seed writes leaflets, home visits, messages and netizen participatio
 
 from typing import Final
 
-from epireport.aggregate._rules import ValidationRule
-from epireport.model._indicators import (
+from epireport.plugin import (
     Indicator,
     IndicatorKind,
     IndicatorSection,
     IndicatorSet,
+    Measure,
     NumberStyle,
+    ValidationRule,
 )
-from epireport.model._measures import Measure
 
 __all__ = [
     "INDICATOR_SETS",

@@ -11,9 +11,7 @@ from __future__ import annotations
 import importlib.resources
 from typing import TYPE_CHECKING
 
-from epireport import hookimpl
-from epireport.model._institution import Institution, NarrativeInput, NarrativeKind
-from epireport.narrative._templates import TemplateSource
+from epireport.plugin import Institution, NarrativeInput, NarrativeKind, TemplateSource, hookimpl
 from epireport_district_publicity._catalogue import (
     INDICATOR_SETS,
     LEADERSHIP,
@@ -25,8 +23,7 @@ from epireport_district_publicity._catalogue import (
 )
 
 if TYPE_CHECKING:
-    from epireport.aggregate._rules import ValidationRule
-    from epireport.model._indicators import IndicatorSet
+    from epireport.plugin import IndicatorSet, ValidationRule
 
 __all__ = ["INSTITUTION", "NARRATIVE_INPUTS", "PUBLICITY", "TEMPLATES"]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from epireport.model._report import ReportInput
+from epireport.plugin import ReportInput
 
 __all__ = ["BLOCKS", "Block", "Mechanism", "mechanism"]
 

@@ -15,10 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from epireport.facts import report_completeness
-from epireport.model._institution import Institution
-from epireport.model._periods import PeriodType
-from epireport.model._report import ReportInput
-from epireport.model._values import DataValue, ValueStatus
+from epireport.plugin import DataValue, Institution, PeriodType, ReportInput, ValueStatus
 
 __all__ = ["ReportingSummary", "reporting_summary"]
 

@@ -16,12 +16,20 @@ from __future__ import annotations
 import importlib.resources
 from typing import TYPE_CHECKING
 
-from epireport import hookimpl
-from epireport.aggregate._rules import Importance, ValidationRule
-from epireport.model._indicators import Indicator, IndicatorSection, IndicatorSet, ZeroPolicy
-from epireport.model._institution import Institution, NarrativeInput, NarrativeKind
-from epireport.model._measures import Measure
-from epireport.narrative._templates import TemplateSource
+from epireport.plugin import (
+    Importance,
+    Indicator,
+    IndicatorSection,
+    IndicatorSet,
+    Institution,
+    Measure,
+    NarrativeInput,
+    NarrativeKind,
+    TemplateSource,
+    ValidationRule,
+    ZeroPolicy,
+    hookimpl,
+)
 from epireport_education_bureau._mechanism import BLOCKS, mechanism
 from epireport_education_bureau._reporting import reporting_summary
 

@@ -18,14 +18,14 @@ describe themselves in English: their wording is the template's.
 
 from typing import Final
 
-from epireport.model._indicators import (
+from epireport.plugin import (
     Indicator,
     IndicatorKind,
     IndicatorSection,
     IndicatorSet,
+    Measure,
     NumberStyle,
 )
-from epireport.model._measures import Measure
 
 __all__ = [
     "HOUSEHOLD_TABLETS",

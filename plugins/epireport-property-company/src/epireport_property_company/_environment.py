@@ -17,9 +17,8 @@ from typing import Any, Final
 
 import jinja2
 
-from epireport.model._measures import FrequencyUnit, Measure
-from epireport.model._periods import Period
 from epireport.narrative import _figures
+from epireport.plugin import FrequencyUnit, Measure, Period
 from epireport_property_company._catalogue import MEASURES
 
 __all__ = [

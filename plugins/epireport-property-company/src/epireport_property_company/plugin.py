@@ -11,11 +11,15 @@ from importlib.resources import files
 
 import jinja2
 
-from epireport import hookimpl
-from epireport.aggregate._rules import ValidationRule
-from epireport.model._indicators import IndicatorSet
-from epireport.model._institution import Institution, NarrativeInput, NarrativeKind
-from epireport.narrative._templates import TemplateSource
+from epireport.plugin import (
+    IndicatorSet,
+    Institution,
+    NarrativeInput,
+    NarrativeKind,
+    TemplateSource,
+    ValidationRule,
+    hookimpl,
+)
 from epireport_property_company import _environment
 from epireport_property_company._catalogue import (
     HOUSEHOLD_TABLETS,
