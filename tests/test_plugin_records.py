@@ -185,3 +185,28 @@ class TestInputLoader:
         fields: dict[str, Any] = {"name": "yaml", "suffixes": [".yaml"], "load": lambda p, i: None}
         with pytest.raises(ModelError, match=message):
             InputLoader(**{**fields, **changes})
+
+
+def test_model_checks_raise_model_error_not_type_error() -> None:
+    """A wrong type in a record is a ModelError naming the field, like every other check."""
+    from epireport.exceptions import ModelError
+    from epireport.model._institution import NarrativeInput
+
+    with pytest.raises(ModelError, match=r"NarrativeInput\.required: expected True or False"):
+        NarrativeInput(name="plans", title="印发方案", required="yes")  # type: ignore[arg-type]
+    with pytest.raises(ModelError, match=r"ReportFormat\.binary: expected True or False"):
+        ReportFormat(
+            name="fmt",
+            title="格式",
+            suffix=".txt",
+            media_type="text/plain",
+            binary="no",  # type: ignore[arg-type]
+            render=lambda document, options: "",
+        )
+
+
+def test_no_record_uses_attrs_type_validators() -> None:
+    """Attrs' instance_of raises TypeError; the source uses ModelError checks instead."""
+    src = Path(__file__).resolve().parents[1] / "src" / "epireport"
+    users = [p.name for p in src.rglob("*.py") if "validators.instance_of" in p.read_text("utf-8")]
+    assert users == []

@@ -86,6 +86,12 @@ def _to_kind(value: object) -> NarrativeKind:
     return enum_member(NarrativeKind, "NarrativeInput.kind", value)
 
 
+def _required(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    # attrs' instance_of raises TypeError; every model check raises ModelError instead.
+    if not isinstance(value, bool):
+        raise ModelError(f"NarrativeInput.required: expected True or False, got {value!r}")
+
+
 @attrs.frozen
 class NarrativeInput:
     """A free input an institution's template reads besides the figures.
@@ -98,7 +104,7 @@ class NarrativeInput:
     name: str = attrs.field(validator=_name)
     title: str = attrs.field(validator=_title)
     kind: NarrativeKind = attrs.field(default=NarrativeKind.TEXT, converter=_to_kind)
-    required: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    required: bool = attrs.field(default=False, validator=_required)
     description: str = attrs.field(default="", validator=_text)
 
 

@@ -41,6 +41,12 @@ def _media_type(instance: Any, attribute: attrs.Attribute[Any], value: object) -
         )
 
 
+def _binary(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    # attrs' instance_of raises TypeError; every record check raises ModelError instead.
+    if not isinstance(value, bool):
+        raise ModelError(f"ReportFormat.binary: expected True or False, got {value!r}")
+
+
 def _render(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not callable(value):
         raise ModelError(f"ReportFormat.render: expected a callable, got {value!r}")
@@ -59,6 +65,6 @@ class ReportFormat:
     title: str = attrs.field(validator=_title)
     suffix: str = attrs.field(validator=_suffix)
     media_type: str = attrs.field(validator=_media_type)
-    binary: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    binary: bool = attrs.field(validator=_binary)
     # (document tree, render options) -> output; both types belong to the rendering stage.
     render: Callable[[Any, Any], str | bytes] = attrs.field(validator=_render)
