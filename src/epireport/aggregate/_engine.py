@@ -4,7 +4,8 @@ See :mod:`epireport.aggregate._plan` for the semantics. What keeps it fast on la
 (``benchmarks/README.md`` has the figures):
 
 * **Integer indexes.** Unit, indicator and target-period codes are mapped to list positions
-  once (with ``map()``, in C); the value loop does no string work.
+  once, by the :class:`~epireport.aggregate._layout.Layout` the Ibis engine uses too (with
+  ``map()``, in C); the value loop does no string work.
 * **Sparse, bottom-up rollup.** Values are first combined over time into one small state per
   (target period, indicator, unit that has values). The rollup then visits only those units
   and their ancestors, deepest first, each merging into its parent once; units without data
@@ -23,19 +24,25 @@ See :mod:`epireport.aggregate._plan` for the semantics. What keeps it fast on la
   hundred of the millions of aggregates a full rollup of a large tree plans.
 
 The order in which figures are combined is the reference's (children in reverse preorder),
-except inside fused sums, whose result does not depend on it.
+except inside fused sums, whose result does not depend on it. The rules themselves, written
+plainly, are :class:`epireport.testing.SpecificationEngine`; the tests hold this engine to it.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import timedelta
 from decimal import Decimal
-from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
+from epireport.aggregate._layout import Layout, Placement
 from epireport.aggregate._plan import AggregationPlan, IndicatorPlan
-from epireport.aggregate._results import Aggregate, AggregateSet, AggregateStatus, Coverage
-from epireport.model._indicators import Aggregation, IndicatorKind
+from epireport.aggregate._results import (
+    Aggregate,
+    AggregateSet,
+    AggregateStatus,
+    Coverage,
+    derive,
+)
+from epireport.model._indicators import Aggregation
 from epireport.model._periods import Period
 from epireport.model._values import DataValue, Value, ValueStatus
 
@@ -52,8 +59,6 @@ _OP = {
     Aggregation.NONE: _NONE,
 }
 
-# Positions in the per (period, indicator, unit) state list built while reading values.
-_ACC, _N, _KEY, _FB, _FB_KEY, _SUB, _ZERO, _MISS, _NA, _VALUES, _SRC, _EXACT, _FB_SRC = range(13)
 _NO_KEY: tuple[Any, ...] = ()
 
 # Positions in a unit's rolled-up record: its figure so far (accumulator, count of pooled
@@ -78,15 +83,54 @@ _MISSING = ValueStatus.MISSING
 _VALUE = AggregateStatus.VALUE
 _UNIT_OF = attrgetter("unit")
 _INDICATOR_OF = attrgetter("indicator")
-_PERIOD_OF = attrgetter("period")
-_CODE_OF = attrgetter("code")
-_PARENT_OF = attrgetter("parent")
-_DATES_OF = attrgetter("opening", "closing")
 
 
 def _figure(v: DataValue) -> Any:
     """A submitted value's figure: its value, or 0 for a zero-report."""
     return v.value if v.status is _REPORTED else 0
+
+
+class _State:
+    """One unit's own values of one indicator in one target period, combined over time."""
+
+    __slots__ = (
+        "acc",
+        "exact",
+        "fallback",
+        "fallback_key",
+        "fallback_source",
+        "key",
+        "missing",
+        "n",
+        "not_applicable",
+        "sources",
+        "submitted",
+        "values",
+        "zero",
+    )
+
+    def __init__(self) -> None:
+        #: The figure so far (sum, extreme, last value ...; None: no value yet).
+        self.acc: Any = None
+        #: Values pooled into ``acc`` (averages).
+        self.n = 0
+        #: When the last value was for, ``(end, start)`` of its period (``last``).
+        self.key: Any = None
+        #: A stock's look-back: the latest value before the period, its key and the value.
+        self.fallback: Any = None
+        self.fallback_key: Any = None
+        self.fallback_source: DataValue | None = None
+        #: Report slots filled, of which by zero-reports; missing and n/a markers.
+        self.submitted = 0
+        self.zero = 0
+        self.missing = 0
+        self.not_applicable = 0
+        #: Submitted values inside the period (a value or a zero-report).
+        self.values = 0
+        #: The values read inside the period (provenance; left empty when not collected).
+        self.sources: list[DataValue] = []
+        #: Whether the value of a ``none`` indicator is for exactly the target period.
+        self.exact = False
 
 
 def _new_record() -> list[Any]:
@@ -130,56 +174,29 @@ class _Run:
     def __init__(self, plan: AggregationPlan, collect: bool) -> None:
         self.plan = plan
         self.collect = collect
-        units = plan.units
-        n = self.n = len(units)
-        # Built with map() where it can: a plan may have a hundred thousand units and
-        # targets, and these loops then run in C.
-        unit_index = self.unit_index = dict(zip(map(_CODE_OF, units), range(n), strict=True))
-        parent = self.parent = list(map(unit_index.get, map(_PARENT_OF, units), repeat(-1)))
-        is_leaf = self.is_leaf = [True] * n
-        for p in parent:
-            if p >= 0:
-                is_leaf[p] = False
-        self._leaves_under: list[int] | None = None
-        self.dated = {
-            i
-            for i, dates in enumerate(map(_DATES_OF, units))
-            if dates[0] is not None or dates[1] is not None
-        }
-        self.base = [p for p in plan.indicators if not p.is_computed]
-        self.indicator_index = {p.code: i for i, p in enumerate(self.base)}
+        # The plan's side (indexes, target periods, expected slots), shared with Ibis.
+        layout = self.layout = Layout(plan)
+        self.n = layout.n
+        self.unit_index = layout.unit_index
+        self.parent = layout.parent
+        self.is_leaf = layout.is_leaf
+        self.dated = layout.dated_set
+        self.base = layout.base
+        self.indicator_index = layout.indicator_index
         self.time_ops = [_OP[p.time] for p in self.base]
         self.unit_ops = [_OP[p.unit] for p in self.base]
-        targets = plan.targets
-        # Target periods by the id of the Period object (a Period hashes in Python, an id
-        # does not), then by value: equal periods are one target period.
-        ids = list(map(id, map(_PERIOD_OF, targets)))
-        objects = dict(zip(ids, map(_PERIOD_OF, targets), strict=True))
-        periods: dict[Period, int] = {}
-        index_of_id = {i: periods.setdefault(objects[i], len(periods)) for i in objects}
-        # The targets as (period index, unit index), once each, in plan order.
-        self.target_keys: dict[tuple[int, int], None] = dict.fromkeys(
-            zip(
-                map(index_of_id.__getitem__, ids),
-                map(unit_index.__getitem__, map(_UNIT_OF, targets)),
-                strict=True,
-            )
-        )
-        self.periods = list(periods)
-        self.period_index = periods
-        self.slots = [plan.slots(p) for p in self.periods]
-        self.lookback = timedelta(days=plan.stock_lookback_days)
-        self.targets_by_period: list[set[int]] = [set() for _ in self.periods]
-        for ti, ui in self.target_keys:
-            self.targets_by_period[ti].add(ui)
-        self._placements: dict[Period, tuple[tuple[tuple[int, int, bool], ...], Any]] = {}
-        self._open_slots: dict[tuple[int, int], int] = {}
+        self.target_keys = layout.target_keys
+        self.periods = layout.periods
+        self.period_index = layout.period_index
+        self.slots = layout.slots
+        self.targets_by_period = layout.targets_by_period
+        # Each value period's placement (from the layout) with its key in time.
+        self._placements: dict[Period, tuple[Placement, Any]] = {}
         self._needed: list[dict[int, bool]] = [{} for _ in self.periods]
-        self._deficit: list[dict[int, int] | None] = [None for _ in self.periods]
         self._children: list[list[int]] | None = None
         # Filled by run(): the per-unit states and the rolled-up records, per period and
         # indicator, keyed by unit index.
-        self.own: list[list[dict[int, list[Any]]]] = []
+        self.own: list[list[dict[int, _State]]] = []
         self.records: list[list[dict[int, list[Any]]]] = []
         # Fused stocks: per period and indicator, leaf -> (key, last value, collector), for
         # values inside the period and for look-back values before it.
@@ -203,26 +220,11 @@ class _Run:
 
     # ------------------------------------------------------------------ reading values
 
-    def _place(self, p: Period) -> tuple[tuple[tuple[int, int, bool], ...], Any]:
-        """(target period index, slots filled, inside) for every target *p* belongs to."""
-        found: list[tuple[int, int, bool]] = []
-        for ti, target in enumerate(self.periods):
-            if target.start <= p.start and p.end <= target.end:
-                filled = sum(1 for s in self.slots[ti] if p.start <= s.start and s.end <= p.end)
-                found.append((ti, filled, True))
-            elif self.lookback and target.start - self.lookback < p.end <= target.start:
-                found.append((ti, 0, False))
-        placed = (tuple(found), (p.end, p.start))
+    def _place(self, p: Period) -> tuple[Placement, Any]:
+        """Where a value of period *p* counts (see :meth:`Layout.place`), and its key in time."""
+        placed = (self.layout.place(p), (p.end, p.start))
         self._placements[p] = placed
         return placed
-
-    def _dated_fill(self, ui: int, ti: int, p: Period) -> int:
-        unit = self.plan.units[ui]
-        return sum(
-            1
-            for s in self.slots[ti]
-            if p.start <= s.start and s.end <= p.end and unit.is_open_during(s)
-        )
 
     def _route(self, ti: int, ui: int, stops: set[int]) -> int:
         """Where a value of unit *ui* goes for period *ti* when its indicator is fused.
@@ -359,7 +361,7 @@ class _Run:
                                 cells[k + (3 if status is _MISSING else 4)] += 1
                             continue
                         if dated and ui in dated:
-                            filled = self._dated_fill(ui, ti, p) if inside else 0
+                            filled = self.layout.dated_fill(ui, ti, p) if inside else 0
                         if mode == _FUSED_SUM:
                             if inside:
                                 acc = cells[k]
@@ -405,7 +407,7 @@ class _Run:
                                     row_fallbacks[ti, ii, ui] = (key, v, k)
                             continue
                         if dated and ui in dated:
-                            filled = self._dated_fill(ui, ti, p)
+                            filled = self.layout.dated_fill(ui, ti, p)
                         acc = flat[j]
                         if mode == _FUSED_SUM:
                             flat[j] = x if acc is None else acc + x
@@ -432,49 +434,51 @@ class _Run:
                 bucket = own[ti][ii]
                 st = bucket.get(ui)
                 if st is None:
-                    st = bucket[ui] = [None, 0, None, None, None, 0, 0, 0, 0, 0,
-                                       [] if collect else None, False, None]  # fmt: skip
+                    st = bucket[ui] = _State()
                 if x is None:
                     if inside:
-                        st[_MISS if status is _MISSING else _NA] += 1
+                        if status is _MISSING:
+                            st.missing += 1
+                        else:
+                            st.not_applicable += 1
                         if collect:
-                            st[_SRC].append(v)
+                            st.sources.append(v)
                     continue
                 op = time_ops[ii]
                 if not inside:
                     # Look-back: only a stock's LAST reads values before the period.
-                    if op == _LAST and (st[_FB_KEY] is None or key > st[_FB_KEY]):
-                        st[_FB], st[_FB_KEY], st[_FB_SRC] = x, key, v
+                    if op == _LAST and (st.fallback_key is None or key > st.fallback_key):
+                        st.fallback, st.fallback_key, st.fallback_source = x, key, v
                     continue
                 if dated and ui in dated:
-                    filled = self._dated_fill(ui, ti, p)
-                st[_VALUES] += 1
-                st[_SUB] += filled
+                    filled = self.layout.dated_fill(ui, ti, p)
+                st.values += 1
+                st.submitted += filled
                 if status is _ZERO_REPORT:
-                    st[_ZERO] += filled
+                    st.zero += filled
                 if collect:
-                    st[_SRC].append(v)
+                    st.sources.append(v)
                 if op == _SUM:
-                    acc = st[_ACC]
-                    st[_ACC] = x if acc is None else acc + x
+                    acc = st.acc
+                    st.acc = x if acc is None else acc + x
                 elif op == _LAST:
-                    if st[_KEY] is None or key > st[_KEY]:
-                        st[_ACC], st[_KEY] = x, key
+                    if st.key is None or key > st.key:
+                        st.acc, st.key = x, key
                 elif op == _AVERAGE:
-                    acc = st[_ACC]
-                    st[_ACC] = x if acc is None else acc + x
-                    st[_N] += 1
+                    acc = st.acc
+                    st.acc = x if acc is None else acc + x
+                    st.n += 1
                 elif op == _MIN:
-                    acc = st[_ACC]
+                    acc = st.acc
                     if acc is None or x < acc:
-                        st[_ACC] = x
+                        st.acc = x
                 elif op == _MAX:
-                    acc = st[_ACC]
+                    acc = st.acc
                     if acc is None or x > acc:
-                        st[_ACC] = x
+                        st.acc = x
                 elif op == _NONE and p == periods[ti]:
-                    st[_ACC] = x
-                    st[_EXACT] = True
+                    st.acc = x
+                    st.exact = True
         if fusing:
             self._settle(feed_slots, feed_cells, nb)
 
@@ -524,43 +528,7 @@ class _Run:
                     con = 0 if acc is None else 1
                     bucket_row[ii][unit] = [acc, con, _NO_KEY, con, sub, zero, miss, na, None, 0]
 
-    # ------------------------------------------------------------------ expected slots
-
-    def _slot_count(self, ti: int, ui: int) -> int:
-        if ui not in self.dated:
-            return len(self.slots[ti])
-        cached = self._open_slots.get((ti, ui))
-        if cached is None:
-            unit = self.plan.units[ui]
-            cached = sum(1 for s in self.slots[ti] if unit.is_open_during(s))
-            self._open_slots[ti, ui] = cached
-        return cached
-
-    def base_expected(self, ti: int, ui: int) -> int:
-        """Report slots under *ui* in period *ti* if every leaf reports for itself."""
-        deficit = self._deficit[ti]
-        if deficit is None:
-            # Leaves open for part of the period expect fewer slots; their ancestors too.
-            deficit = self._deficit[ti] = {}
-            full = len(self.slots[ti])
-            for leaf in self.dated:
-                if not self.is_leaf[leaf]:
-                    continue
-                short = full - self._slot_count(ti, leaf)
-                a = leaf
-                while short and a >= 0:
-                    deficit[a] = deficit.get(a, 0) + short
-                    a = self.parent[a]
-        leaves = self._leaves_under
-        if leaves is None:
-            leaves = self._leaves_under = [0] * self.n
-            parent = self.parent
-            for i in range(self.n - 1, -1, -1):
-                if self.is_leaf[i]:
-                    leaves[i] += 1
-                if parent[i] >= 0:
-                    leaves[parent[i]] += leaves[i]
-        return leaves[ui] * len(self.slots[ti]) - deficit.get(ui, 0)
+    # ------------------------------------------------------------------ the rollup's extent
 
     def _is_needed(self, ti: int, ui: int) -> bool:
         """Whether *ui* lies in the subtree of a target of period *ti* (only those roll up)."""
@@ -643,22 +611,22 @@ class _Run:
                 pr = records.get(pu)
                 if pr is None:
                     pr = records[pu] = [None, 0, _NO_KEY, 0, 0, 0, 0, 0, None, 0]
-                if st[_VALUES]:
-                    x = st[_VALUES] if top == _COUNT else st[_ACC]
-                elif st[_FB] is not None:
-                    x = st[_FB]
+                if st.values:
+                    x = st.values if top == _COUNT else st.acc
+                elif st.fallback is not None:
+                    x = st.fallback
                 else:
-                    pr[_R_MISS] += st[_MISS]
-                    pr[_R_NA] += st[_NA]
+                    pr[_R_MISS] += st.missing
+                    pr[_R_NA] += st.not_applicable
                     continue
                 acc = pr[_R_ACC]
                 pr[_R_ACC] = x if acc is None else acc + x
                 pr[_R_CNT] += 1
                 pr[_R_CON] += 1
-                pr[_R_SUB] += st[_SUB]
-                pr[_R_ZERO] += st[_ZERO]
-                pr[_R_MISS] += st[_MISS]
-                pr[_R_NA] += st[_NA]
+                pr[_R_SUB] += st.submitted
+                pr[_R_ZERO] += st.zero
+                pr[_R_MISS] += st.missing
+                pr[_R_NA] += st.not_applicable
             todo = set(internal)
         else:
             todo = set(own)
@@ -680,7 +648,7 @@ class _Run:
         for u in sorted(todo, reverse=True):
             mine = own.get(u)
             leaf = is_leaf[u]
-            if mine is not None and (mine[_VALUES] > 0 or mine[_FB] is not None):
+            if mine is not None and (mine.values > 0 or mine.fallback is not None):
                 # The unit reports the indicator itself: what its children merged is dropped.
                 rec = self._own(ti, u, mine, top, uop, 0 if leaf else None)
                 if not leaf:
@@ -692,8 +660,8 @@ class _Run:
                     if not leaf:
                         records[u] = rec
                 if mine is not None:
-                    rec[_R_MISS] += mine[_MISS]
-                    rec[_R_NA] += mine[_NA]
+                    rec[_R_MISS] += mine.missing
+                    rec[_R_NA] += mine.not_applicable
             pu = parent[u]
             if pu < 0 or pu not in todo:
                 continue
@@ -729,31 +697,29 @@ class _Run:
                     pr[_R_ACC] = value
                 pr[_R_CON] += rec[_R_CON]
 
-    def _own(
-        self, ti: int, u: int, st: list[Any], top: int, uop: int, dexp: int | None
-    ) -> list[Any]:
+    def _own(self, ti: int, u: int, st: _State, top: int, uop: int, dexp: int | None) -> list[Any]:
         """The record of unit *u* from its own values (time aggregation done here)."""
         if dexp is None:
-            dexp = self._slot_count(ti, u) - self.base_expected(ti, u)
-        sub, zero, miss, na = st[_SUB], st[_ZERO], st[_MISS], st[_NA]
-        if st[_VALUES] == 0:  # only the look-back value
-            return [st[_FB], 1, st[_FB_KEY], 1, sub, zero, miss, na, None, dexp]
-        value: Any = st[_ACC]
+            dexp = self.layout.open_slots(ti, u) - self.layout.leaf_slots(ti, u)
+        sub, zero, miss, na = st.submitted, st.zero, st.missing, st.not_applicable
+        if st.values == 0:  # only the look-back value
+            return [st.fallback, 1, st.fallback_key, 1, sub, zero, miss, na, None, dexp]
+        value: Any = st.acc
         count = 1
         key = _NO_KEY
         if top == _AVERAGE:
             if uop == _AVERAGE:
                 # Pooled: the parent divides the sum of all values by their number.
-                count = st[_N]
-            elif st[_N]:
-                value = _divide(value, st[_N])
+                count = st.n
+            elif st.n:
+                value = _divide(value, st.n)
         elif top == _LAST:
-            key = st[_KEY]
+            key = st.key
         elif top == _COUNT:
-            value = st[_VALUES]
-        elif top == _NONE and not (st[_VALUES] == 1 and st[_EXACT]):
+            value = st.values
+        elif top == _NONE and not (st.values == 1 and st.exact):
             reason = (
-                f"unit {self.plan.units[u].code!r} has {st[_VALUES]} values within "
+                f"unit {self.plan.units[u].code!r} has {st.values} values within "
                 f"{self.periods[ti]} and the indicator is not aggregated over time"
             )
             return [None, 0, key, 0, sub, zero, miss, na, reason, dexp]
@@ -768,7 +734,7 @@ class _Run:
             if code is not None and code <= -3:
                 return self._row_record(ti, ii, u), False
         st = self.own[ti][ii].get(u)
-        reports = st is not None and (st[_VALUES] > 0 or st[_FB] is not None)
+        reports = st is not None and (st.values > 0 or st.fallback is not None)
         rec = self.records[ti][ii].get(u)
         if rec is None and st is not None:
             # Leaves keep no record (their parent took it over): rebuild it from the state.
@@ -776,7 +742,7 @@ class _Run:
                 rec = self._own(ti, u, st, self.time_ops[ii], self.unit_ops[ii], 0)
             else:
                 rec = _new_record()
-                rec[_R_MISS], rec[_R_NA] = st[_MISS], st[_NA]
+                rec[_R_MISS], rec[_R_NA] = st.missing, st.not_applicable
         return rec, reports
 
     def _row_record(self, ti: int, ii: int, u: int) -> list[Any] | None:
@@ -827,12 +793,12 @@ class _Run:
             st = own.get(a)
             if done:
                 if st is not None:
-                    out.extend(st[_SRC])
+                    out.extend(st.sources)
                 continue
-            if st is not None and (st[_VALUES] > 0 or st[_FB] is not None):
-                out.extend(st[_SRC])
-                if st[_VALUES] == 0:
-                    out.append(st[_FB_SRC])
+            if st is not None and (st.values > 0 or st.fallback is not None):
+                out.extend(st.sources)
+                if st.values == 0 and st.fallback_source is not None:
+                    out.append(st.fallback_source)
                 continue
             stack.append((a, True))
             # Pushed first child first, so the last child is read first (reverse preorder).
@@ -886,7 +852,7 @@ class _Result(AggregateSet):
             # Planned before it, for the same target.
             assert num is not None
             assert den is not None
-            built = _derive(plan, {num.indicator: num, den.indicator: den}, unit, period)
+            built = derive(plan, num, den)
         else:
             built = self._build(ti, self._base_index[code], ui, plan, unit, period)
         self._items[key] = built
@@ -898,7 +864,7 @@ class _Result(AggregateSet):
         """The aggregate of one base indicator for one target, from its rolled-up record."""
         run = self._run
         rec, _reports = run.record(ti, ii, ui)
-        exp = run.base_expected(ti, ui)
+        exp = run.layout.leaf_slots(ti, ui)
         sources = run.sources(ti, ii, ui)
         trusted = Aggregate._trusted
         code = plan.code
@@ -949,58 +915,3 @@ class _Result(AggregateSet):
             # Cannot happen (a contributing unit always has a figure); validate to say so.
             return Aggregate(code, unit, period, status, value, coverage, reason, sources)
         return trusted(code, unit, period, status, value, coverage, reason, sources)
-
-
-_RANK = {
-    AggregateStatus.UNDEFINED: 0,
-    AggregateStatus.MISSING: 1,
-    AggregateStatus.NOT_APPLICABLE: 2,
-    AggregateStatus.NO_DATA: 3,
-}
-
-
-def _derive(plan: IndicatorPlan, row: dict[str, Aggregate], unit: str, period: Period) -> Aggregate:
-    """Compute a rate or ratio from the aggregated numerator and denominator of one target."""
-    num = row[plan.numerator or ""]
-    den = row[plan.denominator or ""]
-    coverage = min(
-        (num.coverage, den.coverage),
-        key=lambda c: c.ratio if c.ratio is not None else Decimal(2),
-    )
-    sources = (*num.sources, *den.sources)
-    for part in (num, den):
-        if not part.has_value:
-            return Aggregate(
-                plan.code,
-                unit,
-                period,
-                min((num.status, den.status), key=lambda s: _RANK.get(s, 9)),
-                coverage=coverage,
-                reason=f"{'numerator' if part is num else 'denominator'} {part.indicator!r}: "
-                f"{part.reason}",
-                sources=sources,
-            )
-    assert num.value is not None
-    assert den.value is not None
-    if den.value == 0:
-        return Aggregate(
-            plan.code,
-            unit,
-            period,
-            AggregateStatus.UNDEFINED,
-            coverage=coverage,
-            reason=f"denominator {den.indicator!r} is 0",
-            sources=sources,
-        )
-    value = _divide(num.value, den.value)
-    if plan.kind is IndicatorKind.RATE and not 0 <= value <= 1:
-        return Aggregate(
-            plan.code,
-            unit,
-            period,
-            AggregateStatus.UNDEFINED,
-            coverage=coverage,
-            reason=f"rate {num.value}/{den.value} lies outside 0-100%",
-            sources=sources,
-        )
-    return Aggregate(plan.code, unit, period, AggregateStatus.VALUE, value, coverage, "", sources)

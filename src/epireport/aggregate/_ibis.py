@@ -46,14 +46,20 @@ import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from epireport.aggregate._columns import ValueTable, from_values
-from epireport.aggregate._engine import PythonEngine, _derive
+from epireport.aggregate._engine import PythonEngine
+from epireport.aggregate._layout import Layout
 from epireport.aggregate._plan import AggregationPlan, IndicatorPlan
-from epireport.aggregate._results import Aggregate, AggregateSet, AggregateStatus, Coverage
+from epireport.aggregate._results import (
+    Aggregate,
+    AggregateSet,
+    AggregateStatus,
+    Coverage,
+    derive,
+)
 from epireport.exceptions import ModelError
 from epireport.model._indicators import Aggregation
 from epireport.model._periods import Period
@@ -143,44 +149,21 @@ class _Tree:
 
     def __init__(self, plan: AggregationPlan) -> None:
         self.plan = plan
-        units = plan.units
-        n = self.n = len(units)
-        self.codes = tuple(u.code for u in units)
-        index = {code: i for i, code in enumerate(self.codes)}
-        parent = [-1 if u.parent is None else index[u.parent] for u in units]
-        depth = [0] * n
-        leaf = [True] * n
-        # Preorder: a parent's depth is known before its children's.
-        for i, p in enumerate(parent):
-            if p >= 0:
-                depth[i] = depth[p] + 1
-                leaf[p] = False
-        self.parent, self.depth, self.leaf = parent, depth, leaf
-        leaves_under = [1 if is_leaf else 0 for is_leaf in leaf]
-        for u in range(n - 1, -1, -1):
-            if parent[u] >= 0:
-                leaves_under[parent[u]] += leaves_under[u]
-        self.leaves_under = leaves_under
-        self.dated = [
-            i for i, u in enumerate(units) if u.opening is not None or u.closing is not None
-        ]
-        self.base = [p for p in plan.indicators if not p.is_computed]
-        self.indicator_codes = tuple(p.code for p in self.base)
-        periods: dict[Period, int] = {}
-        # Targets share few period objects: look each object up once, not 100,000 times.
-        by_object: dict[int, int] = {}
-        pairs: dict[tuple[int, int], None] = {}
-        for target in plan.targets:
-            ti = by_object.get(id(target.period))
-            if ti is None:
-                ti = by_object[id(target.period)] = periods.setdefault(target.period, len(periods))
-            pairs[ti, index[target.unit]] = None
-        self.periods = list(periods)
-        self.slots = [plan.slots(p) for p in self.periods]
-        self.targets = list(pairs)
+        # Indexes, target periods and expected slots: the Python engine's, from one place.
+        layout = self.layout = Layout(plan)
+        self.n = layout.n
+        self.codes = layout.codes
+        self.parent, self.depth, self.leaf = layout.parent, layout.depth, layout.is_leaf
+        self.leaves_under = layout.leaves_under
+        self.dated = layout.dated
+        self.base = list(layout.base)
+        self.indicator_codes = layout.indicator_codes
+        self.periods = layout.periods
+        self.slots = layout.slots
+        self.targets = list(layout.target_keys)
+        depth = self.depth
         self.max_depth = max(depth, default=0)
         self.top = min((depth[u] for _, u in self.targets), default=0)
-        self._leaf_slots: dict[int, list[int]] = {}
         self._levels()
         self._arrow: dict[str, Any] = {}
 
@@ -210,36 +193,9 @@ class _Tree:
         #: Whether the deepest level gets rows of leaves below it (else it needs no group-by).
         self.grouped0 = any(near[u] != u for u in entering if self.entry[u] == 0)
 
-    def open_slots(self, ti: int, u: int) -> int:
-        """The slots of target period *ti* during which unit *u* is open."""
-        unit = self.plan.units[u]
-        return sum(1 for s in self.slots[ti] if unit.is_open_during(s))
-
-    def leaf_slots(self, ti: int) -> list[int]:
-        """Every unit's expected slots if only its leaves report: sum of the leaves' slots."""
-        cached = self._leaf_slots.get(ti)
-        if cached is not None:
-            return cached
-        count = len(self.slots[ti])
-        if not self.dated:
-            out = [n * count for n in self.leaves_under]
-        else:
-            out = [0] * self.n
-            dated = set(self.dated)
-            for u in range(self.n - 1, -1, -1):
-                if self.leaf[u]:
-                    out[u] += self.open_slots(ti, u) if u in dated else count
-                p = self.parent[u]
-                if p >= 0:
-                    out[p] += out[u]
-        self._leaf_slots[ti] = out
-        return out
-
     def expected(self, ti: int, u: int) -> int:
         """The slots expected of target unit *u* over target period *ti* when nothing came."""
-        if not self.dated:
-            return self.leaves_under[u] * len(self.slots[ti])
-        return self.leaf_slots(ti)[u]
+        return self.layout.leaf_slots(ti, u)
 
     def arrow(self, pa: Any) -> dict[str, Any]:
         """The per-plan Arrow tables: targets, units and the level mapping (built once)."""
@@ -247,12 +203,7 @@ class _Tree:
             return self._arrow
         int32, int64 = pa.int32(), pa.int64()
         targets = self.targets
-        if self.dated:
-            leaf_slots = [self.leaf_slots(ti)[u] for ti, u in targets]
-        else:
-            counts = [len(s) for s in self.slots]
-            under = self.leaves_under
-            leaf_slots = [under[u] * counts[ti] for ti, u in targets]
+        leaf_slots = [self.layout.leaf_slots(ti, u) for ti, u in targets]
         mapped = [u for u in range(self.n) if self.near[u] >= 0]
         self._arrow = {
             "targets": pa.table(
@@ -303,8 +254,7 @@ class _Prepared:
     def tables(self, pa: Any) -> dict[str, Any]:
         """Build the Arrow tables the query joins: placement, deltas, fills and the tree's."""
         tree = self.tree
-        plan = self.plan
-        lookback = plan.stock_lookback_days
+        layout = tree.layout
         ranks = {
             key: r for r, key in enumerate(sorted({(p.end, p.start) for p in self.values.periods}))
         }
@@ -313,31 +263,18 @@ class _Prepared:
         }
         fills: dict[str, list[int]] = {k: [] for k in ("unit", "period", "ti", "filled")}
         for pi, p in enumerate(self.values.periods):
-            for ti, target in enumerate(self.periods):
-                if target.start <= p.start and p.end <= target.end:
-                    filled = sum(1 for s in self.slots[ti] if p.start <= s.start and s.end <= p.end)
-                    inside = True
+            for ti, filled, inside in layout.place(p):
+                if inside:
                     for u in self.dated:
-                        unit = plan.units[u]
                         fills["unit"].append(u)
                         fills["period"].append(pi)
                         fills["ti"].append(ti)
-                        fills["filled"].append(
-                            sum(
-                                1
-                                for s in self.slots[ti]
-                                if p.start <= s.start and s.end <= p.end and unit.is_open_during(s)
-                            )
-                        )
-                elif lookback and target.start - timedelta(days=lookback) < p.end <= target.start:
-                    filled, inside = 0, False
-                else:
-                    continue
+                        fills["filled"].append(layout.dated_fill(u, ti, p))
                 place["period"].append(pi)
                 place["ti"].append(ti)
                 place["filled"].append(filled)
                 place["inside"].append(inside)
-                place["exact"].append(p == target)
+                place["exact"].append(p == self.periods[ti])
                 place["tkey"].append(ranks[p.end, p.start])
         self.outside = not all(place["inside"])
         self.place = place
@@ -353,13 +290,12 @@ class _Prepared:
         #: Each (unit, indicator, target) has at most one value: the values are the states.
         self.single = self.values.unique is True and max(per_target, default=0) <= 1
         deltas: dict[str, list[int]] = {k: [] for k in ("ti", "unit", "delta")}
-        dated = set(self.dated)
         # Only a unit with children that reports itself needs its delta: skip when none does.
         for ti in range(len(self.periods) if self.values.internal is not False else 0):
-            slots = tree.leaf_slots(ti)
+            slots = layout.all_leaf_slots(ti)
             for u in range(self.n):
                 if not tree.leaf[u]:
-                    own = tree.open_slots(ti, u) if u in dated else len(self.slots[ti])
+                    own = layout.open_slots(ti, u)
                     deltas["ti"].append(ti)
                     deltas["unit"].append(u)
                     deltas["delta"].append(own - slots[u])
@@ -477,7 +413,9 @@ class IbisEngine:
             for indicator in plan.indicators:
                 key = (indicator.code, target.unit, target.period)
                 if indicator.is_computed:
-                    agg = _derive(indicator, row, target.unit, target.period)
+                    agg = derive(
+                        indicator, row[indicator.numerator or ""], row[indicator.denominator or ""]
+                    )
                 elif python is not None and key in python:
                     agg = python[key]
                 else:

@@ -12,11 +12,13 @@ from typing import Any, Final
 
 import attrs
 
+from epireport.aggregate._plan import IndicatorPlan
 from epireport.exceptions import ModelError
+from epireport.model._indicators import IndicatorKind
 from epireport.model._periods import Period
 from epireport.model._values import DataValue, Value
 
-__all__ = ["Aggregate", "AggregateSet", "AggregateStatus", "Coverage"]
+__all__ = ["Aggregate", "AggregateSet", "AggregateStatus", "Coverage", "derive"]
 
 # For the trusted constructors (``_trusted``): what attrs' generated __init__ of a frozen slotted
 # class does, minus the validators. The slots' own descriptors set a field without going through
@@ -256,3 +258,64 @@ class AggregateSet(Mapping[tuple[str, str, Period], Aggregate]):
             found = find(key)
             assert found is not None  # every key iteration yields is planned
             yield found
+
+
+# Which status a rate or ratio takes when a part has no value: the worse part's.
+_RANK = {
+    AggregateStatus.UNDEFINED: 0,
+    AggregateStatus.MISSING: 1,
+    AggregateStatus.NOT_APPLICABLE: 2,
+    AggregateStatus.NO_DATA: 3,
+}
+
+
+def derive(plan: IndicatorPlan, numerator: Aggregate, denominator: Aggregate) -> Aggregate:
+    """Compute a rate or ratio from its aggregated *numerator* and *denominator* (one target).
+
+    Both engines call this once their base indicators are aggregated. The coverage is the less
+    complete part's; a part without a value passes its status on (the worse of the two), a zero
+    denominator and a rate outside 0-100 % are undefined.
+    """
+    num, den = numerator, denominator
+    unit, period = num.unit, num.period
+    coverage = min(
+        (num.coverage, den.coverage),
+        key=lambda c: c.ratio if c.ratio is not None else Decimal(2),
+    )
+    sources = (*num.sources, *den.sources)
+    for part in (num, den):
+        if not part.has_value:
+            return Aggregate(
+                plan.code,
+                unit,
+                period,
+                min((num.status, den.status), key=lambda s: _RANK.get(s, 9)),
+                coverage=coverage,
+                reason=f"{'numerator' if part is num else 'denominator'} {part.indicator!r}: "
+                f"{part.reason}",
+                sources=sources,
+            )
+    assert num.value is not None
+    assert den.value is not None
+    if den.value == 0:
+        return Aggregate(
+            plan.code,
+            unit,
+            period,
+            AggregateStatus.UNDEFINED,
+            coverage=coverage,
+            reason=f"denominator {den.indicator!r} is 0",
+            sources=sources,
+        )
+    value = Decimal(num.value) / Decimal(den.value)
+    if plan.kind is IndicatorKind.RATE and not 0 <= value <= 1:
+        return Aggregate(
+            plan.code,
+            unit,
+            period,
+            AggregateStatus.UNDEFINED,
+            coverage=coverage,
+            reason=f"rate {num.value}/{den.value} lies outside 0-100%",
+            sources=sources,
+        )
+    return Aggregate(plan.code, unit, period, AggregateStatus.VALUE, value, coverage, "", sources)
