@@ -16,12 +16,21 @@ Settings, and why
   stable hash of the key and the report's id.
 - Expression output never spans lines (``finalize`` joins them): the line structure of the
   markup is the template's own, so no inserted value can start a heading or an item.
+- Templates never see a marker (:mod:`epireport.narrative._markers`). Figures are
+  :class:`~epireport.narrative._markers.MarkedText` values whose string is the visible text;
+  ``finalize`` writes their markers when they are printed, ``~`` (a code generator of our own),
+  ``+`` and ``| join`` keep them, and captured output (``{% set %}`` blocks, macros,
+  ``caller()``, ``super()``) comes back as marked text through the environment's ``concat``.
+  So ``| length``, slicing and every filter count and cut visible characters. A filter that
+  makes new text of a figure (``| upper``, ``| replace``, ``[:2]``) gives plain text without
+  its fact: the linter's ``--data`` check then no longer finds it as a figure with a value.
 - Words and numbers a template prints (``{{ unit }}``, ``{{ day }}``: neutral text, see
   :func:`~epireport.narrative._markup.is_neutral`) travel in invisible slot markers through the
   markup of a report template (not in autoescaped templates), so that the markup's *shape*,
   what the template wrote itself, is the same for every unit; compiled plans
-  (:mod:`epireport.narrative._compiled`) parse each shape once. A filter applied to the output
-  of a ``{% set %}`` block or a macro sees the markers (``| length`` counts them).
+  (:mod:`epireport.narrative._compiled`) parse each shape once.
+- ``Template.render`` returns the markup stream itself (markers included), for
+  :func:`~epireport.narrative._markup.parse_markup`.
 - ``auto_reload=False``: each template is compiled once per environment, and environments are
   cached per :class:`~epireport._plugins.Plugins` object and institution
   (:func:`environment_for`).
@@ -64,6 +73,8 @@ from typing import Any, Final
 
 import attrs
 import jinja2
+import jinja2.compiler
+import jinja2.filters
 import jinja2.nodes as nodes
 import jinja2.runtime
 import jinja2.sandbox
@@ -77,7 +88,16 @@ from epireport.model._periods import Period
 from epireport.narrative import _figures
 from epireport.narrative._compiled import ShapeCache
 from epireport.narrative._dates import format_as_of, format_date, format_date_range, weekday
-from epireport.narrative._markup import FACT_OPEN, is_neutral, slot
+from epireport.narrative._figures import _MANY_OPENERS, _OPENERS, _STATE, FigureText
+from epireport.narrative._markers import (
+    MarkedText,
+    concat,
+    join,
+    join_values,
+    markup_of,
+    slot,
+)
+from epireport.narrative._markup import is_neutral
 from epireport.narrative._numbers import format_change, format_number, format_percent
 from epireport.narrative._numerals import chinese_count, chinese_numeral
 from epireport.narrative._templates import TemplateSource
@@ -97,21 +117,50 @@ _AUTOESCAPED: Final = ("html", "htm", "xml")
 
 @jinja2.pass_eval_context
 def _finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
-    # Keep the markup's line structure the template's own (see the module docstring).
-    if type(value) is str:
+    # Where the markers are written (see the module docstring): figures and marked text
+    # print their markup form, neutral words go into a slot.
+    kind = type(value)
+    if kind is FigureText:
+        # The most frequent output: FigureText._to_markup, inlined (a method call per figure
+        # was a few per cent of a report).
+        state = _STATE.get(None)
+        if state is not None:
+            key = value.key
+            ref_index = state._ref_index
+            index = ref_index.get(key)
+            if index is None:
+                refs = state.refs
+                index = ref_index[key] = len(refs)
+                refs.append(value.ref)
+            if index < _MANY_OPENERS:
+                return _OPENERS[index] + value.tail
+        return value._to_markup()
+    if kind is str:
+        # Keep the markup's line structure the template's own (see the module docstring).
         if "\n" in value or "\r" in value:
             value = "".join(value.splitlines())
-        elif value.startswith(FACT_OPEN):
-            return value  # a figure, the most frequent output: marked already
         # Plain words printed into markup travel in a slot (see the module docstring).
         if not eval_ctx.autoescape and is_neutral(value):
             return slot(value)
         return value
-    if type(value) is int and value >= 0 and not eval_ctx.autoescape:
+    if kind is int and value >= 0 and not eval_ctx.autoescape:
         return slot(str(value))
+    if isinstance(value, MarkedText):
+        value = value._to_markup()
+        return "".join(value.splitlines()) if "\n" in value or "\r" in value else value
     if isinstance(value, str) and ("\n" in value or "\r" in value):
         return type(value)("".join(value.splitlines()))  # Markup stays Markup
     return value
+
+
+@jinja2.pass_eval_context
+def _join(
+    eval_ctx: jinja2.nodes.EvalContext, value: Iterable[Any], d: str = "", attribute: Any = None
+) -> str:
+    """Jinja2's ``join`` filter, keeping the figures of the items in markup templates."""
+    if eval_ctx.autoescape or attribute is not None:
+        return jinja2.filters.sync_do_join(eval_ctx, value, d, attribute)
+    return join(d, value)
 
 
 def _book_titles(titles: object) -> str:
@@ -154,6 +203,7 @@ GLOBALS: Final[dict[str, Callable[..., Any]]] = {
 
 #: The filters every environment has.
 FILTERS: Final[dict[str, Callable[..., Any]]] = {
+    "join": _join,
     "join_items": _figures.items,
     "date": format_date,
     "date_range": format_date_range,
@@ -220,8 +270,83 @@ def _flat_globals(
     return merged
 
 
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja2's code generator, keeping figures where Jinja2 would turn them into plain text.
+
+    Jinja2 compiles ``a ~ b`` to ``str_join``, which calls ``str()`` on each operand: a
+    figure would come out as its visible text without its fact. Outside autoescaping the
+    operands are joined by :func:`~epireport.narrative._markers.join_values` instead. And
+    ``{% call %}`` and ``{% filter %}`` blocks write their result to the output as it is, not
+    through ``finalize``: it goes through :func:`~epireport.narrative._markers.markup_of`.
+    """
+
+    def visit_Concat(self, node: nodes.Concat, frame: jinja2.compiler.Frame) -> None:
+        """Write ``environment.join_values((a, b, ...))`` where Jinja2 writes ``str_join``."""
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.autoescape else environment.join_values)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "environment.join_values"
+        self.write(f"{func_name}((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+    def visit_CallBlock(self, node: nodes.CallBlock, frame: jinja2.compiler.Frame) -> None:
+        """Write the result of ``{% call %}`` in its markup form (Jinja2's code, wrapped)."""
+        call_frame, macro_ref = self.macro_body(node, frame)
+        self.writeline("caller = ")
+        self.macro_def(macro_ref, call_frame)
+        self.start_write(frame, node)
+        self.write("environment.markup_of(")
+        self.visit_Call(node.call, frame, forward_caller=True)
+        self.write(")")
+        self.end_write(frame)
+
+    def visit_FilterBlock(self, node: nodes.FilterBlock, frame: jinja2.compiler.Frame) -> None:
+        """Write the result of ``{% filter %}`` in its markup form (Jinja2's code, wrapped)."""
+        filter_frame = frame.inner()
+        filter_frame.symbols.analyze_node(node)
+        self.enter_frame(filter_frame)
+        self.buffer(filter_frame)
+        self.blockvisit(node.body, filter_frame)
+        self.start_write(frame, node)
+        self.write("environment.markup_of(")
+        self.visit_Filter(node.filter, filter_frame)
+        self.write(")")
+        self.end_write(frame)
+        self.leave_frame(filter_frame)
+
+
+class _Template(jinja2.Template):
+    """A template whose ``render`` returns the markup stream, markers included."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render the template to its markup (see :class:`jinja2.Template`).
+
+        The environment's ``concat`` turns captured output into marked text for templates;
+        the whole output is joined as it is, for the markup parser.
+        """
+        if self.environment.is_async:
+            return super().render(*args, **kwargs)
+        ctx = self.new_context(dict(*args, **kwargs))
+        try:
+            return "".join(self.root_render_func(ctx))
+        except Exception:
+            self.environment.handle_exception()
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment, with each template's globals a plain dict (see the docstring)."""
+
+    code_generator_class = _CodeGenerator
+    template_class = _Template
+    # Captured output as marked text; the compiled templates read it as environment.concat.
+    concat = staticmethod(concat)
+    join_values = staticmethod(join_values)
+    markup_of = staticmethod(markup_of)
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """Return the globals of a template: the environment's, overlaid with *d*."""
@@ -230,6 +355,12 @@ class _Environment(jinja2.Environment):
 
 class _SandboxedEnvironment(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """The sandboxed environment, with each template's globals a plain dict."""
+
+    code_generator_class = _CodeGenerator
+    template_class = _Template
+    concat = staticmethod(concat)
+    join_values = staticmethod(join_values)
+    markup_of = staticmethod(markup_of)
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """Return the globals of a template: the environment's, overlaid with *d*."""

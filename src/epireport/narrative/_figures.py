@@ -1,11 +1,12 @@
 """Figures in templates: the functions that write a fact into prose and remember where it came from.
 
 ``figure("leaflets")`` writes 3.2万余张 (the indicator's number style, precision and classifier)
-wrapped in invisible markers carrying a :class:`~epireport.document.FactRef`;
+as a :class:`FigureText`: a ``str`` that is exactly the visible text and carries its
+:class:`~epireport.document.FactRef` beside it (see :mod:`epireport.narrative._markers`);
 ``count_list([...])`` writes 户外广告牌120块、电子显示屏35块、标语横幅860条, leaving out what
 the indicators' zero policy omits; ``items([...])`` joins any texts that way. The markup parser
-(:mod:`epireport.narrative._markup`) turns the markers into ``Sentence.facts`` and removes what
-an omission leaves behind.
+(:mod:`epireport.narrative._markup`) turns the markers that printing them writes into
+``Sentence.facts`` and removes what an omission leaves behind.
 
 Missing figures
 ---------------
@@ -48,13 +49,18 @@ from epireport.model._indicators import (
 from epireport.model._institution import Institution
 from epireport.model._measures import Measure
 from epireport.model._periods import Period
-from epireport.narrative._markup import (
+from epireport.narrative._markers import (
     DROP,
+    DROPPED,
     FACT_CLOSE,
     FACT_MID,
     FACT_OPEN,
     MARKER_CHARS,
+    MarkedText,
     fact_marker,
+    marked,
+    marked_figure,
+    markup_of,
     strip_markers,
 )
 from epireport.narrative._numbers import (
@@ -70,6 +76,7 @@ __all__ = [
     "FIGURE_FUNCTIONS",
     "FactLike",
     "FactSetLike",
+    "FigureText",
     "RenderState",
     "count_list",
     "coverage_phrase",
@@ -127,12 +134,13 @@ class FactSetLike(Protocol):
 class RenderState:
     """Everything the figure functions need while one report is rendered.
 
-    ``refs`` collects the :class:`FactRef` of every figure written, in order; a figure's marker
-    holds its index there. ``report_id`` seeds :func:`variant`. ``indicators`` (by code)
-    defaults to the institution's; ``writers`` remembers how each indicator's figures are
-    written in its own style and may be shared by renders of the same institution.
+    ``refs`` collects the :class:`FactRef` of every figure printed, in order; a figure's marker
+    in the markup stream holds its index there. ``report_id`` seeds :func:`variant`.
+    ``indicators`` (by code) defaults to the institution's; ``writers`` remembers how each
+    indicator's figures are written in its own style and may be shared by renders of the same
+    institution.
     ``found`` (the facts of the report's unit and period as the figure functions read them)
-    and ``written`` (those figures as written, with their refs) are filled as figures are
+    and ``written`` (those figures as written: their :class:`FigureText`) are filled as figures are
     written; :func:`prepared_tables` gives tables kept with the fact set, so that the facts
     of one report are looked up and written once however often the report is rendered.
     """
@@ -226,8 +234,8 @@ def rendering(state: RenderState) -> Iterator[RenderState]:
 
 # What the figure functions work out about a fact set's facts, kept as long as the fact set
 # lives: per (unit, period), the facts as read (code → _Found) and as written by figure()
-# with default arguments (code → (indicator, ref key, FactRef, marker tail, marker tail
-# without the classifier)). Nothing in them refers back to the fact set, so the weak key
+# with default arguments (code → [indicator, FigureText, FigureText without the classifier],
+# each None until written). Nothing in them refers back to the fact set, so the weak key
 # dies with it. Only for fact classes whose objects never change once built; a user's own
 # fact set might change between renders.
 _PREPARED: weakref.WeakKeyDictionary[Any, dict[tuple[str, object], tuple[dict[str, Any], ...]]] = (
@@ -263,6 +271,43 @@ def _state() -> RenderState:
         raise TemplateError(
             "figure functions (figure, count_list, ...) work only while a report is composed"
         ) from None
+
+
+class FigureText(MarkedText):
+    """A figure as a template sees it: its visible text (3.2万余张), with its fact beside it.
+
+    What :func:`figure` returns. The fact gets its index in the render's refs when the figure
+    is printed (or joined into printed text), so one object serves every render of the same
+    prepared facts (see :func:`prepared_tables`): ``ref`` is the :class:`FactRef`, ``key``
+    its key in :meth:`RenderState.ref`, ``tail`` the markup after the index.
+    """
+
+    ref: FactRef
+    key: Hashable
+    tail: str
+
+    @classmethod
+    def _figure(cls, text: str, ref: FactRef, key: Hashable) -> FigureText:
+        """The figure whose visible text is *text* and whose fact is *ref* (under *key*)."""
+        self = str.__new__(cls, text)
+        self.ref = ref
+        self.key = key
+        self.tail = f"{FACT_MID}{text}{FACT_CLOSE}"
+        return self
+
+    def _to_markup(self) -> str:
+        """Return the figure's marker for the current render, adding its fact to the refs."""
+        state = _STATE.get(None)
+        if state is None:
+            state = _state()  # raises
+        # state.ref, inlined: printing a figure is the most frequent thing a template does.
+        ref_index = state._ref_index
+        index = ref_index.get(self.key)
+        if index is None:
+            refs = state.refs
+            index = ref_index[self.key] = len(refs)
+            refs.append(self.ref)
+        return (_OPENERS[index] if index < _MANY_OPENERS else f"{FACT_OPEN}{index}") + self.tail
 
 
 def _indicator(state: RenderState, code: object) -> Indicator:
@@ -477,7 +522,7 @@ def figure(
     precision: int | None = None,
     required: bool = True,
 ) -> str:
-    """Write the figure of indicator *code*: 3.2万余张, with its fact attached invisibly.
+    """Write the figure of indicator *code*: 3.2万余张, with its fact attached.
 
     *unit* and *period* default to the report's. The number follows the indicator's number
     style and precision (or *style*/*precision*), followed by its classifier unless
@@ -485,6 +530,11 @@ def figure(
     make the sentence disappear. A missing figure is the draft placeholder (xx块) in draft
     mode; in final mode it raises :class:`MissingFigureError`, or disappears with
     ``required=False``.
+
+    The result is a :class:`FigureText`: ``| length``, slicing and filters see the visible
+    text only; printing it, joining it with ``~``, ``+``, ``| join`` or :func:`items` keeps
+    its fact, and a filter that makes new text of it (``| upper``, ``| replace``) gives plain
+    text without the fact. An omission is an empty, falsy text.
     """
     # _state() and _indicator() inlined for the common case: figure() runs two dozen times
     # per report, and two calls were a fifth of its cost.
@@ -497,23 +547,16 @@ def figure(
     default = unit is None and period is None and style is None and precision is None
     if default:
         # Written before (by this render or an earlier one of the same facts, see
-        # prepared_tables): the text, the ref and the marker's tail are at hand.
+        # prepared_tables): the very object is at hand.
         written = state.written.get(code)
         if written is not None and written[0] is indicator:
-            key = written[1]
-            ref_index = state._ref_index
-            index = ref_index.get(key)
-            if index is None:  # state._add_ref, inlined
-                refs = state.refs
-                index = ref_index[key] = len(refs)
-                refs.append(written[2])
-            opener = _OPENERS[index] if index < _MANY_OPENERS else f"{FACT_OPEN}{index}"
-            tail: str = written[3] if classifier else written[4]
-            return opener + tail
+            cached: FigureText | None = written[1] if classifier else written[2]
+            if cached is not None:
+                return cached
     found = _lookup(state, code, unit, period)
     suffix = indicator.classifier if classifier else ""
     if found.omit:
-        return DROP
+        return DROPPED
     if found.value is None:
         if state.draft:
             ref = FactRef(found.fact_id, code, found.unit, found.period, state.placeholder, None,
@@ -525,12 +568,12 @@ def figure(
                 and (style or indicator.number_style.value) == "hedged"
                 else ""
             )
-            return fact_marker(state.ref(ref), state.placeholder + hedge + suffix)
+            return marked_figure(state.ref(ref), state.placeholder + hedge + suffix)
         if not required:
-            return DROP
+            return DROPPED
         raise _missing(state, indicator, found)
     if _omitted_zero(indicator, found):
-        return DROP
+        return DROPPED
     if style is None and precision is None:
         write = state.writers.get(code)
         if write is None:
@@ -551,15 +594,15 @@ def figure(
         ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources)
         key = _ref_key(FactRef, ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text,
                        ref.value, ref.sources)  # fmt: skip
-    index = state._ref_index.get(key)
-    if index is None:
-        index = state._add_ref(key, ref)
+    done = FigureText._figure(text + suffix, ref, key)
     if default:
         # Nothing here depends on the render (draft, placeholder, required): only on the
         # fact and the indicator, which the fast path above checks.
-        state.written[code] = (indicator, key, ref, f"{FACT_MID}{text}{suffix}{FACT_CLOSE}",
-                               f"{FACT_MID}{text}{FACT_CLOSE}")  # fmt: skip
-    return f"{FACT_OPEN}{index}{FACT_MID}{text}{suffix}{FACT_CLOSE}"
+        written = state.written.get(code)
+        if written is None or written[0] is not indicator:
+            written = state.written[code] = [indicator, None, None]
+        written[1 if classifier else 2] = done
+    return done
 
 
 def value(code: str, unit: str | None = None, period: object = None) -> int | Decimal | None:
@@ -604,17 +647,18 @@ def items(
     """
     kept: list[str] = []
     for text in texts:
-        item = "" if text is None else str(text)
+        # In markup form: an item's figures and omissions are what decide.
+        item = "" if text is None else markup_of(text)
         if DROP in item:
             continue
         item = item.strip(_SEPARATORS)
         if strip_markers(item).strip(_SEPARATORS):
             kept.append(item)
     if not kept:
-        return DROP if empty is None else empty
+        return DROPPED if empty is None else empty
     if last and len(kept) > 1:
-        return sep.join(kept[:-1]) + last + kept[-1]
-    return sep.join(kept)
+        return marked(markup_of(sep).join(kept[:-1]) + markup_of(last) + kept[-1])
+    return marked(markup_of(sep).join(kept))
 
 
 def count_list(
@@ -639,7 +683,7 @@ def count_list(
     parts = []
     for code in codes:
         indicator = _indicator(state, code)
-        text = figure(code, unit, period, required=required)
+        text = markup_of(figure(code, unit, period, required=required))
         parts.append(DROP if DROP in text else labels.get(code, indicator.name) + text)
     return items(parts, sep, last, empty=empty)
 
@@ -683,13 +727,13 @@ def change(
         before = _lookup(state, code, unit, period)
         current, before_value, sources = now.value, before.value, now.sources + before.sources
     if current is None or before_value is None or now.value is None:
-        return DROP
+        return DROPPED
     if rate:
         text = format_change(current * 100, before_value * 100, kind="rate")
     else:
         text = format_change(current, before_value, multiple_at=multiple_at)
     ref = FactRef(now.fact_id, code, now.unit, now.period, text, str(now.value), sources)
-    return fact_marker(state.ref(ref), text)
+    return marked_figure(state.ref(ref), text)
 
 
 def _count_marker(
@@ -701,7 +745,10 @@ def _count_marker(
     period: str,
     sources: tuple[str, ...] = (),
 ) -> str:
-    """Write *count* with a FactRef naming what it counts (a traceable, lintable figure)."""
+    """Write *count* with a FactRef naming what it counts (a traceable, lintable figure).
+
+    In markup form: the fact set's phrase writer formats it into its own text.
+    """
     text = str(count)
     ref = FactRef(fact_id, indicator, unit, period, text, text, sources)
     return fact_marker(state.ref(ref), text)
@@ -738,7 +785,7 @@ def coverage_phrase(
     if code is None:
         phrase_of = getattr(state.facts, "coverage_phrase", None)
         if phrase_of is None:
-            return DROP
+            return DROPPED
         if isinstance(state.facts, FactSet):
             who = unit or state.unit
             when = state.text_of(state.period)
@@ -757,22 +804,24 @@ def coverage_phrase(
             phrase = phrase_of(unit, number=number)
         else:
             phrase = phrase_of(unit)
-        return phrase if isinstance(phrase, str) and phrase else DROP
+        return marked(markup_of(phrase)) if isinstance(phrase, str) and phrase else DROPPED
     _indicator(state, code)
     found = _lookup(state, code, unit, period)
     coverage = getattr(found.fact, "coverage", None)
     expected = getattr(coverage, "expected", None)
     reported = getattr(coverage, "submitted", getattr(coverage, "reported", None))
     if not isinstance(expected, int) or not isinstance(reported, int) or expected <= 0:
-        return DROP
+        return DROPPED
 
     def counted(count: int, what: str) -> str:
         return _count_marker(state, count, code, f"{found.fact_id}#{what}", found.unit,
                              found.period, found.sources)  # fmt: skip
 
     if reported >= expected:
-        return f"{counted(expected, 'expected')}个{level}全部报送"
-    return f"{counted(expected, 'expected')}个{level}中{counted(reported, 'submitted')}个已报送"
+        return marked(f"{counted(expected, 'expected')}个{level}全部报送")
+    return marked(
+        f"{counted(expected, 'expected')}个{level}中{counted(reported, 'submitted')}个已报送"
+    )
 
 
 def tally(count: object, what: str, unit: str | None = None, period: object = None) -> str:
@@ -790,7 +839,7 @@ def tally(count: object, what: str, unit: str | None = None, period: object = No
         raise TemplateError(f"tally: expected a name for what is counted, got {what!r}")
     who = unit if unit is not None else state.unit
     when = state.text_of(period if period is not None else state.period)
-    return _count_marker(state, count, what, f"{what}@{who}@{when}", who, when)
+    return marked(_count_marker(state, count, what, f"{what}@{who}@{when}", who, when))
 
 
 def measure(code: str) -> Measure:

@@ -28,7 +28,8 @@ anything else
     a paragraph. Blank lines are ignored.
 
 Figures and omissions travel through the text as invisible private-use characters (see
-:func:`fact_marker` and :data:`DROP`): the parser strips them, attaches the facts to the
+:mod:`epireport.narrative._markers`, the one module that writes them; templates never see
+them): the parser strips them, attaches the facts to the
 sentence they stand in (sentences end at 。！？；) and drops what an omission leaves behind.
 The plain words a template prints with ``{{ }}`` travel in *slots* (:func:`slot`: a figure
 marker without a fact), which the parser strips as well; they let a compiled plan tell the
@@ -74,6 +75,16 @@ from epireport.document import (
     _is_clean,
 )
 from epireport.exceptions import TemplateError
+from epireport.narrative._markers import (
+    DROP,
+    FACT_CLOSE,
+    FACT_MID,
+    FACT_OPEN,
+    MARKER_CHARS,
+    fact_marker,
+    slot,
+    strip_markers,
+)
 
 __all__ = [
     "DROP",
@@ -91,21 +102,7 @@ __all__ = [
     "strip_markers",
 ]
 
-#: Opens a figure: ``FACT_OPEN <index> FACT_MID <visible text> FACT_CLOSE``.
-FACT_OPEN: Final = "\ue000"
-#: Separates a figure's fact index from its visible text.
-FACT_MID: Final = "\ue001"
-#: Closes a figure.
-FACT_CLOSE: Final = "\ue002"
-#: An omission: the sentence (or heading, or table row) holding it disappears.
-DROP: Final = "\ue003"
-#: Every character the markup reserves; they never reach the document.
-MARKER_CHARS: Final = FACT_OPEN + FACT_MID + FACT_CLOSE + DROP
-
 _MARKERS_RE: Final = re.compile(f"[{MARKER_CHARS}]")
-_FACT_RE: Final = re.compile(f"{FACT_OPEN}(\\d+){FACT_MID}([^{MARKER_CHARS}]*){FACT_CLOSE}")
-# The head of a figure or slot marker: FACT_OPEN, the fact index (none for a slot), FACT_MID.
-_MARKER_HEAD_RE: Final = re.compile(f"{FACT_OPEN}\\d*{FACT_MID}")
 # A sentence ends at 。！？； (and ! ? ;), with any closing quotes or brackets that follow.
 # The definition; split_sentences cuts the same pieces with str methods (see _split).
 _SENTENCE_RE: Final = re.compile(
@@ -142,20 +139,6 @@ _RUN_IN: Final = frozenset({EnumerationStyle.SHI, EnumerationStyle.DI})
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def fact_marker(index: int, text: str) -> str:
-    """Wrap the visible *text* of a figure with the invisible reference to fact *index*."""
-    return f"{FACT_OPEN}{index}{FACT_MID}{text}{FACT_CLOSE}"
-
-
-def slot(text: str) -> str:
-    """Mark *text*, words a template printed, as a slot: a figure marker with no fact.
-
-    The parser keeps the text and drops the markers, as for a figure; the environment's
-    ``finalize`` marks every neutral ``{{ }}`` output so (see :func:`is_neutral`).
-    """
-    return f"{FACT_OPEN}{FACT_MID}{text}{FACT_CLOSE}"
-
-
 def is_neutral(text: str) -> bool:
     """Whether *text* is words and numbers only: nothing the parser or the walker reads.
 
@@ -176,17 +159,6 @@ def all_neutral(texts: list[str]) -> bool:
 def has_drop(text: str) -> bool:
     """Whether *text* carries an omission marker (the piece holding it is to disappear)."""
     return DROP in text
-
-
-def strip_markers(text: str) -> str:
-    """Remove the markers from *text*, keeping the visible figures and words.
-
-    A figure's fact index goes with its markers (``共{marker}`` reads 共3块, not 共03块), then
-    any stray marker character.
-    """
-    if FACT_OPEN in text:
-        text = _MARKER_HEAD_RE.sub("", text)
-    return _MARKERS_RE.sub("", text)
 
 
 def _tidy(text: str) -> str:
@@ -252,9 +224,10 @@ def _sentence(raw: str, refs: Sequence[FactRef], trusted: bool = False) -> Sente
     facts: list[FactRef] = []
     stray = False
     if FACT_OPEN in raw:
-        # What _FACT_RE.sub would do, with str methods (the regex engine is slow on CJK
-        # text): a piece after FACT_OPEN is a figure when it reads <digits> FACT_MID <text
-        # without markers> FACT_CLOSE; anything else stays, and its stray markers go below.
+        # What a regex substitution of whole figures would do, with str methods (the regex
+        # engine is slow on CJK text): a piece after FACT_OPEN is a figure when it reads
+        # <digits> FACT_MID <text without markers> FACT_CLOSE; anything else stays, and its
+        # stray markers go below.
         chunks = raw.split(FACT_OPEN)
         parts = [chunks[0]]
         count = len(refs)
