@@ -7,7 +7,11 @@ The project's docstrings are written for people reading the source (and for Sphi
 Markdown, where all of these come out mangled, so this extension rewrites them once, when griffe
 loads an object:
 
-- a role becomes inline code naming its target (``~`` keeps only the last part);
+- a role becomes a cross-reference to its target, shown as inline code (``~`` keeps only the
+  last part): a link when the target is documented on some page of the site (mkdocs-autorefs
+  resolves it, on this page or another), plain code otherwise (the standard library, private
+  modules). Names are resolved as Python would from the docstring's scope (``:class:`Batch```
+  in a module that imports ``Batch``), so every spelling of one object reaches its one page;
 - a literal block (``::``), an ``Example:`` block and a doctest become fenced code;
 - ``Called:``, ``Returns:`` and ``Results:`` blocks become a bold label and a paragraph;
 - a reST section underline (``Load order`` over ``----------``) becomes a bold line.
@@ -17,8 +21,10 @@ Loaded by mkdocs.yml (``extensions: [docs/_ext/rest_docstrings.py]``); not part 
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import griffe
@@ -29,10 +35,23 @@ _LABELS = ("Called", "Returns", "Results")
 _CODE_LABELS = ("Example", "Examples")
 
 
-def _role(match: re.Match[str]) -> str:
+Resolver = Callable[[str], "str | None"]
+
+
+def _role(match: re.Match[str], resolve: Resolver | None) -> str:
     tilde, target = match.groups()
     target = target.split("<")[-1].rstrip(">").strip()  # `text <target>` keeps the target
-    return f"`{target.rsplit('.', 1)[-1] if tilde else target}`"
+    title = target.rsplit(".", 1)[-1] if tilde else target
+    path = resolve(target) if resolve is not None else None
+    if path is None or not (path == "epireport" or path.startswith("epireport.")):
+        return f"`{title}`"
+    # An optional autoref: a link when the target is rendered on some page, else plain code
+    # (autorefs reports nothing for it), so a docstring naming a private helper cannot break
+    # the strict build; tests/test_docs_reference.py checks the public ones all link.
+    return (
+        f'<autoref identifier="{html.escape(path)}" optional>'
+        f"<code>{html.escape(title)}</code></autoref>"
+    )
 
 
 def _indent(line: str) -> int:
@@ -54,9 +73,13 @@ def _fence(block: list[str], language: str) -> list[str]:
     return ["", f"```{language}", *code.splitlines(), "```", ""]
 
 
-def convert(text: str) -> str:
-    """Rewrite one docstring from the project's reST-ish style to Markdown."""
-    text = _ROLE.sub(_role, text)
+def convert(text: str, resolve: Resolver | None = None) -> str:
+    """Rewrite one docstring from the project's reST-ish style to Markdown.
+
+    *resolve* maps a role's target to the full path of the object it names, or ``None``;
+    without it every role becomes plain inline code.
+    """
+    text = _ROLE.sub(lambda match: _role(match, resolve), text)
     lines = text.splitlines()
     out: list[str] = []
     i = 0
@@ -97,10 +120,34 @@ def convert(text: str) -> str:
     return "\n".join(out)
 
 
+def _resolver(obj: griffe.Object) -> Resolver:
+    """Resolve role targets as seen from *obj*: full paths as written, others in its scope."""
+
+    def resolve(target: str) -> str | None:
+        first, dot, rest = target.partition(".")
+        if first == "epireport":
+            return target
+        try:
+            path = obj.resolve(first)
+        except Exception:  # griffe's NameResolutionError, or an alias it cannot follow
+            return None
+        return path + dot + rest
+
+    return resolve
+
+
+def _objects(obj: griffe.Object) -> Iterator[griffe.Object]:
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias:
+            yield from _objects(member)  # type: ignore[arg-type]
+
+
 class RestDocstrings(griffe.Extension):
     """Convert every docstring griffe loads (see the module docstring)."""
 
-    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        """Rewrite the docstring of *obj* in place."""
-        if obj.docstring is not None:
-            obj.docstring.value = convert(obj.docstring.value)
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        """Rewrite every docstring of the package once it is loaded (imports are known then)."""
+        for obj in _objects(pkg):
+            if obj.docstring is not None:
+                obj.docstring.value = convert(obj.docstring.value, _resolver(obj))

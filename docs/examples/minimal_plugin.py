@@ -8,7 +8,7 @@ entry point (see "Write an institution plugin").
 import jinja2
 
 import epireport
-from epireport import (
+from epireport.plugin import (
     DataValue,
     Indicator,
     IndicatorSet,

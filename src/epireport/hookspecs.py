@@ -1,7 +1,7 @@
 """Every hook epireport calls, grouped by the phase that calls it.
 
 Plugins implement these functions, marked with :data:`epireport.hookimpl`, in a module named
-by an entry point in the ``epireport`` group (see :mod:`epireport._plugins`). Three verb
+by an entry point in the ``epireport`` group (see :class:`epireport.Plugins`). Three verb
 families tell how results combine:
 
 - ``epireport_register_*`` contribute records. **All results are collected**; a record's name
@@ -155,7 +155,7 @@ def epireport_register_input_loaders() -> Iterable[InputLoader]:
         An iterable of :class:`~epireport.io.InputLoader` records, each naming the file
         suffixes it reads and a ``load(path, context)`` function that returns a
         ``ReportInput`` (usable everywhere) or a ``Batch`` of data values (for ``ingest``);
-        ``context`` (:class:`~epireport.io.LoadContext`) carries the institution to check
+        ``context`` (:class:`~epireport.plugin.LoadContext`) carries the institution to check
         against, or ``context.resolve(name)`` for the one the file names.
 
     Results:
