@@ -579,11 +579,18 @@ class Plugins:
             return Batch(source, problems=exc.problems)
         if isinstance(loaded, Batch):
             return loaded
+        from epireport.model._units import OrgUnit
+
+        # A report declares its org tree, or at least its own unit (unit and unit_name).
+        if loaded.tree is not None:
+            units: tuple[OrgUnit, ...] = loaded.tree.units
+        else:
+            units = (OrgUnit(loaded.unit, loaded.display_name),)
         return Batch(
             source,
             values=loaded.values,
             rows=tuple(f"$.values[{i}]" for i in range(len(loaded.values))),
-            units=loaded.tree.units if loaded.tree is not None else (),
+            units=units,
             institution=loaded.institution,
         )
 

@@ -127,7 +127,12 @@ def test_a_file_with_a_rejected_row_is_not_written_at_all(
     good.write_text("indicator,unit,period,value\nbillboards,S09,20200202,5\n", encoding="utf-8")
     db = tmp_path / "s.db"
     assert (
-        main(["ingest", str(bad), str(good), "--db", str(db), "--institution", "test-publicity"])
+        main(
+            [
+                *("ingest", str(bad), str(good), "--db", str(db)),
+                *("--institution", "test-publicity", "--allow-new-units"),
+            ]
+        )
         == 2
     )
     captured = capsys.readouterr()
@@ -169,6 +174,7 @@ def test_dhis2_ingest_with_a_mapping_and_export_back(
     )
     db = tmp_path / "s.db"
     args = ["--db", str(db), "--institution", "test-publicity", "--mapping", str(mapping)]
+    args.append("--allow-new-units")  # DHIS2 org units the store has never seen
     assert main(["ingest", str(source), *args]) == 0
     capsys.readouterr()
     out = tmp_path / "out.json"
@@ -222,7 +228,8 @@ def test_export_neutralises_formulas_and_rejects_unknown_institutions(
         encoding="utf-8",
     )
     db = tmp_path / "s.db"
-    assert main(["ingest", str(data), "--db", str(db)]) == 0
+    ingest = ["ingest", str(data), "--db", str(db), "--institution", "test-publicity"]
+    assert main([*ingest, "--allow-new-units"]) == 0
     capsys.readouterr()
     assert main(["export", "--db", str(db), "--format", "csv"]) == 0
     assert "5,reported,,,'=cmd|' /C calc'!A0" in capsys.readouterr().out

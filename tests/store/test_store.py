@@ -101,7 +101,7 @@ def test_values_of_every_kind_and_status_round_trip(store: Store) -> None:
         DataValue.not_applicable("f", "S01", DAY1),
         DataValue.missing("g", "S01", DAY1),
     ]
-    result = store.ingest(values, "x.csv", units=UNITS)
+    result = store.ingest(values, "x.csv", units=UNITS, institution="t")
     assert result == IngestResult(7, 0, 0, source="x.csv")
     assert sorted(store.values(), key=lambda v: v.indicator) == values
 
@@ -109,7 +109,7 @@ def test_values_of_every_kind_and_status_round_trip(store: Store) -> None:
 def test_reimporting_the_same_values_changes_nothing(store: Store) -> None:
     """A second ingest of the same values counts them unchanged and keeps no history."""
     values = [DataValue.reported("a", "S01", DAY1, 1), DataValue.reported("a", "S02", DAY1, 2)]
-    assert store.ingest(values, "f.csv").added == 2
+    assert store.ingest(values, "f.csv", units=UNITS, institution="t").added == 2
     again = store.ingest(values, "f.csv")
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     assert len(store.history("a", "S01", DAY1)) == 1
@@ -118,7 +118,11 @@ def test_reimporting_the_same_values_changes_nothing(store: Store) -> None:
 def test_a_correction_keeps_the_old_value_with_who_and_when(store: Store) -> None:
     """Correcting a value moves the old version to the history with its provenance."""
     store.ingest(
-        [DataValue.reported("a", "S01", DAY1, 10, submitted_by="张三")], "first.xlsx", rows=["r3"]
+        [DataValue.reported("a", "S01", DAY1, 10, submitted_by="张三")],
+        "first.xlsx",
+        rows=["r3"],
+        units=UNITS,
+        institution="t",
     )
     result = store.ingest(
         [DataValue.reported("a", "S01", DAY1, 12, submitted_by="李四", comment="更正")],
@@ -147,7 +151,12 @@ def test_a_crash_mid_ingest_leaves_the_store_as_it_was(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An exception halfway through an ingest rolls back every value and unit it wrote."""
-    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "before.csv")
+    store.ingest(
+        [DataValue.reported("a", "S01", DAY1, 1)],
+        "before.csv",
+        units=[OrgUnit("S01", "东街道")],
+        institution="t",
+    )
     calls = {"n": 0}
     original = Store._write
 
@@ -168,7 +177,7 @@ def test_a_crash_mid_ingest_leaves_the_store_as_it_was(
 
 def test_a_dry_run_counts_but_writes_nothing(store: Store) -> None:
     """A dry run reports what would change and leaves the store untouched."""
-    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "one.csv")
+    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "one.csv", units=UNITS, institution="t")
     result = store.ingest(
         [DataValue.reported("a", "S01", DAY1, 2), DataValue.reported("a", "S02", DAY1, 3)],
         "two.csv",
@@ -179,9 +188,14 @@ def test_a_dry_run_counts_but_writes_nothing(store: Store) -> None:
     assert list(store.values()) == [DataValue.reported("a", "S01", DAY1, 1)]
 
 
-def test_unknown_units_become_roots_until_declared(store: Store) -> None:
-    """A unit seen only in values is stored as a root, and a later declaration completes it."""
-    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "v.csv")
+def test_unknown_units_are_refused_unless_allowed(store: Store) -> None:
+    """A unit seen only in values is refused; allowed, it is a root until a declaration."""
+    with pytest.raises(InputError, match=r"unknown org unit 'S01'.*--allow-new-units"):
+        store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "v.csv", institution="t")
+    assert store.units().codes == ()
+    store.ingest(
+        [DataValue.reported("a", "S01", DAY1, 1)], "v.csv", institution="t", allow_new_units=True
+    )
     assert store.units().get("S01").name == "S01"
     store.put_units(UNITS)
     tree = store.units()
@@ -205,7 +219,7 @@ def test_units_that_would_not_form_a_tree_are_refused(store: Store) -> None:
 
 def test_an_indicator_belongs_to_one_institution(store: Store) -> None:
     """Storing an indicator code already owned by another institution is refused."""
-    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "a.csv", institution="one")
+    store.ingest([DataValue.reported("a", "S01", DAY1, 1)], "a.csv", units=UNITS, institution="one")
     with pytest.raises(InputError, match="belongs to institution 'one'"):
         store.ingest([DataValue.reported("a", "S01", DAY2, 1)], "b.csv", institution="two")
     assert store.indicators() == {"a": "one"}
@@ -215,7 +229,7 @@ def test_an_indicator_belongs_to_one_institution(store: Store) -> None:
 
 def test_values_filter_by_unit_subtree_and_period(store: Store) -> None:
     """values() keeps one unit, a subtree, or the values whose period lies inside a period."""
-    month = DataValue.reported("a", "S01", Period.parse("202002"), 9)
+    month = DataValue.reported("m", "S01", Period.parse("202002"), 9)
     store.ingest(
         [
             DataValue.reported("a", "S01", DAY1, 1),
@@ -225,6 +239,7 @@ def test_values_filter_by_unit_subtree_and_period(store: Store) -> None:
         ],
         "v.csv",
         units=UNITS,
+        institution="t",
     )
     assert [v.value for v in store.values(unit="S01")] == [1, 9]
     assert sorted(v.value for v in store.values(under="S01")) == [1, 2, 9]  # type: ignore[type-var]
@@ -243,6 +258,7 @@ def test_report_input_holds_the_subtree_and_its_values(store: Store) -> None:
         ],
         "v.csv",
         units=UNITS,
+        institution="t",
     )
     report = store.report_input(INSTITUTION, "S01", "202002")
     assert report.tree is not None
@@ -264,12 +280,13 @@ def test_report_input_carries_the_history_comparisons_read(store: Store) -> None
         [
             DataValue.reported("billboards", "C01", Period.parse("20200115"), 3),
             DataValue.reported("billboards", "C01", Period.parse("20190210"), 2),
-            DataValue.reported("billboards", "C01", Period.parse("2020W5"), 100),  # 1-27 to 2-2
+            DataValue.reported("billboards", "S01", Period.parse("2020W5"), 100),  # 1-27 to 2-2
             DataValue.reported("billboards", "C01", DAY1, 4),
             DataValue.reported("billboards", "C01", Period.parse("20200301"), 6),  # after
         ],
         "v.csv",
         units=UNITS,
+        institution="t",
     )
     report = store.report_input(INSTITUTION, "S01", "202002")
     assert sorted(str(v.period) for v in report.values) == ["20190210", "20200115", "20200201"]
@@ -311,7 +328,7 @@ def test_the_store_holds_the_last_version_of_each_value(
             value = DataValue(
                 indicator, unit, period, status, number if status is ValueStatus.REPORTED else None
             )
-            store.ingest([value], "x")
+            store.ingest([value], "x", institution="t", allow_new_units=True)
             if last.get(value.key) != value:
                 versions.setdefault(value.key, []).append(value)
             last[value.key] = value

@@ -73,9 +73,26 @@ def render(
         if institution is None or period is None:
             raise click.UsageError("--db needs --institution and --period")
         words = load_input(data, plugins=plugins) if data is not None else None
+        inst = plugins.institution(institution)
+        if words is None and not draft:
+            # The store holds figures only; a summary also needs its words.
+            needed = [n.name for n in inst.narrative_inputs if n.required]
+            if needed or inst.measures:
+                wanted = ", ".join(needed) if needed else "the measures taken"
+                raise click.UsageError(
+                    f"the store holds the figures, not the words of {inst.name}'s summary "
+                    f"({wanted}): give them as DATA, a report input file without values"
+                )
+        the_period = plugins.period(period)
         report = input_from_store(
-            db, institution, plugins.period(period), unit=unit, words=words, plugins=plugins
+            db, institution, the_period, unit=unit, words=words, plugins=plugins
         )
+        if not draft and not any(the_period.contains(v.period) for v in report.values):
+            raise click.UsageError(
+                f"the store {db} holds no values of {inst.name} for {report.unit} in "
+                f"{the_period}: nothing to summarise (ingest the reports first, or check "
+                "--unit and --period)"
+            )
     rendered = render_report(report, format=fmt, plugins=plugins, draft=draft, template=template)
     _emit(rendered.output, output, fmt_record.binary, f"--format {fmt}")
 

@@ -8,7 +8,7 @@ cell), ``export`` writes stored values as CSV or DHIS2 dataValueSets JSON.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ import click
 from epireport.exceptions import InputError, ModelError, Problem
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
+from epireport.model._units import OrgUnit
 
 if TYPE_CHECKING:
     from epireport._plugins import Plugins
@@ -100,11 +101,26 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The store (an SQLite file, created if missing).",
 )
-@click.option("--institution", help="Check codes and figures against this institution.")
+@click.option(
+    "--institution",
+    help="The institution the data belongs to (default: the one a form or report file names, "
+    "or the only one the store holds).",
+)
 @click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML/JSON mapping of foreign codes (DHIS2 dataElement, orgUnit) to epireport codes.",
+)
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON list of org units (as org_units in report files) to add or update first.",
+)
+@click.option(
+    "--allow-new-units",
+    is_flag=True,
+    help="Add a unit code the store does not know as a new top-level unit instead of refusing.",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count, but write nothing.")
 def ingest(
@@ -112,22 +128,32 @@ def ingest(
     db: Path,
     institution: str | None,
     mapping: Path | None,
+    units_file: Path | None,
+    allow_new_units: bool,
     dry_run: bool,
 ) -> None:
     """Store daily reports: filled forms (.xlsx), CSV, DHIS2 JSON or report files.
 
-    Each file is stored whole or not at all: if any row is rejected, nothing of that file is
-    written, every problem is listed with its file, sheet, row and column, and the exit
-    status is 2. Re-importing a file changes nothing; a changed value is a correction whose
-    old version is kept in the history.
+    Every file is checked against its institution (its indicators, value types and validation
+    rules) and against the store (known org units; no period counted twice). Each file is
+    stored whole or not at all: if any row is rejected, nothing of that file is written, every
+    problem is listed with its file, sheet, row and column, and the exit status is 2.
+    Re-importing a file changes nothing; a changed value is a correction whose old version is
+    kept in the history; an older copy (earlier 填报时间) ingested after a newer one changes
+    nothing; a cell left empty in a re-sent form withdraws its value.
     """
-    from epireport.io._normalise import load_mapping
+    from epireport.io._normalise import load_mapping, load_units
     from epireport.store._ingest import ingest_batch
     from epireport.store._sqlite import Store
 
     plugins = _make_plugins()
     inst = plugins.institution(institution) if institution is not None else None
     codes = load_mapping(mapping) if mapping is not None else None
+    declared = tuple(load_units(units_file)) if units_file is not None else ()
+    held: tuple[str, ...] = ()
+    if db.exists():
+        with Store.open(db) as existing:
+            held = existing.institutions()
     problems: list[Problem] = []
     batches = []
     for path in files:
@@ -135,6 +161,24 @@ def ingest(
             problems.append(Problem(str(path), "no such file"))
             continue
         batch = plugins.load_batch(path, inst, mapping=codes)
+        if batch.ok and batch.institution is None:
+            # A CSV or DHIS2 file names no institution: the store's, if it holds exactly one.
+            if len(held) == 1:
+                batch = plugins.load_batch(path, held[0], mapping=codes)
+            else:
+                which = (
+                    f"the store holds data of {', '.join(held)}"
+                    if held
+                    else "the store holds no institution's data yet"
+                )
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"this file does not name its institution and {which}: say which with "
+                        "--institution NAME, so that its indicators and figures can be checked",
+                    )
+                )
+                continue
         problems.extend(batch.problems)
         if batch.ok:
             batches.append(batch)
@@ -142,17 +186,48 @@ def ingest(
         # A dry run against a store that does not exist yet must not create it; and the
         # store is opened only when some file is fit to be written.
         target = ":memory:" if dry_run and not db.exists() else db
-        with Store.open(target) as store:
+        with Store.open(target, on_wait=lambda message: click.echo(message, err=True)) as store:
             for batch in batches:
+                assert batch.institution is not None
+                rules = plugins.validation_rules(batch.institution)
                 try:
                     with _progress(len(batch.values)) as progress:
-                        result = ingest_batch(store, batch, dry_run=dry_run, progress=progress)
+                        result = ingest_batch(
+                            store,
+                            batch,
+                            dry_run=dry_run,
+                            progress=progress,
+                            units=declared,
+                            allow_new_units=allow_new_units,
+                            rules=rules,
+                        )
                 except InputError as exc:
                     problems.extend(exc.problems)
                     continue
                 click.echo(str(result) + (" (dry run: nothing written)" if dry_run else ""))
+                for warning in result.warnings:
+                    click.echo(f"epireport: warning: {batch.source}: {warning}", err=True)
     if problems:
         raise InputError(problems)
+
+
+def _units_yaml(units: Iterable[OrgUnit]) -> str:
+    import yaml
+
+    rows = []
+    for unit in units:
+        row: dict[str, object] = {"code": unit.code, "name": unit.name}
+        if unit.parent is not None:
+            row["parent"] = unit.parent
+        if unit.level is not None:
+            row["level"] = unit.level
+        for key in ("opening", "closing"):
+            day = getattr(unit, key)
+            if day is not None:
+                row[key] = day.isoformat()
+        rows.append(row)
+    head = "# Org units exported by epireport; ingest with: epireport ingest --units FILE\n"
+    return head + yaml.safe_dump({"org_units": rows}, allow_unicode=True, sort_keys=False)
 
 
 @click.command(name="export")
@@ -179,6 +254,13 @@ def ingest(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Map codes back to DHIS2 ids (the mapping file ingest used).",
 )
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the store's org tree here (YAML, as 'ingest --units' reads it), so that "
+    "the export re-imported into a new store renders the same summary.",
+)
 def export(
     db: Path,
     fmt: str,
@@ -186,13 +268,21 @@ def export(
     institution: str | None,
     period: Period | None,
     mapping: Path | None,
+    units_file: Path | None,
 ) -> None:
-    """Write stored values as CSV (formulas neutralised) or DHIS2 dataValueSets JSON."""
+    """Write stored values as CSV (formulas neutralised) or DHIS2 dataValueSets JSON.
+
+    The values alone do not say how units nest: with --units the org tree is written too, and
+    'epireport ingest --db NEW --units UNITS EXPORT' rebuilds the same store.
+    """
     from epireport._files import write_atomic
     from epireport.io._normalise import load_mapping
     from epireport.store._sqlite import Store
 
     with Store.open(db) as store:
+        if units_file is not None:
+            write_atomic(units_file, _units_yaml(store.units().units))
+            click.echo(f"wrote {len(store.units().units)} org unit(s) to {units_file}", err=True)
         if institution is not None:
             tagged = {name for name in store.indicators().values() if name is not None}
             if institution not in tagged:

@@ -7,6 +7,7 @@ text) are refused when the indicator is defined, not when a report comes out wro
 
 import enum
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -237,6 +238,21 @@ def _validate_significant(instance: Any, attribute: "attrs.Attribute[Any]", valu
         )
 
 
+#: The largest figure one report may state when the indicator declares no ``maximum``: a
+#: plausibility bound that stops 1e20 or a pasted phone number, not a statement about counts.
+DEFAULT_MAXIMUM: Final[int] = 1_000_000_000_000
+
+
+def _validate_maximum(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (
+        not isinstance(value, int | Decimal) or isinstance(value, bool) or value <= 0
+    ):
+        raise ModelError(
+            f"Indicator.maximum: expected a positive number (or nothing), got {value!r}"
+            f"{_about(instance)}"
+        )
+
+
 def default_aggregations(
     kind: IndicatorKind, value_type: ValueType = ValueType.INTEGER
 ) -> tuple[Aggregation, Aggregation]:
@@ -305,7 +321,9 @@ class Indicator:
     decimal point in hedged and compact forms (3.2万余 has precision 1). A hedged figure ends
     with ``hedge``, 余 (the default) or 多; with ``significant_figures`` it is hedged below 万
     too, keeping that many figures (2: 356 → 350多, 3412 → 3400多; 98 stays 98), where
-    otherwise only figures from 万 on are hedged.
+    otherwise only figures from 万 on are hedged. ``maximum`` is the largest figure one report
+    may state (a plausibility bound checked on every value, :data:`DEFAULT_MAXIMUM` when
+    ``None``).
 
     Nonsensical definitions raise :class:`ModelError` naming the indicator, listing every
     problem at once.
@@ -342,6 +360,9 @@ class Indicator:
     precision: int = attrs.field(default=1, validator=_validate_precision)
     hedge: str = attrs.field(default="余", validator=_validate_hedge)
     significant_figures: int | None = attrs.field(default=None, validator=_validate_significant)
+    maximum: int | Decimal | None = attrs.field(
+        default=None, validator=_validate_maximum, kw_only=True
+    )
     zero_policy: ZeroPolicy = attrs.field(
         default=ZeroPolicy.OMIT,
         converter=_to_zero_policy,

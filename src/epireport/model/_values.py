@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from epireport.exceptions import ModelError
-from epireport.model._indicators import Indicator, ValueType
+from epireport.model._indicators import DEFAULT_MAXIMUM, Indicator, ValueType
 from epireport.model._periods import Period
 from epireport.model._units import check_code
 
@@ -268,4 +268,17 @@ class DataValue:
             raise ModelError(
                 f"DataValue.value: {value!r} does not fit {value_type.value} indicator "
                 f"{indicator.code!r} {where}"
+            )
+        bound: int | Decimal = (
+            indicator.maximum if indicator.maximum is not None else DEFAULT_MAXIMUM
+        )
+        if (
+            isinstance(value, int | Decimal)
+            and not is_bool
+            and abs(Decimal(value)) > Decimal(bound)
+        ):
+            raise ModelError(
+                f"DataValue.value: {value} is beyond what one report of {indicator.code!r} can "
+                f"state (at most {bound}) {where}; check the figure, or declare the "
+                "indicator's maximum"
             )

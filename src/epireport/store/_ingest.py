@@ -8,12 +8,14 @@ report input files (``.json``, ``.yaml``). A loader a plugin registers is ingest
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import InputError
 from epireport.io._normalise import Batch, CodeMapping
 from epireport.model._institution import Institution
+from epireport.model._units import OrgUnit
 from epireport.store._records import IngestResult
 from epireport.store._sqlite import Store
 
@@ -48,16 +50,27 @@ def ingest_batch(
     *,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    units: Iterable[OrgUnit] = (),
+    allow_new_units: bool = False,
+    rules: Sequence[ValidationRule] = (),
 ) -> IngestResult:
-    """Store a batch in one transaction; a batch with any problem raises and writes nothing."""
+    """Store a batch in one transaction; a batch with any problem raises and writes nothing.
+
+    *units* (a units file) are declared before the batch's own; *rules* are the institution's
+    validation rules (:meth:`Plugins.validation_rules`), checked on what the batch touches.
+    """
     if batch.problems:
         raise InputError(batch.problems, source=batch.source)
     return store.ingest(
         batch.values,
         batch.source,
         rows=batch.rows,
-        units=batch.units,
+        units=(*units, *batch.units),
         institution=batch.institution,
         dry_run=dry_run,
         progress=progress,
+        scope=batch.scope,
+        submitted_at=batch.submitted_at,
+        allow_new_units=allow_new_units,
+        rules=rules,
     )

@@ -1,36 +1,55 @@
 """The embedded store: SQLite (standard library), one transaction per ingest, nothing lost.
 
-Schema (version 1, kept in ``PRAGMA user_version``)::
+Schema (version 2, kept in ``PRAGMA user_version``; a version-1 store is upgraded in place)::
 
+    institutions name PRIMARY KEY, first_ingested_at      (what the store holds data for)
     units        id, code UNIQUE, name, parent_id → units, level, opening, closing
     indicators   id, code UNIQUE, institution (the institution that first stored it, or NULL)
-    sources      id, name, sha256, ingested_at, added, updated, unchanged   (the ingest log)
+    sources      id, name, ingested_at, added, updated, unchanged   (the ingest log)
     data_values  id, indicator_id, unit_id, period (canonical id), start_day, end_day
                  (proleptic ordinals, end exclusive), status, kind (int/decimal/bool/text),
                  value_text (exact), value_num (for queries), submitted_at, submitted_by,
-                 comment, ingested_at, source_id → sources, source_row
+                 comment, ingested_at, source_id → sources, source_row, withdrawn
                  UNIQUE (indicator_id, unit_id, period)
-    history      the same value columns for every version a correction replaced, with
-                 value_id → data_values and superseded_at
+    history      the same value columns for every version a correction or a withdrawal
+                 replaced, with value_id → data_values, superseded_at and reason
 
 Codes are mapped to integer ids once. The file runs in WAL mode, so readers never block the
 writer, and every ingest is one ``BEGIN IMMEDIATE`` transaction: a crash or an error leaves the
 store exactly as it was. Indicator codes are unique across a store: a code stored for one
 institution cannot be stored for another.
+
+What the store accepts (the collection path's integrity rules):
+
+- an indicator code new to the store only with the institution it belongs to;
+- a unit code new to the store only when the file declares it (a report file's ``org_units``, a
+  form's unit list, a units file) or the caller allows new units: a typo never becomes a unit;
+- a value whose period overlaps a stored value of the same indicator and unit for another
+  period is refused (``202002`` typed among daily reports would be counted twice);
+- versions are ordered by when they were *submitted* (``submitted_at``) when both carry that
+  time, else by when they were ingested: an older copy ingested after a newer one changes
+  nothing, and the result says so;
+- a file that speaks for cells it leaves empty (a re-sent form: :attr:`Batch.scope`) withdraws
+  the values stored for them; withdrawn versions stay in the history;
+- the institution's validation rules run on the data of every (unit, period) the file touches:
+  an error refuses the file, a warning is reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import InputError, ModelError, Problem, UsageError
 from epireport.model._indicators import IndicatorSet
 from epireport.model._institution import Institution
@@ -40,12 +59,21 @@ from epireport.model._units import OrgTree, OrgUnit
 from epireport.model._values import DataValue, Value, ValueStatus
 from epireport.store._records import IngestResult, Revision
 
-__all__ = ["SCHEMA_VERSION", "Store"]
+__all__ = ["DEFAULT_TIMEOUT", "SCHEMA_VERSION", "TIMEOUT_ENV", "Store"]
 
 #: The schema version this code writes and reads (``PRAGMA user_version``).
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+
+#: How long a writer waits for another writer's commit before giving up (seconds), unless
+#: ``Store.open(timeout=...)`` or the environment variable says otherwise.
+TIMEOUT_ENV: Final = "EPIREPORT_STORE_TIMEOUT"
+DEFAULT_TIMEOUT: Final = 30.0
 
 _SCHEMA: Final = """
+CREATE TABLE institutions (
+    name TEXT PRIMARY KEY,
+    first_ingested_at TEXT NOT NULL
+);
 CREATE TABLE units (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
@@ -85,6 +113,7 @@ CREATE TABLE data_values (
     ingested_at TEXT NOT NULL,
     source_id INTEGER REFERENCES sources(id),
     source_row TEXT NOT NULL,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
     UNIQUE (indicator_id, unit_id, period)
 );
 CREATE INDEX data_values_days ON data_values (start_day, end_day);
@@ -101,9 +130,22 @@ CREATE TABLE history (
     ingested_at TEXT NOT NULL,
     source_id INTEGER REFERENCES sources(id),
     source_row TEXT NOT NULL,
-    superseded_at TEXT NOT NULL
+    superseded_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT 'corrected'
 );
 CREATE INDEX history_value ON history (value_id);
+"""
+
+# Version 1 → 2: what the store holds, withdrawals.
+_MIGRATE_1_TO_2: Final = """
+CREATE TABLE institutions (
+    name TEXT PRIMARY KEY,
+    first_ingested_at TEXT NOT NULL
+);
+ALTER TABLE data_values ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE history ADD COLUMN reason TEXT NOT NULL DEFAULT 'corrected';
+INSERT INTO institutions (name, first_ingested_at)
+    SELECT DISTINCT institution, '' FROM indicators WHERE institution IS NOT NULL
 """
 
 # The columns that make up a value's state: equal state means a re-import changes nothing.
@@ -171,8 +213,52 @@ def _decode(
     )
 
 
+def _sortable(when: dt.datetime) -> tuple[int, dt.datetime]:
+    # Naive and aware times do not compare; order naive ones as they are written.
+    return (0, when) if when.tzinfo is None else (1, when.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _later(stored: str | None, new: dt.datetime | None) -> bool:
+    """Whether the stored version was submitted after *new* (both must carry the time).
+
+    Without a submission time on either side, the ingest order decides (the new one wins):
+    the ingest time is the last resort, and it is recorded as such (``submitted_at`` empty).
+    """
+    if stored is None or new is None:
+        return False
+    old = dt.datetime.fromisoformat(stored)
+    if (old.tzinfo is None) != (new.tzinfo is None):
+        return False
+    return old > new
+
+
+def _unknown_unit(where: str, row: str, code: str, known: Mapping[str, int]) -> Problem:
+    close = difflib.get_close_matches(code, list(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    place = f"{where}: {row}" if row else where
+    return Problem(
+        place,
+        f"unknown org unit {code!r}{hint}: it is neither in the store nor declared by the file; "
+        "add it with a units file (epireport ingest --units units.yaml) or, if it really is "
+        "new, with --allow-new-units",
+    )
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _env_timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise UsageError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds, such as 30")
+    return seconds
 
 
 class Store:
@@ -188,10 +274,15 @@ class Store:
         connection: sqlite3.Connection,
         path: str,
         clock: Callable[[], dt.datetime] = _utc_now,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
         self._db = connection
         self._path = path
         self._clock = clock
+        self._timeout = timeout
+        self._on_wait = on_wait
 
     # -------------------------------------------------------------- opening and closing
 
@@ -201,20 +292,29 @@ class Store:
         path: str | os.PathLike[str],
         *,
         clock: Callable[[], dt.datetime] | None = None,
+        timeout: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> Store:
         """Open (or create) the store at *path*; ``":memory:"`` gives a throw-away store.
 
-        *clock* returns the ingest time (UTC now by default; tests pass a fixed one). Raises
-        :class:`UsageError` when the file is not an epireport store or is from a newer version.
+        *clock* returns the ingest time (UTC now by default; tests pass a fixed one). A writer
+        waits up to *timeout* seconds (default ``EPIREPORT_STORE_TIMEOUT`` or 30) for another
+        writer to finish, telling *on_wait* once that it is waiting, then gives up with a
+        :class:`UsageError`. Raises :class:`UsageError` when the file is not an epireport store
+        or is from a newer version. Two processes creating one new store at once is safe.
         """
         name = os.fspath(path)
         if name != ":memory:" and not Path(name).parent.is_dir():
             raise UsageError(f"cannot create the store {name!r}: its directory does not exist")
+        if timeout is None:
+            timeout = _env_timeout()
         try:
-            db = sqlite3.connect(name, isolation_level=None, check_same_thread=True)
+            # Each attempt waits briefly; _begin() retries until the store's own deadline so
+            # that it can say that it is waiting instead of hanging silently.
+            db = sqlite3.connect(name, isolation_level=None, check_same_thread=True, timeout=0.2)
         except sqlite3.Error as exc:
             raise UsageError(f"cannot open the store {name!r}: {exc}") from None
-        store = cls(db, name, clock or _utc_now)
+        store = cls(db, name, clock or _utc_now, timeout=timeout, on_wait=on_wait)
         try:
             store._prepare()
         except BaseException:
@@ -226,29 +326,60 @@ class Store:
         db = self._db
         try:
             db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA busy_timeout = 5000")
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                if tables:
-                    raise UsageError(
-                        f"{self._path!r} is an SQLite database but not an epireport store"
-                    )
-                if self._path != ":memory:":
-                    db.execute("PRAGMA journal_mode = WAL")
-                with self._transaction():
-                    # Statement by statement: executescript() would commit on its own.
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            elif version > SCHEMA_VERSION:
+            if version > SCHEMA_VERSION:
                 raise UsageError(
                     f"the store {self._path!r} has schema version {version}; this epireport "
                     f"reads version {SCHEMA_VERSION}: upgrade epireport"
                 )
+            if version == SCHEMA_VERSION:
+                return
+            if version == 0 and self._path != ":memory:":
+                self._retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
+            with self._transaction():
+                # Read again under the write lock: another process may have created (or
+                # upgraded) the store while this one waited, which is not an error.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                    if tables:
+                        raise UsageError(
+                            f"{self._path!r} is an SQLite database but not an epireport store"
+                        )
+                    script = _SCHEMA
+                elif version == 1:
+                    script = _MIGRATE_1_TO_2
+                else:
+                    return
+                # Statement by statement: executescript() would commit on its own.
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise UsageError(f"{self._path!r} is not an epireport store ({exc})") from None
+
+    def _retry(self, attempt: Callable[[], object]) -> None:
+        deadline = time.monotonic() + self._timeout
+        told = False
+        while True:
+            try:
+                attempt()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise UsageError(
+                        f"the store {self._path!r} is busy: another writer has held it for "
+                        f"more than {self._timeout:g} s; try again later, or wait longer with "
+                        f"{TIMEOUT_ENV}=SECONDS"
+                    ) from None
+                if not told and self._on_wait is not None:
+                    self._on_wait(
+                        f"waiting for the store {self._path!r}: another ingest is writing"
+                    )
+                    told = True
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -272,9 +403,9 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        # IMMEDIATE takes the write lock at once, so a second writer waits (busy_timeout)
-        # instead of failing halfway through an ingest.
-        self._db.execute("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock at once, so a second writer waits (_retry) instead of
+        # failing halfway through an ingest.
+        self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
         try:
             yield
         except BaseException:
@@ -304,17 +435,30 @@ class Store:
         institution: str | None = None,
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
+        scope: Iterable[tuple[str, str, Period]] = (),
+        submitted_at: dt.datetime | None = None,
+        allow_new_units: bool = False,
+        rules: Sequence[ValidationRule] = (),
     ) -> IngestResult:
         """Store *values* read from *source* in one transaction: all of them or none.
 
         A value new to the store is added; one equal to the stored value (status, value,
         submitted_at, submitted_by, comment) is unchanged, so re-importing a file is
         idempotent; any other is a correction: the stored version moves to the history
-        (:meth:`history`) and the new one replaces it. ``rows[i]`` locates ``values[i]`` in
-        *source*. *units* are added or updated first; a unit code not known otherwise is added
-        as a root named by its code, to be completed by a later declaration. *institution*
-        tags the indicators; an indicator already tagged with another institution is refused.
-        With *dry_run* the transaction is rolled back and the counts say what would happen.
+        (:meth:`history`) and the new one replaces it, unless the stored version was submitted
+        later (both carrying ``submitted_at``), which is then kept and counted as ``older``.
+        ``rows[i]`` locates ``values[i]`` in *source*.
+
+        *units* are added or updated first; a value for a unit neither stored nor in *units*
+        is refused unless *allow_new_units* (it is then added as a root named by its code).
+        *institution* is recorded as held by the store and tags new indicators; an indicator
+        new to the store without an institution, or tagged with another, is refused. Stored
+        values in *scope* (cells the file speaks for) that *values* leave out are withdrawn,
+        unless they were submitted after *submitted_at* (when the file was filled in; by
+        default the latest ``submitted_at`` of its values).
+        *rules* (the institution's validation rules) run on the data of every unit and period
+        the file touches: error-level violations refuse the file, warnings are returned. With
+        *dry_run* the transaction is rolled back and the counts say what would happen.
         *progress* is called with the number of values written since the last call.
 
         Raises :class:`InputError` listing every problem (nothing written).
@@ -325,7 +469,11 @@ class Store:
             raise UsageError(f"ingest: {len(items)} values but {len(locations)} rows")
         now = self._clock().isoformat()
         problems: list[Problem] = []
-        counts = [0, 0, 0]
+        counts = [0, 0, 0, 0]
+        withdrawn = 0
+        warnings: list[str] = []
+        declared = tuple(units)
+        where = source or "ingest"
         try:
             with self._transaction():
                 source_id = self._db.execute(
@@ -333,38 +481,172 @@ class Store:
                     "VALUES (?, ?, 0, 0, 0)",
                     (source, now),
                 ).lastrowid
-                self._put_units(tuple(units), source)
+                if institution is not None:
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO institutions (name, first_ingested_at) "
+                        "VALUES (?, ?)",
+                        (institution, now),
+                    )
+                self._put_units(declared, source)
                 indicator_ids = _IdCache(self, institution, source, problems)
-                unit_ids: dict[str, int] = {}
+                unit_ids = dict(self._db.execute("SELECT code, id FROM units"))
+                unknown_units: dict[str, str] = {}
                 pending = 0
+                touched: dict[tuple[int, str], None] = {}
                 for value, row in zip(items, locations, strict=True):
-                    indicator_id = indicator_ids.get(value.indicator)
+                    indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
                     if unit_id is None:
+                        if not allow_new_units:
+                            unknown_units.setdefault(value.unit, row)
+                            continue
                         unit_id = unit_ids[value.unit] = self._unit_id(value.unit)
                     if indicator_id is None:
                         continue
-                    outcome = self._write(value, indicator_id, unit_id, now, source_id, row)
+                    outcome = self._write(
+                        value, indicator_id, unit_id, now, source_id, row, problems, where
+                    )
+                    if outcome is None:
+                        continue
                     counts[outcome] += 1
+                    touched[(unit_id, str(value.period))] = None
                     pending += 1
                     if progress is not None and pending >= 100:
                         progress(pending)
                         pending = 0
                 if progress is not None and pending:
                     progress(pending)
+                for code, row in unknown_units.items():
+                    problems.append(_unknown_unit(where, row, code, unit_ids))
+                withdrawn = self._withdraw(
+                    items, scope, submitted_at, unit_ids, indicator_ids, now, source_id
+                )
                 self._check_tree(source, problems)
+                if rules and not problems:
+                    warnings = self._check_rules(rules, touched, problems, where)
                 if problems:
                     raise InputError(problems, source=source or None)
                 self._db.execute(
                     "UPDATE sources SET added = ?, updated = ?, unchanged = ? WHERE id = ?",
-                    (*counts, source_id),
+                    (*counts[:3], source_id),
                 )
                 if dry_run:
                     raise _DryRun
         except _DryRun:
             pass
-        added, updated, unchanged = counts
-        return IngestResult(added, updated, unchanged, source=source, dry_run=dry_run)
+        added, updated, unchanged, older = counts
+        return IngestResult(
+            added,
+            updated,
+            unchanged,
+            source=source,
+            dry_run=dry_run,
+            older=older,
+            withdrawn=withdrawn,
+            warnings=tuple(warnings),
+        )
+
+    def _withdraw(
+        self,
+        items: Sequence[DataValue],
+        scope: Iterable[tuple[str, str, Period]],
+        sent: dt.datetime | None,
+        unit_ids: dict[str, int],
+        indicator_ids: _IdCache,
+        now: str,
+        source_id: int | None,
+    ) -> int:
+        present = {value.key for value in items}
+        if sent is None:
+            times = [v.submitted_at for v in items if v.submitted_at is not None]
+            sent = max(times, key=_sortable) if times else None
+        stamp = sent.isoformat() if sent is not None else None
+        count = 0
+        for indicator, unit, period in scope:
+            if (indicator, unit, period) in present or unit not in unit_ids:
+                continue
+            indicator_id = indicator_ids.get(indicator)
+            if indicator_id is None:
+                continue
+            found = self._db.execute(
+                "SELECT id, submitted_at, withdrawn FROM data_values "
+                "WHERE indicator_id = ? AND unit_id = ? AND period = ?",
+                (indicator_id, unit_ids[unit], str(period)),
+            ).fetchone()
+            if found is None:
+                if stamp is not None:
+                    # A tombstone: the cell was sent empty at this time, so an older copy of
+                    # the file ingested later cannot bring back a value nobody now reports.
+                    self._db.execute(
+                        "INSERT INTO data_values (indicator_id, unit_id, period, start_day, "
+                        "end_day, status, submitted_at, submitted_by, comment, ingested_at, "
+                        "source_id, source_row, withdrawn) "
+                        "VALUES (?, ?, ?, ?, ?, 'missing', ?, '', '', ?, ?, '', 1)",
+                        (
+                            indicator_id,
+                            unit_ids[unit],
+                            str(period),
+                            period.start.toordinal(),
+                            period.end.toordinal(),
+                            stamp,
+                            now,
+                            source_id,
+                        ),
+                    )
+                continue
+            if _later(found[1], sent):
+                continue  # the stored version was submitted after this copy of the file
+            if found[2]:
+                if stamp is not None:  # already withdrawn: remember the later withdrawal
+                    self._db.execute(
+                        "UPDATE data_values SET submitted_at = ? WHERE id = ?", (stamp, found[0])
+                    )
+                continue
+            self._db.execute(
+                "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
+                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at, "
+                "reason) SELECT id, status, kind, value_text, submitted_at, submitted_by, "
+                "comment, ingested_at, source_id, source_row, ?, 'withdrawn' "
+                "FROM data_values WHERE id = ?",
+                (now, found[0]),
+            )
+            # The withdrawn row keeps the withdrawal's submission time, which orders it
+            # against copies of the file ingested later.
+            self._db.execute(
+                "UPDATE data_values SET withdrawn = 1, ingested_at = ?, source_id = ?, "
+                "submitted_at = coalesce(?, submitted_at) WHERE id = ?",
+                (now, source_id, stamp, found[0]),
+            )
+            count += 1
+        return count
+
+    def _check_rules(
+        self,
+        rules: Sequence[ValidationRule],
+        touched: Iterable[tuple[int, str]],
+        problems: list[Problem],
+        where: str,
+    ) -> list[str]:
+        from epireport.aggregate._rules import Importance
+        from epireport.aggregate._validate import validate
+
+        data: list[DataValue] = []
+        for unit_id, period in touched:
+            rows = self._db.execute(
+                "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, "
+                "v.submitted_at, v.submitted_by, v.comment FROM data_values v "
+                "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
+                "WHERE v.unit_id = ? AND v.period = ? AND v.withdrawn = 0",
+                (unit_id, period),
+            )
+            data.extend(_decode(*row) for row in rows)
+        warnings: list[str] = []
+        for violation in validate(rules, data):
+            if violation.importance is Importance.ERROR:
+                problems.append(Problem(where, f"rule failed: {violation.message}"))
+            else:
+                warnings.append(violation.message)
+        return warnings
 
     def _put_units(self, units: tuple[OrgUnit, ...], source: str) -> None:
         db = self._db
@@ -411,17 +693,35 @@ class Store:
         now: str,
         source_id: int | None,
         row: str,
-    ) -> int:
-        """Write one value; return 0 (added), 1 (updated) or 2 (unchanged)."""
+        problems: list[Problem],
+        where: str,
+    ) -> int | None:
+        """Write one value; return 0 (added), 1 (updated), 2 (unchanged), 3 (older), None."""
         db = self._db
         period = value.period
         state = _encode(value)
         found = db.execute(
-            "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment "
+            "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, withdrawn "
             "FROM data_values WHERE indicator_id = ? AND unit_id = ? AND period = ?",
             (indicator_id, unit_id, str(period)),
         ).fetchone()
         if found is None:
+            overlap = db.execute(
+                "SELECT period FROM data_values WHERE indicator_id = ? AND unit_id = ? "
+                "AND withdrawn = 0 AND start_day < ? AND end_day > ? LIMIT 1",
+                (indicator_id, unit_id, period.end.toordinal(), period.start.toordinal()),
+            ).fetchone()
+            if overlap is not None:
+                place = f"{where}: {row}" if row else where
+                problems.append(
+                    Problem(
+                        place,
+                        f"{value.indicator!r} of unit {value.unit!r} for {period} overlaps the "
+                        f"value stored for {overlap[0]}: the same days would be counted twice; "
+                        "report each period once, in the institution's reporting frequency",
+                    )
+                )
+                return None
             db.execute(
                 "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
                 "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
@@ -440,19 +740,23 @@ class Store:
                 ),
             )
             return 0
-        if tuple(found[1:]) == state[: len(_STATE)]:
+        is_withdrawn = bool(found[7])
+        if not is_withdrawn and tuple(found[1:7]) == state[: len(_STATE)]:
             return 2
-        db.execute(
-            "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
-            "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
-            "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, "
-            "ingested_at, source_id, source_row, ? FROM data_values WHERE id = ?",
-            (now, found[0]),
-        )
+        if _later(found[4], value.submitted_at):
+            return 3  # the stored version was submitted after this one: keep it
+        if not is_withdrawn:
+            db.execute(
+                "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
+                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
+                "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, "
+                "ingested_at, source_id, source_row, ? FROM data_values WHERE id = ?",
+                (now, found[0]),
+            )
         db.execute(
             "UPDATE data_values SET status = ?, kind = ?, value_text = ?, submitted_at = ?, "
             "submitted_by = ?, comment = ?, value_num = ?, ingested_at = ?, source_id = ?, "
-            "source_row = ? WHERE id = ?",
+            "source_row = ?, withdrawn = 0 WHERE id = ?",
             (*state, now, source_id, row, found[0]),
         )
         return 1
@@ -479,6 +783,11 @@ class Store:
     def units(self) -> OrgTree:
         """Every stored org unit, as a tree (roots and children in the order first stored)."""
         return self._tree()
+
+    def institutions(self) -> tuple[str, ...]:
+        """The institutions whose data the store holds, in the order first ingested."""
+        rows = self._db.execute("SELECT name FROM institutions ORDER BY rowid")
+        return tuple(name for (name,) in rows)
 
     def indicators(self) -> dict[str, str | None]:
         """Every stored indicator code with the institution it belongs to (``None``: untagged)."""
@@ -508,7 +817,7 @@ class Store:
             "v.submitted_by, v.comment FROM data_values v "
             "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id"
         ]
-        where: list[str] = []
+        where: list[str] = ["v.withdrawn = 0"]
         params: list[Any] = []
         if under is not None:
             sql.insert(
@@ -555,7 +864,7 @@ class Store:
         )
         old = self._db.execute(
             "SELECT h.status, h.kind, h.value_text, h.submitted_at, h.submitted_by, h.comment, "
-            "h.ingested_at, s.name, h.source_row, h.superseded_at "
+            "h.ingested_at, s.name, h.source_row, h.superseded_at, h.reason "
             + common
             + "JOIN history h ON h.value_id = v.id LEFT JOIN sources s ON s.id = h.source_id "
             "WHERE i.code = ? AND u.code = ? AND v.period = ? ORDER BY h.id",
@@ -563,10 +872,10 @@ class Store:
         ).fetchall()
         current = self._db.execute(
             "SELECT v.status, v.kind, v.value_text, v.submitted_at, v.submitted_by, v.comment, "
-            "v.ingested_at, s.name, v.source_row, NULL "
+            "v.ingested_at, s.name, v.source_row, NULL, '' "
             + common
             + "LEFT JOIN sources s ON s.id = v.source_id "
-            "WHERE i.code = ? AND u.code = ? AND v.period = ?",
+            "WHERE i.code = ? AND u.code = ? AND v.period = ? AND v.withdrawn = 0",
             (indicator, unit, key),
         ).fetchall()
         return tuple(
@@ -576,6 +885,7 @@ class Store:
                 source=row[7] or "",
                 row=row[8],
                 superseded_at=dt.datetime.fromisoformat(row[9]) if row[9] else None,
+                reason=row[10],
             )
             for row in [*old, *current]
         )
@@ -657,14 +967,27 @@ class _IdCache:
         self._problems = problems
         self._ids: dict[str, int | None] = {}
 
-    def get(self, code: str) -> int | None:
+    def get(self, code: str, row: str = "") -> int | None:
         if code in self._ids:
             return self._ids[code]
         found = self._db.execute(
             "SELECT id, institution FROM indicators WHERE code = ?", (code,)
         ).fetchone()
         result: int | None
-        if found is None:
+        if found is None and self._institution is None:
+            # A code the store has never seen, with no institution to say what it is: a typo
+            # (zz_nope) must not become an indicator.
+            place = f"{self._source}: {row}" if self._source and row else self._source
+            self._problems.append(
+                Problem(
+                    place or "ingest",
+                    f"unknown indicator {code!r}: it is not in this store, and no institution "
+                    "says what it is; ingest with --institution NAME (or a form or report file "
+                    "that names its institution)",
+                )
+            )
+            result = None
+        elif found is None:
             cursor = self._db.execute(
                 "INSERT INTO indicators (code, institution) VALUES (?, ?)",
                 (code, self._institution),
