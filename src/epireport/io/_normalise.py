@@ -228,8 +228,34 @@ def _boolean(raw: object, indicator: Indicator | None) -> bool:
     raise ModelError(f"expected 是 or 否 (true or false){about}, got {raw!r}")
 
 
+# A day as people type it: 2020-02-01, 2020-2-1, 2020/2/1, 2020.2.1 or 2020年2月1日 (the
+# separators must agree, so 2020-2/1 is refused rather than guessed at).
+_DAY_TEXT: Final = (
+    r"(?P<y>\d{4})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"|\s*年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*日?)"
+)
+_DAY: Final = re.compile(_DAY_TEXT)
+_STAMP: Final = re.compile(
+    _DAY_TEXT + r"(?:(?:\s+|T)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+
+
+def _typed_day(match: re.Match[str], raw: object) -> dt.date:
+    month = match.group("m") or match.group("cm")
+    day = match.group("d") or match.group("cd")
+    try:
+        return dt.date(int(match.group("y")), int(month), int(day))
+    except ValueError:
+        raise ModelError(f"{raw!r} is not a date") from None
+
+
 def normalise_period(raw: object) -> Period:
-    """Read a period cell: a date (a day), a period id (``20200201``) or ``2020-02-01``."""
+    """Read a period cell: a date (a day), a period id (``20200201``, ``202002``) or a typed day.
+
+    A typed day is ``2020-02-01``, ``2020-2-1``, ``2020/2/1``, ``2020.2.1`` or ``2020年2月1日``
+    (full-width digits too). A period id may name a longer period than a day; readers that
+    need a day (forms) check the type.
+    """
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time():
             raise ModelError(f"expected a day, got a date and time {raw.isoformat()}")
@@ -241,16 +267,19 @@ def normalise_period(raw: object) -> Period:
     if not isinstance(raw, str) or not raw.strip(_BLANKS):
         raise ModelError(f"expected a period such as 20200201 or 2020-02-01, got {raw!r}")
     text = _fold(raw)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return Period.day(dt.date.fromisoformat(text))
-        except ValueError:
-            raise ModelError(f"{raw!r} is not a date") from None
+    match = _DAY.fullmatch(text)
+    if match is not None:
+        return Period.day(_typed_day(match, raw))
     return Period.parse(text)
 
 
 def normalise_timestamp(raw: object) -> dt.datetime | None:
-    """Read a submission time: an ISO 8601 date and time (DHIS2's ``+0000`` offsets too)."""
+    """Read a submission time: ISO 8601 (DHIS2's ``+0000`` offsets too) or a typed date and time.
+
+    A typed date and time is a day as :func:`normalise_period` reads it, then optionally a
+    time: ``2020-02-02 08:30``, ``2020/2/2 8:30:15``, ``2020年2月2日 8:30``. A date alone
+    means its midnight.
+    """
     if raw is None or (isinstance(raw, str) and not raw.strip(_BLANKS)):
         return None
     if isinstance(raw, dt.datetime):
@@ -258,11 +287,20 @@ def normalise_timestamp(raw: object) -> dt.datetime | None:
     if isinstance(raw, dt.date):
         return dt.datetime.combine(raw, dt.time())
     if isinstance(raw, str):
+        text = _fold(raw)
         try:
-            return dt.datetime.fromisoformat(_fold(raw))
+            return dt.datetime.fromisoformat(text)
         except ValueError:
             pass
-    raise ModelError(f"expected a date and time such as 2020-02-01T18:30:00, got {raw!r}")
+        match = _STAMP.fullmatch(text)
+        if match is not None:
+            day = _typed_day(match, raw)
+            hour, minute, second = (int(match.group(g) or 0) for g in ("H", "M", "S"))
+            try:
+                return dt.datetime.combine(day, dt.time(hour, minute, second))
+            except ValueError:
+                raise ModelError(f"{raw!r} is not a time of day") from None
+    raise ModelError(f"expected a date and time such as 2020-02-01 18:30, got {raw!r}")
 
 
 # ----------------------------------------------------------------------------------- mapping
@@ -445,6 +483,12 @@ class Batch:
     ``rows[i]`` locates ``values[i]`` within ``source`` (``sheet 社会宣传, row 12``).
     ``institution`` is the institution the file declares (a form does), if any. A batch with
     problems must not be stored: a file is ingested whole or not at all.
+
+    ``scope`` lists the (indicator, unit, period) cells the file speaks for, filled or not: a
+    re-sent form covers every cell of its rows, so a value stored from an earlier version of
+    the form whose cell is now empty is withdrawn. Files that only list values (CSV, DHIS2)
+    leave it empty and withdraw nothing. ``submitted_at`` is when the file was filled in (a
+    form's latest 填报时间), which orders its withdrawals against other copies of it.
     """
 
     source: str
@@ -453,6 +497,8 @@ class Batch:
     units: tuple[OrgUnit, ...] = ()
     institution: str | None = None
     problems: tuple[Problem, ...] = ()
+    scope: tuple[tuple[str, str, Period], ...] = ()
+    submitted_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -479,6 +525,10 @@ class BatchBuilder:
         self.mapping = mapping or CodeMapping()
         self.declared_institution: str | None = None
         self.units: list[OrgUnit] = []
+        #: The cells the file speaks for, filled or not (see Batch.scope); forms add theirs.
+        self.scope: list[tuple[str, str, Period]] = []
+        #: When the file was filled in, if it says (a form's latest 填报时间).
+        self.submitted_at: dt.datetime | None = None
         self._values: list[DataValue] = []
         self._rows: list[str] = []
         self._problems: list[Problem] = []
@@ -559,6 +609,8 @@ class BatchBuilder:
             institution=self.declared_institution
             or (self.institution.name if self.institution is not None else None),
             problems=tuple(self._problems),
+            scope=tuple(self.scope),
+            submitted_at=self.submitted_at,
         )
 
 
