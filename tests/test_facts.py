@@ -135,7 +135,8 @@ class TestDistrict:
         assert [f.indicator for f in facts.for_unit("S2")] == ["leaflets", "banners"]
         assert ("leaflets", "D", PERIOD) in facts
         assert len(facts) == 6
-        assert facts.coverage_phrase() == "4个社区全部按时报送"
+        # The district's example reports carry no submission time: 报送, never 按时.
+        assert facts.coverage_phrase() == "4个社区全部报送"
 
 
 class TestShortForm:

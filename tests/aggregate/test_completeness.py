@@ -1,4 +1,5 @@
 import datetime
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -96,10 +97,24 @@ class TestEducationBureau:
         ]
         units = completeness(calendar, values, "B", two).units
         assert units == {
-            "S1": ReportStatus.ON_TIME,
+            "S1": ReportStatus.SUBMITTED,  # reported, but nothing says when
             "S2": ReportStatus.ZERO_REPORT,
             "S3": ReportStatus.MISSING,
         }
+
+    def test_on_time_needs_a_submission_time(self) -> None:
+        """A report is on time only when its submission time says so; undated, it is submitted."""
+        calendar = ReportingCalendar(bureau(), level=2)
+        sent = dt.datetime(2020, 2, 3, 18, 0)
+        values = [
+            DataValue.reported("isolated", "S1", DAY, 1, submitted_at=sent),
+            DataValue.reported("isolated", "S2", DAY, 1),
+        ]
+        found = completeness(calendar, values, "B", DAY)
+        assert found.units["S1"] is ReportStatus.ON_TIME
+        assert found.units["S2"] is ReportStatus.SUBMITTED
+        assert found.by_unit.undated == 1
+        assert not found.by_unit.timeliness_known
 
 
 class TestPhrase:
@@ -108,6 +123,15 @@ class TestPhrase:
         assert (
             coverage_phrase(CompletenessSummary(12, 10, 2), "学校")
             == "12个学校中10个按时报送，2个零报告"
+        )
+
+    def test_undated_reports_are_never_called_on_time(self) -> None:
+        """Reports without a time are 报送: all of them, or counted with the on-time ones."""
+        assert coverage_phrase(CompletenessSummary(4, 0, undated=4), "社区") == "4个社区全部报送"
+        assert coverage_phrase(CompletenessSummary(4, 2, undated=2), "社区") == "4个社区全部报送"
+        assert (
+            coverage_phrase(CompletenessSummary(4, 1, undated=2, missing=1), "社区")
+            == "4个社区中3个报送，1个未报送"
         )
 
     def test_all_on_time_and_none_expected(self) -> None:

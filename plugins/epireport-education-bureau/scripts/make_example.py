@@ -67,8 +67,19 @@ def _classes() -> list[tuple[str, str, str]]:
     ]
 
 
-def _row(indicator: str, unit: str, day: str, value: object) -> str:
-    return f"  - {{indicator: {indicator}, unit: {unit}, period: {day}, value: {value}}}"
+def _row(indicator: str, unit: str, day: str, value: object, at: str = "") -> str:
+    when = f", submitted_at: '{at}'" if at else ""
+    return f"  - {{indicator: {indicator}, unit: {unit}, period: {day}, value: {value}{when}}}"
+
+
+def _sent(index: int, day: str) -> str:
+    """When a class teacher sent the day's report: between 17:00 and 20:45 that evening.
+
+    Without a submission time the summary could not say the schools reported on time
+    (按时报送); the time follows the class's place in the tree, so no random draw moves.
+    """
+    hour, quarter = 17 + index % 4, (index // 4) % 4
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}T{hour:02d}:{quarter * 15:02d}:00"
 
 
 def build() -> str:
@@ -112,7 +123,7 @@ def build() -> str:
     sizes = {code: rng.randint(36, 52) for code, _, _ in _classes()}
     for offset in range(DAYS):
         day = (FIRST_DAY + dt.timedelta(offset)).strftime("%Y%m%d")
-        for code, _, _ in _classes():
+        for index, (code, _, _) in enumerate(_classes()):
             absent_today = rng.choice((0, 0, 0, 1, 2))
             if (code, day) in ABSENT:
                 continue
@@ -120,9 +131,10 @@ def build() -> str:
                 lines.extend(_row(i, code, day, "null") for i in INDICATORS)
                 continue
             fever, isolated = EVENTS.get((code, day), (0, 0))
-            lines.append(_row("screened", code, day, sizes[code] - absent_today))
-            lines.append(_row("fever", code, day, fever or "零报告"))
-            lines.append(_row("isolated", code, day, isolated or "零报告"))
+            at = _sent(index, day)
+            lines.append(_row("screened", code, day, sizes[code] - absent_today, at))
+            lines.append(_row("fever", code, day, fever or "零报告", at))
+            lines.append(_row("isolated", code, day, isolated or "零报告", at))
     return "\n".join(lines) + "\n"
 
 

@@ -248,12 +248,14 @@ def small_input(
     late: tuple[str, ...] = (),
     without: tuple[str, ...] = (),
     extra: str = "",
+    dated: bool = True,
 ) -> str:
     """Two schools of one class each over two days; 40 + 45 screened on the first day only.
 
     *fever* and *isolated* are C1's values on 2020-02-10; *skip* leaves out the rows of
-    ``unit/day`` keys, *late* marks them submitted the next noon, *without* leaves out every
-    row of the indicators it names.
+    ``unit/day`` keys, *late* marks them submitted the next noon (the others at 18:00 of
+    their day, or with no time at all unless *dated*), *without* leaves out every row of the
+    indicators it names.
     """
     rows = []
     for unit, count in (("C1", 40), ("C2", 45)):
@@ -261,7 +263,10 @@ def small_input(
             key = f"{unit}/{day}"
             if key in skip:
                 continue
-            when = f", submitted_at: '{int(day) + 1}T12:00:00'" if key in late else ""
+            if key in late:
+                when = f", submitted_at: '{int(day) + 1}T12:00:00'"
+            else:
+                when = f", submitted_at: '{day}T18:00:00'" if dated else ""
             first = day == "20200210"
             values = {
                 "screened": count if first else "零报告",
@@ -297,6 +302,15 @@ def test_all_schools_on_time(compose_yaml: Compose, texts: Texts, lint: Lint) ->
         in texts(document)[2]
     )
     assert lint(document) == {"text": [], "markdown": [], "html": [], "docx": []}
+
+
+def test_reports_without_submission_times_are_not_called_on_time(
+    compose_yaml: Compose, texts: Texts
+) -> None:
+    """Without a submission time nothing shows the reports were on time: 每日报送, not 按时."""
+    paragraph = texts(compose_yaml(small_input(dated=False)))[2]
+    assert "同期，全县2所学校每日报送；" in paragraph
+    assert "按时" not in paragraph
 
 
 def test_late_and_missing_schools(compose_yaml: Compose, texts: Texts) -> None:

@@ -9,11 +9,14 @@ open during the base period. A report (one unit, one base period) is:
 * **late** when something was, but the last submission came after the deadline: the end of the
   base period (24:00 of its last day) plus a configurable grace period;
 * a **zero-report** (零报告) when everything submitted was a zero-report;
-* **on time** otherwise.
+* **on time** when the submissions carry their time (``submitted_at``) and it was before the
+  deadline;
+* **submitted**, timeliness unknown, when nothing submitted says when: the prose then writes
+  报送, never 按时报送, since nothing supports "on time".
 
 Values submitted by a unit below the reporting level count for the reporting unit above it (a
 class's figures are its school's report); values of units above the reporting level count for
-no report. A value without ``submitted_at`` counts as on time.
+no report.
 """
 
 import enum
@@ -46,11 +49,13 @@ class ReportStatus(enum.Enum):
     ZERO_REPORT = "zero_report"
     LATE = "late"
     MISSING = "missing"
+    #: Reported, but nothing says when: timeliness unknown.
+    SUBMITTED = "submitted"
 
 
 def _overall(states: set[ReportStatus]) -> ReportStatus:
-    """A unit's state over several reports: missing, else late, else zero only if all are."""
-    for worst in (ReportStatus.MISSING, ReportStatus.LATE):
+    """A unit's state: missing, else late, else undated, else zero only if all are."""
+    for worst in (ReportStatus.MISSING, ReportStatus.LATE, ReportStatus.SUBMITTED):
         if worst in states:
             return worst
     return (
@@ -142,7 +147,8 @@ class ReportingCalendar:
 class CompletenessSummary:
     """How many units (or reports) were expected, and how they fared.
 
-    The four counts partition ``expected``. Build summaries with :func:`completeness`.
+    The five counts partition ``expected``; ``undated`` counts what was reported without a
+    submission time, so neither on time nor late. Build summaries with :func:`completeness`.
     """
 
     expected: int = 0
@@ -150,17 +156,30 @@ class CompletenessSummary:
     zero_reports: int = 0
     late: int = 0
     missing: int = 0
+    undated: int = 0
 
     def __attrs_post_init__(self) -> None:
-        counts = (self.expected, self.on_time, self.zero_reports, self.late, self.missing)
+        counts = (
+            self.expected,
+            self.on_time,
+            self.zero_reports,
+            self.late,
+            self.missing,
+            self.undated,
+        )
         if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
             raise ModelError(f"CompletenessSummary: counts must be integers >= 0, got {counts}")
-        parts = self.on_time + self.zero_reports + self.late + self.missing
+        parts = self.on_time + self.zero_reports + self.late + self.missing + self.undated
         if parts != self.expected:
             raise ModelError(
-                f"CompletenessSummary: on time, zero, late and missing ({parts}) must add up "
-                f"to expected ({self.expected})"
+                f"CompletenessSummary: on time, zero, late, missing and undated ({parts}) must "
+                f"add up to expected ({self.expected})"
             )
+
+    @property
+    def timeliness_known(self) -> bool:
+        """Whether every report that arrived says when (so 按时 or 迟报 can be stated)."""
+        return self.undated == 0
 
     @property
     def submitted(self) -> int:
@@ -210,6 +229,7 @@ def _summary(states: Iterable[ReportStatus]) -> CompletenessSummary:
         zero_reports=counts[ReportStatus.ZERO_REPORT],
         late=counts[ReportStatus.LATE],
         missing=counts[ReportStatus.MISSING],
+        undated=counts[ReportStatus.SUBMITTED],
     )
 
 
@@ -287,6 +307,8 @@ def _classify(
             status = ReportStatus.LATE
         elif all_zero:
             status = ReportStatus.ZERO_REPORT
+        elif latest is None:
+            status = ReportStatus.SUBMITTED  # no evidence of when: not "on time"
         else:
             status = ReportStatus.ON_TIME
         reports[slot] = status
@@ -318,10 +340,13 @@ def coverage_phrase(
     ``coverage_phrase(CompletenessSummary(12, 10, 2, 0, 0), "学校")`` gives
     ``12个学校中10个按时报送，2个零报告``; late and missing reports follow as ``1个逾期报送``
     and ``1个未报送``; parts that are zero are left out (``12个学校全部按时报送`` when all
-    are on time). *unit_word* is the level name of the reporting units (the org tree's
-    ``level_name``; ``单位`` when it is blank). *number* writes each count, given the count
-    and what it counts (``expected``, ``on_time``, ``zero_reports``, ``late``, ``missing``):
-    the figure functions write them with their facts.
+    are on time). Reports without a submission time are written ``报送``, never 按时: when any
+    report lacks its time, the on-time ones are counted with them (``12个学校全部报送``,
+    ``12个学校中10个报送``), since the phrase must not claim what the data cannot show.
+    *unit_word* is the level name of the reporting units (the org tree's ``level_name``;
+    ``单位`` when it is blank). *number* writes each count, given the count and what it counts
+    (``expected``, ``on_time``, ``reported``, ``zero_reports``, ``late``, ``missing``): the
+    figure functions write them with their facts.
     """
     word = unit_word.strip() or "单位"
     if summary.expected == 0:
@@ -329,10 +354,17 @@ def coverage_phrase(
     expected = number(summary.expected, "expected")
     if summary.on_time == summary.expected:
         return f"{expected}个{word}全部按时报送"
+    if summary.undated:
+        reported = summary.on_time + summary.undated
+        if reported == summary.expected:
+            return f"{expected}个{word}全部报送"
+        first = (reported, "reported", "报送")
+    else:
+        first = (summary.on_time, "on_time", "按时报送")
     parts = [
         f"{number(count, what)}个{label}"
         for count, what, label in (
-            (summary.on_time, "on_time", "按时报送"),
+            first,
             (summary.zero_reports, "zero_reports", "零报告"),
             (summary.late, "late", "逾期报送"),
             (summary.missing, "missing", "未报送"),

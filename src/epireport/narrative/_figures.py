@@ -77,6 +77,7 @@ __all__ = [
     "FactLike",
     "FactSetLike",
     "FigureText",
+    "RenderMode",
     "RenderState",
     "count_list",
     "coverage_phrase",
@@ -86,6 +87,7 @@ __all__ = [
     "items",
     "measure",
     "prepared_tables",
+    "render_mode",
     "rendering",
     "tally",
     "value",
@@ -271,6 +273,37 @@ def _state() -> RenderState:
         raise TemplateError(
             "figure functions (figure, count_list, ...) work only while a report is composed"
         ) from None
+
+
+@attrs.frozen
+class RenderMode:
+    """How the report being composed treats what is missing, as :func:`render_mode` reads it.
+
+    ``draft`` is true for a draft, which writes ``placeholder`` (``xx`` unless the render
+    chose another) where a figure, a date or a name is still missing; a final report has no
+    placeholders.
+    """
+
+    draft: bool
+    placeholder: str
+
+
+def render_mode() -> RenderMode:
+    """Return the draft switch and placeholder of the report being composed.
+
+    For template helpers (a plugin's ``epireport_prepare_environment`` globals or filters)
+    that write their own placeholder in a draft, the way the figure functions do::
+
+        def since(measure):
+            if measure.start is not None:
+                return f"{measure.start.month}月{measure.start.day}日"
+            mode = render_mode()
+            return f"{mode.placeholder}月{mode.placeholder}日" if mode.draft else ""
+
+    Raises :class:`~epireport.exceptions.TemplateError` when no report is being composed.
+    """
+    state = _state()
+    return RenderMode(state.draft, state.placeholder)
 
 
 class FigureText(MarkedText):
@@ -754,13 +787,15 @@ def _count_marker(
     return fact_marker(state.ref(ref), text)
 
 
-# What each count of a completeness phrase counts: reporting units in that state (None: all).
-_COUNTED: Final[dict[str, ReportStatus | None]] = {
+# What each count of a completeness phrase counts: reporting units in these states (None: all).
+# "reported" is on time or undated: what the phrase says 报送 of when some reports lack a time.
+_COUNTED: Final[dict[str, frozenset[ReportStatus] | None]] = {
     "expected": None,
-    "on_time": ReportStatus.ON_TIME,
-    "zero_reports": ReportStatus.ZERO_REPORT,
-    "late": ReportStatus.LATE,
-    "missing": ReportStatus.MISSING,
+    "on_time": frozenset({ReportStatus.ON_TIME}),
+    "reported": frozenset({ReportStatus.ON_TIME, ReportStatus.SUBMITTED}),
+    "zero_reports": frozenset({ReportStatus.ZERO_REPORT}),
+    "late": frozenset({ReportStatus.LATE}),
+    "missing": frozenset({ReportStatus.MISSING}),
 }
 
 
@@ -775,8 +810,9 @@ def coverage_phrase(
 
     Without *code*: the fact set's own phrase for the reporting unit (or *unit*), e.g.
     12个学校中10个按时报送，2个零报告; each count is a figure whose fact is
-    ``completeness.<what>@<unit>@<period>`` (what: expected, on_time, zero_reports, late,
-    missing) and whose sources are the codes of the reporting units it counts. With *code*:
+    ``completeness.<what>@<unit>@<period>`` (what: expected, on_time, reported — on time or
+    without a submission time —, zero_reports, late, missing) and whose sources are the codes
+    of the reporting units it counts. With *code*:
     the coverage of that one figure, 12个单位全部报送 or 12个单位中11个已报送 (*level* names
     the units), the counts' facts being the figure's own with ``#expected`` and
     ``#submitted``. The sentence disappears when there is nothing to say.
@@ -794,9 +830,9 @@ def coverage_phrase(
 
             def number(count: int, what: str) -> str:
                 # Its sources are the reporting units it counts (all of them for expected).
-                status = _COUNTED.get(what)
+                states = _COUNTED.get(what)
                 sources = tuple(
-                    code for code, s in by_unit.items() if status is None or s is status
+                    code for code, s in by_unit.items() if states is None or s in states
                 )
                 name = f"completeness.{what}"
                 return _count_marker(state, count, name, f"{name}@{who}@{when}", who, when, sources)

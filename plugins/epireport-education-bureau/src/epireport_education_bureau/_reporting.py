@@ -28,13 +28,16 @@ class ReportingSummary:
     """How the schools and classes under the reporting unit reported over the period.
 
     School counts are by school over the whole period (a school that missed one day counts as
-    missing); ``school_days_*`` count the individual (school, day) reports. ``class_reports``
+    missing); ``school_days_*`` count the individual (school, day) reports. ``schools_undated``
+    counts schools that reported every day but whose reports say nothing of when they were
+    sent: the summary then writes 每日报送, never 按时. ``class_reports``
     counts the (class, day) reports that arrived out of ``class_reports_expected``, and
     ``zero_reports`` those among them saying no abnormal temperature was found (零报告).
     """
 
     schools: int = 0
     schools_on_time: int = 0
+    schools_undated: int = 0
     schools_late: int = 0
     schools_missing: int = 0
     school_days_late: int = 0
@@ -45,8 +48,13 @@ class ReportingSummary:
 
     @property
     def all_on_time(self) -> bool:
-        """Whether every school reported every day on time."""
+        """Whether every school reported every day, on time as their submission times show."""
         return self.schools > 0 and self.schools_on_time == self.schools
+
+    @property
+    def all_reported(self) -> bool:
+        """Whether every school reported every day (some without saying when)."""
+        return self.schools > 0 and self.schools_on_time + self.schools_undated == self.schools
 
 
 def _zero_reports(values: Iterable[DataValue], classes: set[str], report: ReportInput) -> int:
@@ -84,6 +92,7 @@ def reporting_summary(report: ReportInput, institution: Institution) -> Reportin
     return ReportingSummary(
         schools=by_school.expected,
         schools_on_time=by_school.on_time + by_school.zero_reports,
+        schools_undated=by_school.undated,
         schools_late=by_school.late,
         schools_missing=by_school.missing,
         school_days_late=school_days.late,
