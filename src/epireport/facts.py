@@ -207,7 +207,7 @@ def report_completeness(
     report: ReportInput,
     institution: Institution,
     *,
-    deadline: timedelta = timedelta(0),
+    deadline: timedelta | None = None,
     reporting_level: int | None = None,
 ) -> Completeness:
     """The completeness of *report*'s reporting, as :func:`compute_facts` works it out.
@@ -217,7 +217,10 @@ def report_completeness(
     another level than its facts' (schools as well as classes).
     """
     calendar = ReportingCalendar(
-        _tree(report, institution), _slot_frequency(report, institution), reporting_level, deadline
+        _tree(report, institution),
+        _slot_frequency(report, institution),
+        reporting_level,
+        institution.deadline if deadline is None else deadline,
     )
     return completeness_of(calendar, report.values, (report.unit,), report.period)[report.unit]
 
@@ -252,7 +255,7 @@ def compute_facts(
     institution: Institution,
     *,
     rules: Iterable[ValidationRule] = (),
-    deadline: timedelta = timedelta(0),
+    deadline: timedelta | None = None,
     reporting_level: int | None = None,
     stock_lookback_days: int = 0,
     cumulative_from: date | None = None,
@@ -288,7 +291,12 @@ def compute_facts(
     )
     aggregates = aggregate(plan, report.values)
     violations = validate(rule_list, report.values, aggregates)
-    calendar = ReportingCalendar(tree, frequency_or_none, reporting_level, deadline)
+    calendar = ReportingCalendar(
+        tree,
+        frequency_or_none,
+        reporting_level,
+        institution.deadline if deadline is None else deadline,
+    )
     states = completeness_of(calendar, report.values, units, period)
     words = {u: _unit_word(tree, calendar, u, institution) for u in units}
     children = units[1:]

@@ -144,3 +144,36 @@ class TestNarrativeInput:
         """Each bad field is refused with a message naming it."""
         with pytest.raises((ModelError, TypeError), match=message):
             NarrativeInput(**{"name": "plans", "title": "方案", **changes})  # type: ignore[arg-type]
+
+
+def test_the_deadline_sets_when_a_report_is_late() -> None:
+    """An institution's deadline is the grace after a period's end; a negative one is refused."""
+    import datetime as dt
+
+    from epireport.exceptions import ModelError
+    from epireport.facts import report_completeness
+    from epireport.model._indicators import Indicator, IndicatorSet
+    from epireport.model._institution import Institution
+    from epireport.model._periods import Period
+    from epireport.model._report import ReportInput
+    from epireport.model._units import OrgTree, OrgUnit
+    from epireport.model._values import DataValue
+
+    sets = [IndicatorSet(name="s", title="集", indicators=[Indicator("n", "人数", "人")])]
+    day = Period.parse("20200201")
+    sent = dt.datetime(2020, 2, 2, 8, 0)  # the next morning
+    report = ReportInput(
+        institution="i",
+        unit="D",
+        period=day,
+        tree=OrgTree([OrgUnit("D", "县"), OrgUnit("S", "校", "D")]),
+        values=(DataValue.reported("n", "S", day, 3, submitted_at=sent),),
+    )
+    strict = Institution(name="i", title="局", indicator_sets=sets)
+    lenient = Institution(
+        name="i", title="局", indicator_sets=sets, deadline=dt.timedelta(hours=12)
+    )
+    assert report_completeness(report, strict).by_unit.late == 1
+    assert report_completeness(report, lenient).by_unit.on_time == 1
+    with pytest.raises(ModelError, match=r"Institution\.deadline"):
+        Institution(name="i", title="局", indicator_sets=sets, deadline=dt.timedelta(hours=-1))

@@ -8,6 +8,7 @@ template reads (document titles, meetings held), and an example input file.
 import enum
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from importlib.resources.abc import Traversable
 from typing import Any, Final, TypeVar
 
@@ -108,6 +109,11 @@ class NarrativeInput:
     description: str = attrs.field(default="", validator=_text)
 
 
+def _deadline(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        raise ModelError(f"Institution.deadline: expected a timedelta >= 0, got {value!r}")
+
+
 def _default_template(instance: "Institution") -> str:
     return f"{instance.name}/report.md.j2"
 
@@ -158,7 +164,9 @@ class Institution:
     its catalogue of measures (措施) an input may cite, ``template`` the name of its main
     template (by default ``<name>/report.md.j2``), ``narrative_inputs`` the free inputs its
     template reads, ``example`` a packaged example input file, ``reporting_frequency`` how often
-    its units report, ``level_names`` what the levels of its org tree are called (区, 街道, 社区).
+    its units report, ``level_names`` what the levels of its org tree are called (区, 街道, 社区),
+    ``deadline`` the grace after 24:00 of a reporting period's last day before a report sent
+    later is late (迟报): zero by default, so a daily report is due by midnight.
 
     Indicator codes are unique across all its sets, and so are set names, measure codes and
     narrative input names; the first problem found is raised as a :class:`ModelError`.
@@ -176,6 +184,7 @@ class Institution:
     )
     example: Traversable | None = attrs.field(default=None, validator=_example)
     reporting_frequency: PeriodType = attrs.field(default=PeriodType.DAY, converter=_to_frequency)
+    deadline: timedelta = attrs.field(default=timedelta(0), validator=_deadline, kw_only=True)
     level_names: tuple[str, ...] = attrs.field(
         default=(), converter=_to_level_names, validator=_level_names
     )
