@@ -83,10 +83,12 @@ def test_form_ingest_export_round_trip(
     tmp_path: Path, units: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A filled form is ingested once, re-ingested unchanged, and exported as CSV."""
-    daily = _filled_form(tmp_path, units, {"D3": "120块", "E3": "=1+1", "F4": "是"})
     db = tmp_path / "s.db"
-    # E3 holds a formula nobody computed: openpyxl leaves it without a cached value, so the
-    # cell reads as empty (not reported) rather than as the text of the formula.
+    # A formula nobody computed has no saved result: refused, never read as empty.
+    formula = _filled_form(tmp_path, units, {"D3": "120块", "E3": "=1+1", "F4": "是"})
+    assert main(["ingest", str(formula), "--db", str(db)]) == 2
+    assert "without a saved result" in capsys.readouterr().err
+    daily = _filled_form(tmp_path, units, {"D3": "120块", "F4": "是"})
     assert main(["ingest", str(daily), "--db", str(db)]) == 0
     assert "added 3, updated 0, unchanged 0" in capsys.readouterr().out
     assert main(["ingest", str(daily), "--db", str(db)]) == 0

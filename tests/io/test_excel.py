@@ -73,6 +73,7 @@ def test_the_form_has_instructions_one_sheet_per_set_and_hidden_codes(tmp_path: 
         "召开会议",
         "零报告",
         "填报人",
+        "填报时间",
         "备注",
     ]
     assert ws.row_dimensions[2].hidden
@@ -113,7 +114,7 @@ def test_a_filled_form_is_ingested_and_round_trips(tmp_path: Path) -> None:
     filled = _fill(
         _form(tmp_path, units=UNITS, period=PERIOD),
         {
-            "社会宣传": {"D3": "１２０块", "E3": "1.2万", "F3": "是", "H3": "张三", "I3": "东门"},
+            "社会宣传": {"D3": "１２０块", "E3": "1.2万", "F3": "是", "H3": "张三", "J3": "东门"},
             "排查": {"F4": "是", "D5": 30, "E5": 0},
         },
         tmp_path / "filled.xlsx",
@@ -209,7 +210,9 @@ def test_workbooks_that_are_not_forms_are_refused(tmp_path: Path) -> None:
     assert "is for 'test-publicity'" in read_form(form, institution=other).problems[0].message
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    assert "cannot read the workbook" in read_form(junk).problems[0].message
+    assert read_form(junk).problems[0].message == (
+        "junk.xlsx is not an Excel workbook (.xlsx): save it from Excel or WPS as .xlsx"
+    )
 
 
 def test_writing_a_form_does_not_need_a_file() -> None:
