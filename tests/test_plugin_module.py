@@ -33,15 +33,8 @@ PRIVATE_IMPORT = re.compile(
     re.MULTILINE,
 )
 
-#: Private imports still needed, each waiting for a public name in a package owned elsewhere.
-ALLOWED = {
-    # RenderState's draft/placeholder: needs a public accessor in epireport.narrative.
-    ("plugins/epireport-property-company/src/epireport_property_company/_environment.py", 1),
-    # significant_step: needs to join epireport.narrative's __all__.
-    ("plugins/epireport-property-company/tests/test_report.py", 1),
-    # the cattrs converter: needs a public name in epireport.io.
-    ("plugins/epireport-property-company/scripts/make_example.py", 1),
-}
+#: Private imports still allowed: none. What a plugin needs gets a public name instead.
+ALLOWED: set[tuple[str, int]] = set()
 
 #: Modules that only using a record may load, never `import epireport.plugin` + `hookimpl`.
 HEAVY = ("attrs", "cattrs", "jinja2", "yaml", "dateutil", "epireport.model", "epireport.io")

@@ -21,6 +21,8 @@ What is here, by the hook that returns it (see :mod:`epireport.hookspecs`):
   function receives, and what it returns: :class:`ReportInput`, :class:`OrgTree`,
   :class:`OrgUnit`, :class:`DataValue`, :class:`ValueStatus`;
 - ``epireport_register_templates``: :class:`TemplateSource`;
+- ``epireport_prepare_environment``: :func:`render_mode` (a :class:`RenderMode`), for template
+  helpers that write a draft's placeholder;
 - ``epireport_register_formats``: :class:`ReportFormat`;
 - ``epireport_register_validation_rules``: :class:`ValidationRule`, :class:`Importance`,
   :class:`MissingStrategy`, :class:`Operator`;
@@ -82,5 +84,9 @@ with lazy_reexports(globals()):
         ValueType as ValueType,
         ZeroPolicy as ZeroPolicy,
     )
-    from epireport.narrative import TemplateSource as TemplateSource
+    from epireport.narrative import (
+        RenderMode as RenderMode,
+        TemplateSource as TemplateSource,
+        render_mode as render_mode,
+    )
     from epireport.render import ReportFormat as ReportFormat

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from epireport._builtins.lint_rules import BUILTIN_LINT_RULES
-from epireport.lint._checks import LEGITIMATE_REDUPLICATIONS, chinese_numeral
+from epireport.lint._checks import LEGITIMATE_REDUPLICATIONS, _numeral_value
 from epireport.lint._lint import lint_text
+from epireport.narrative import chinese_count, chinese_numeral
 
 
 def rules_found(text: str, **kwargs: object) -> list[str]:
@@ -246,15 +247,22 @@ def test_rule_ids_are_unique_and_documented() -> None:
 
 @given(st.integers(min_value=1, max_value=99))
 def test_chinese_numerals_round_trip(n: int) -> None:
-    """chinese_numeral reads back every numeral from 一 to 九十九."""
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    text = (
-        digits[n]
-        if n < 10
-        else ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    )
-    assert chinese_numeral(text) == n
+    """The numbering checks read back every numeral from 一 to 九十九 that narrative writes."""
+    assert _numeral_value(chinese_numeral(n)) == n
+    assert _numeral_value(chinese_count(n)) == n
+
+
+@pytest.mark.parametrize("text", ["", "十十", "二三", "两两", "二十十"])
+def test_ill_formed_numerals_read_as_none(text: str) -> None:
+    """An ill-formed numeral is no number to the numbering checks, not an error."""
+    assert _numeral_value(text) is None
+
+
+def test_numbering_gap_after_ninety_nine_items() -> None:
+    """A slip after 九十九、 names the expected 一百、, written by narrative's numerals."""
+    paragraphs = [f"{chinese_numeral(n)}、第{n}项。" for n in range(1, 100)]
+    findings = lint_text("\n".join([*paragraphs, "九十八、重复的一项。"]))
+    assert any("一百、" in f.message for f in findings)
 
 
 _HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)

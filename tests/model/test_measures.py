@@ -4,11 +4,13 @@ from fractions import Fraction
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from epireport.exceptions import ModelError
 from epireport.model._indicators import Indicator, IndicatorSet
 from epireport.model._measures import Frequency, FrequencyUnit, Measure
 from epireport.model._periods import Period
+from epireport.narrative import parse_chinese_numeral
 from epireport.testing._st_model import frequencies, measures
 
 DAY, WEEK, MONTH = FrequencyUnit
@@ -88,6 +90,14 @@ class TestFrequency:
         assert Frequency.parse(str(frequency)) == frequency
         assert frequency.label.startswith("每")
         assert frequency.label.endswith("次")
+
+    @given(st.integers(min_value=1, max_value=99), st.sampled_from(FrequencyUnit))
+    def test_label_count_reads_back(self, times: int, per: FrequencyUnit) -> None:
+        """The count in a label below 100 is a numeral that narrative's parser reads back."""
+        label = Frequency(times, per).label
+        assert (
+            parse_chinese_numeral(label.removeprefix(f"每{per.label}").removesuffix("次")) == times
+        )
 
 
 def garbage(**kwargs: object) -> Measure:

@@ -20,7 +20,8 @@ import attrs
 import yaml
 from epireport_property_company._catalogue import MEASURES
 
-from epireport.io._convert import converter
+from epireport.io import dump_report
+from epireport.plugin import Period, ReportInput
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE.parent / "src" / "epireport_property_company" / "example.yaml"
@@ -114,11 +115,6 @@ def build() -> dict[str, Any]:
                             "value": value,
                         }
                     )
-    # A report's measure replaces the catalogue's whole, so each one is written out in full.
-    unstructure = converter().unstructure
-    measures = [
-        _drop_empty(unstructure(attrs.evolve(m, start=STARTS.get(m.code)))) for m in MEASURES
-    ]
     return {
         "institution": "property-company",
         "unit": ROOT[0],
@@ -127,7 +123,7 @@ def build() -> dict[str, Any]:
         "level_names": ["服务中心", "小区", "班组"],
         "org_units": org_units,
         "values": rows,
-        "measures": measures,
+        "measures": measures(),
         "narrative": {
             "owner_needs": [
                 "根据业主电话反映因没有口罩不敢出门买菜，协调市城管局调拨一部分口罩，正在发放中",
@@ -139,9 +135,20 @@ def build() -> dict[str, Any]:
     }
 
 
-def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
-    """Leave out the fields a file need not spell (None, '', [])."""
-    return {k: v for k, v in mapping.items() if v not in (None, "", [], ())}
+def measures() -> list[dict[str, Any]]:
+    """The catalogue's measures with this report's start dates, as a report file spells them.
+
+    A report's measure replaces the catalogue's whole, so each one is written out in full, in
+    the form :func:`epireport.io.dump_report` writes (fields left at their defaults left out).
+    """
+    report = ReportInput(
+        institution="property-company",
+        unit=ROOT[0],
+        period=Period.interval(FIRST, LAST),
+        measures=tuple(attrs.evolve(m, start=STARTS.get(m.code)) for m in MEASURES),
+    )
+    entries: list[dict[str, Any]] = dump_report(report)["measures"]
+    return entries
 
 
 def main(argv: list[str]) -> int:

@@ -26,8 +26,14 @@ from epireport.facts import FactSet, compute_facts
 from epireport.io import load_report
 from epireport.lint import claims_from_json, lint_file, lint_text
 from epireport.model import DataValue, Period, ReportInput, ValueStatus
-from epireport.narrative import TemplateSource, compose, disease_name, format_number, parse_number
-from epireport.narrative._numbers import significant_step
+from epireport.narrative import (
+    TemplateSource,
+    compose,
+    disease_name,
+    format_number,
+    parse_number,
+    significant_step,
+)
 from epireport.plugin import hookimpl
 from epireport.render import (
     RenderOptions,

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Final, NamedTuple
 
+from epireport.exceptions import ModelError
 from epireport.lint._document import Hit, LintDocument, Paragraph
+from epireport.narrative._numerals import chinese_numeral, parse_chinese_numeral
 from epireport.narrative._terms import DISEASE_NAMES
 
 __all__ = [
@@ -34,44 +36,22 @@ __all__ = [
     "check_repeated_sentence",
     "check_stutter",
     "check_times_decrease",
-    "chinese_numeral",
 ]
 
 _HAN: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: Chinese characters and full-width punctuation: what "next to Chinese" means.
 _CHINESE: Final = re.compile(rf"[{_HAN}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d]")
 _HAN_RE: Final = re.compile(rf"[{_HAN}]")
-_CN_DIGITS: Final = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+#: The characters of the numerals the numbering checks read (一 to 九十九, 两 included).
 _CN_NUM: Final = "一二两三四五六七八九十"
 
 
-def chinese_numeral(text: str) -> int | None:
-    """Return the value of a Chinese numeral from 一 to 九十九 (十一, 二十三), else ``None``."""
-    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+def _numeral_value(text: str) -> int | None:
+    """Return the value of the Chinese numeral *text* (十一, 二十三), or ``None`` if ill-formed."""
+    try:
+        return parse_chinese_numeral(text)
+    except ModelError:
         return None
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if "十" in ones or len(tens) > 1 or len(ones) > 1:
-        return None
-    tens_value = _CN_DIGITS[tens] if tens else 1
-    ones_value = _CN_DIGITS[ones] if ones else 0
-    if tens_value == 0:
-        return None
-    return tens_value * 10 + ones_value
 
 
 # --------------------------------------------------------------------------------------------
@@ -666,16 +646,16 @@ _INLINE_SHI: Final = re.compile(rf"(?:(?<=[。；;，,：:！!？?])|^)([{_CN_NU
 def _paragraph_marker(text: str, expected: dict[str, int]) -> _Marker | None:
     """Return the enumeration mark *text* starts with; *expected* breaks 3.1月 ambiguity."""
     if match := _L1.match(text):
-        number = chinese_numeral(match.group(1))
+        number = _numeral_value(match.group(1))
         if number is not None:
             return _Marker("一、", 1, number, "、", match.group())
     if match := _L2.match(text):
-        number = chinese_numeral(match.group(2))
+        number = _numeral_value(match.group(2))
         if number is not None:
             style = "（）" if match.group(1) == "（" else "()"
             return _Marker("（一）", 2, number, style, match.group())
     if match := _SHI.match(text):
-        number = chinese_numeral(match.group(1))
+        number = _numeral_value(match.group(1))
         if number is not None:
             return _Marker("一是", 3, number, "是", match.group())
     if match := _L3.match(text):
@@ -703,12 +683,7 @@ def _markers(doc: LintDocument) -> list[tuple[Paragraph, _Marker | None]]:
 
 
 def _written(kind: str, number: int) -> str:
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        cn = digits[number]
-    else:
-        tens, ones = divmod(number, 10)
-        cn = ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    cn = chinese_numeral(number)
     return {
         "一、": f"{cn}、",
         "（一）": f"（{cn}）",
@@ -753,7 +728,7 @@ def _inline_items(text: str, start: int) -> list[tuple[int, int, str]]:
     """Return (offset, number, mark) of each inline 一是/二是 mark at or after *start*."""
     items = []
     for match in _INLINE_SHI.finditer(text, start):
-        number = chinese_numeral(match.group(1))
+        number = _numeral_value(match.group(1))
         if number is not None and match.start() >= start:
             items.append((match.start(), number, match.group()))
     return items
@@ -853,8 +828,8 @@ def check_headline_count(doc: LintDocument) -> Iterator[Hit]:
     for position, (paragraph, _) in enumerate(marked):
         text = paragraph.text
         for match in _HEADLINE.finditer(text):
-            blocks_wanted = chinese_numeral(match.group(1)) or 0
-            items_wanted = chinese_numeral(match.group(2)) or 0
+            blocks_wanted = _numeral_value(match.group(1)) or 0
+            items_wanted = _numeral_value(match.group(2)) or 0
             blocks = _block_list(marked, position)
             if blocks:
                 found = _run_from_one([m.number for _, m in blocks])
@@ -895,7 +870,7 @@ def _lead_counts(
         if "“" not in lead:  # quoted headlines are EPI503's other case
             counts = list(_COUNT_WORD.finditer(lead))
             if len(counts) == 1:
-                wanted = chinese_numeral(counts[0].group(1)) or 0
+                wanted = _numeral_value(counts[0].group(1)) or 0
                 found = _run_from_one([n for _, n, _ in inline])
                 if wanted != found:
                     yield doc.hit(
@@ -908,7 +883,7 @@ def _lead_counts(
         counts = list(_COUNT_WORD.finditer(text, sentence_start))
         blocks = _block_list(marked, position)
         if len(counts) == 1 and blocks:
-            wanted = chinese_numeral(counts[0].group(1)) or 0
+            wanted = _numeral_value(counts[0].group(1)) or 0
             found = _run_from_one([m.number for _, m in blocks])
             if wanted != found:
                 yield doc.hit(

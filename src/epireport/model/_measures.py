@@ -17,6 +17,7 @@ from epireport.exceptions import ModelError
 from epireport.model._indicators import IndicatorSet
 from epireport.model._periods import Period
 from epireport.model._units import check_code
+from epireport.narrative._numerals import chinese_count
 
 __all__ = ["Frequency", "FrequencyUnit", "Measure"]
 
@@ -45,20 +46,12 @@ _UNIT_DAYS = {
     FrequencyUnit.WEEK: Fraction(7),
     FrequencyUnit.MONTH: Fraction(365, 12),
 }
-_DIGITS = "零一二三四五六七八九"
 
 
 def _count_label(n: int) -> str:
     # 两 replaces 二 only when the whole count is 2 (每日两次, but 每日十二次); counts from 100 on
     # are written in Arabic numerals as GB/T 15835 prefers for larger counts.
-    if n == 2:
-        return "两"
-    if n < 10:
-        return _DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    return str(n)
+    return chinese_count(n) if n < 100 else str(n)
 
 
 def _validate_times(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:

@@ -1,10 +1,12 @@
 """Narrative Chinese: the toolkit and the template environment.
 
 - numbers (GB/T 15835: 3.2万余, 近3.3万, 增长12.5%, 提高10个百分点) and their parser;
-- Chinese numerals (一、 （一） 一是) and dates (2020年3月5日, 1月23日至2月29日, 截至2月29日);
+- Chinese numerals (一、 （一） 一是; the one writer and parser, 两 and 〇 included) and dates
+  (2020年3月5日, 1月23日至2月29日, 截至2月29日);
 - the disease's official name on a given day (:func:`disease_name`);
 - the Jinja2 environment whose templates write the markup :func:`parse_markup` turns into a
-  document tree, and :func:`compose`, which does both for a report.
+  document tree, and :func:`compose`, which does both for a report; template helpers read
+  whether the report is a draft, and its placeholder, with :func:`render_mode`.
 """
 
 from typing import TYPE_CHECKING
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
         check_template_references,
         environment_for,
     )
+    from epireport.narrative._figures import (
+        RenderMode,
+        render_mode,
+    )
     from epireport.narrative._markup import (
         parse_markup,
     )
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
         format_number,
         format_percent,
         parse_number,
+        significant_step,
     )
     from epireport.narrative._numerals import (
         chinese_count,
@@ -68,6 +75,7 @@ __all__ = [
     "YI",
     "DiseaseName",
     "NumberInterval",
+    "RenderMode",
     "StaticFacts",
     "TemplateSource",
     "build_environment",
@@ -91,8 +99,10 @@ __all__ = [
     "parse_markup",
     "parse_number",
     "render_markup",
+    "render_mode",
     "run_in_marker",
     "section_number",
+    "significant_step",
     "weekday",
 ]
 
@@ -102,6 +112,7 @@ __getattr__, __dir__ = lazy_exports(
         "DISEASE_NAMES": "epireport.narrative._terms",
         "DiseaseName": "epireport.narrative._terms",
         "NumberInterval": "epireport.narrative._numbers",
+        "RenderMode": "epireport.narrative._figures",
         "StaticFacts": "epireport.narrative._static_facts",
         "TemplateSource": "epireport.narrative._templates",
         "WAN": "epireport.narrative._numbers",
@@ -127,8 +138,10 @@ __getattr__, __dir__ = lazy_exports(
         "parse_markup": "epireport.narrative._markup",
         "parse_number": "epireport.narrative._numbers",
         "render_markup": "epireport.narrative._compose",
+        "render_mode": "epireport.narrative._figures",
         "run_in_marker": "epireport.narrative._numerals",
         "section_number": "epireport.narrative._numerals",
+        "significant_step": "epireport.narrative._numbers",
         "weekday": "epireport.narrative._dates",
     },
 )

@@ -17,8 +17,7 @@ from typing import Any, Final
 
 import jinja2
 
-from epireport.narrative import _figures
-from epireport.plugin import FrequencyUnit, Measure, Period
+from epireport.plugin import FrequencyUnit, Measure, Period, render_mode
 from epireport_property_company._catalogue import MEASURES
 
 __all__ = [
@@ -35,9 +34,9 @@ def since(measure: Measure, placeholder: str | None = None) -> str:
     """Write *measure*'s start as 1月28日; without one, *placeholder* (a draft) or ``''``."""
     if measure.start is not None:
         return f"{measure.start.month}月{measure.start.day}日"
-    state = _figures._state()
-    if state.draft:
-        mark = placeholder if placeholder is not None else state.placeholder
+    mode = render_mode()
+    if mode.draft:
+        mark = placeholder if placeholder is not None else mode.placeholder
         return f"{mark}月{mark}日"
     return ""
 
