@@ -50,6 +50,7 @@ __all__ = [
     "Sentence",
     "Signature",
     "Table",
+    "Violation",
     "clean_text",
     "enumeration_marker",
     "format_date",
@@ -618,9 +619,46 @@ class Signature:
     date: datetime.date | None = attrs.field(validator=_date)
 
 
+def _to_codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Violation:
+    """A validation rule the document's data fails, as the document carries it.
+
+    ``importance`` is ``error`` or ``warning``; ``left`` and ``right`` are the two sides of the
+    comparison as written (``None`` when a side could not be computed); ``codes`` the
+    indicators the rule reads, so a reader can find the figures it touches.
+    """
+
+    rule: str = attrs.field(converter=_clean, validator=_string)
+    importance: str = attrs.field(converter=_clean, validator=_string)
+    unit: str = attrs.field(converter=_clean, validator=_string)
+    period: str = attrs.field(converter=_clean, validator=_string)
+    message: str = attrs.field(converter=_clean, validator=_string)
+    left: str | None = attrs.field(default=None, converter=_clean_optional)
+    right: str | None = attrs.field(default=None, converter=_clean_optional)
+    codes: tuple[str, ...] = attrs.field(default=(), converter=_to_codes)
+
+
+def _to_violations(value: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(value)
+
+
+def _violations(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(v, Violation) for v in value):
+        raise ModelError(f"Meta.violations: expected a tuple of Violation, got {value!r}")
+
+
 @attrs.frozen
 class Meta:
-    """What the document is about: institution, reporting unit, period; how it was made."""
+    """What the document is about: institution, reporting unit, period; how it was made.
+
+    ``violations`` are the validation rules its data fails that a render let through (a draft,
+    or ``--allow-violations``), and the warnings: the document says what its figures do not
+    satisfy instead of leaving it unsaid.
+    """
 
     institution: str = attrs.field(converter=_clean, validator=_string)
     unit: str = attrs.field(converter=_clean, validator=_string)
@@ -629,6 +667,9 @@ class Meta:
         default=None, converter=_clean_optional, validator=_optional_string
     )
     draft: bool = attrs.field(default=False, validator=_bool)
+    violations: tuple[Violation, ...] = attrs.field(
+        default=(), converter=_to_violations, validator=_violations
+    )
 
     @classmethod
     def _build(cls, institution: str, unit: str, period: str, draft: bool) -> Meta:
@@ -647,16 +688,21 @@ class Meta:
         ):
             return cls(institution=institution, unit=unit, period=period, draft=draft)
         self = _new(cls)
-        set_institution, set_unit, set_period, set_generated, set_draft = _META_SLOTS
+        set_institution, set_unit, set_period, set_generated, set_draft, set_violations = (
+            _META_SLOTS
+        )
         set_institution(self, institution)
         set_unit(self, unit)
         set_period(self, period)
         set_generated(self, None)
         set_draft(self, draft)
+        set_violations(self, ())
         return self
 
 
-_META_SLOTS: Final = _slot_setters(Meta, "institution", "unit", "period", "generated", "draft")
+_META_SLOTS: Final = _slot_setters(
+    Meta, "institution", "unit", "period", "generated", "draft", "violations"
+)
 
 
 def _meta(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -921,12 +967,26 @@ def _section_from(r: _Reader) -> Section:
 
 
 def _meta_from(r: _Reader) -> Meta:
+    violations: tuple[Violation, ...] = tuple(
+        Violation(
+            rule=v.get("rule"),
+            importance=v.get("importance"),
+            unit=v.get("unit"),
+            period=v.get("period"),
+            message=v.get("message"),
+            left=v.optional("left"),
+            right=v.optional("right"),
+            codes=tuple(v.optional("codes", ())),
+        )
+        for v in r.children("violations", required=False)
+    )
     return Meta(
         institution=r.get("institution"),
         unit=r.get("unit"),
         period=r.get("period"),
         generated=r.optional("generated"),
         draft=r.optional("draft", False),
+        violations=violations,
     )
 
 

@@ -47,7 +47,14 @@ def test_key_order(education_document: Document) -> None:
     """Keys come in the tree's field order."""
     data = json.loads(render_json(education_document, OPTIONS))
     assert list(data) == ["title", "meta", "preamble", "sections", "closing", "signature"]
-    assert list(data["meta"]) == ["institution", "unit", "period", "generated", "draft"]
+    assert list(data["meta"]) == [
+        "institution",
+        "unit",
+        "period",
+        "generated",
+        "draft",
+        "violations",
+    ]
     assert list(data["preamble"][1]) == ["type", "style", "inline", "items"]
 
 
