@@ -173,12 +173,12 @@ def setup(reports: int = REPORTS) -> tuple[list[Case], jinja2.Template]:
         for c, n, k, s, _ in INDICATORS
     )
     institution = Institution(
-        name="bench",
+        code="bench",
         title="区委宣传部",
-        indicator_sets=(IndicatorSet(name="publicity", title="宣传", indicators=indicators),),
+        indicator_sets=(IndicatorSet(code="publicity", title="宣传", indicators=indicators),),
         narrative_inputs=(
-            NarrativeInput(name="plans", title="方案", kind=NarrativeKind.LIST),
-            NarrativeInput(name="leader", title="组长"),
+            NarrativeInput(code="plans", title="方案", kind=NarrativeKind.LIST),
+            NarrativeInput(code="leader", title="组长"),
         ),
     )
 

@@ -17,7 +17,7 @@ from epireport.model._values import DataValue
 
 D = datetime.date
 PUBLICITY = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(
         Indicator(code="leaflets", name="宣传单", classifier="张"),
@@ -25,7 +25,7 @@ PUBLICITY = IndicatorSet(
     ),
 )
 DISTRICT = Institution(
-    name="district-publicity",
+    code="district-publicity",
     title="区委宣传部",
     indicator_sets=(PUBLICITY,),
     level_names=("区", "街道", "社区"),
@@ -158,7 +158,7 @@ class TestEducationBureau:
     def test_screening_with_zero_report_and_missing(self) -> None:
         """Three schools of two classes screened daily: one zero-report, one missing report."""
         screening = IndicatorSet(
-            name="school-screening",
+            code="school-screening",
             title="师生排查",
             indicators=(
                 Indicator(
@@ -169,7 +169,7 @@ class TestEducationBureau:
                 ),
             ),
         )
-        bureau = Institution(name="education-bureau", title="县科教局", indicator_sets=(screening,))
+        bureau = Institution(code="education-bureau", title="县科教局", indicator_sets=(screening,))
         units = [OrgUnit("B", "县科教局")]
         for s in (1, 2, 3):
             units.append(OrgUnit(f"S{s}", f"第{s}小学", "B"))

@@ -125,21 +125,21 @@ def test_every_hook_is_reached_from_a_public_entry_point(
 
 def _extra_records() -> dict[str, Any]:
     indicator_set = IndicatorSet(
-        name="wrapped-set",
+        code="wrapped-set",
         title="包装指标",
         indicators=(Indicator(code="wrapped", name="包装", classifier="次"),),
     )
     return {
         "institutions": Institution(
-            name="wrapped", title="包装单位", indicator_sets=[indicator_set]
+            code="wrapped", title="包装单位", indicator_sets=[indicator_set]
         ),
         "indicator_sets": IndicatorSet(
-            name="wrapped-alone",
+            code="wrapped-alone",
             title="单独",
             indicators=(Indicator(code="alone", name="单独", classifier="次"),),
         ),
         "formats": ReportFormat(
-            name="wrapped",
+            code="wrapped",
             title="包装格式",
             suffix=".txt",
             media_type="text/plain",
@@ -148,7 +148,7 @@ def _extra_records() -> dict[str, Any]:
         ),
         "templates": TemplateSource("wrapped", loader=jinja2.DictLoader({})),
         "input_loaders": InputLoader(
-            name="wrapped", suffixes=[".wrapped"], load=lambda path, context: None
+            code="wrapped", suffixes=[".wrapped"], load=lambda path, context: None
         ),
         "lint_rules": LintRule(
             id="EPI999", severity="warning", description="包装", check=lambda document: ()
@@ -184,7 +184,7 @@ def test_a_wrapper_sees_every_record_and_can_add_one(registry: Any) -> None:
 
 def test_a_wrapper_of_validation_rules_sees_the_institution() -> None:
     """The per-institution registry honours wrappers too."""
-    extra = ValidationRule(name="wrapped", left="a", operator="<=", right="b")
+    extra = ValidationRule(code="wrapped", left="a", operator="<=", right="b")
     received: list[str] = []
 
     class Wrapper:
@@ -193,7 +193,7 @@ def test_a_wrapper_of_validation_rules_sees_the_institution() -> None:
             self, institution: Institution
         ) -> Generator[None, list[list[Any]], list[list[Any]]]:
             results = yield
-            received.append(institution.name)
+            received.append(institution.code)
             return [*results, [extra]]
 
     class Registers:

@@ -50,7 +50,7 @@ class DailySheet:
 
     @hookimpl
     def epireport_register_input_loaders(self) -> list[InputLoader]:
-        return [InputLoader(name="daily-sheet", suffixes=[".daily"], load=read_daily_sheet)]
+        return [InputLoader(code="daily-sheet", suffixes=[".daily"], load=read_daily_sheet)]
 
     @hookimpl
     def epireport_register_stages(self) -> list[Period]:

@@ -22,12 +22,12 @@ class TestReportFormat:
     def test_valid(self) -> None:
         """A complete format keeps its fields."""
         fmt = ReportFormat("markdown", "Markdown", ".md", "text/markdown", False, render)
-        assert (fmt.name, fmt.suffix, fmt.binary) == ("markdown", ".md", False)
+        assert (fmt.code, fmt.suffix, fmt.binary) == ("markdown", ".md", False)
 
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"name": "Markdown"}, r"ReportFormat\.name"),
+            ({"code": "Markdown"}, r"ReportFormat\.code"),
             ({"title": ""}, r"ReportFormat\.title"),
             ({"suffix": "md"}, r"ReportFormat\.suffix: .*'md'"),
             ({"media_type": "markdown"}, r"ReportFormat\.media_type: .*'markdown'"),
@@ -38,7 +38,7 @@ class TestReportFormat:
     def test_invalid_fields_are_refused(self, changes: dict[str, Any], message: str) -> None:
         """Each bad field is refused with a message naming it."""
         fields = {
-            "name": "markdown",
+            "code": "markdown",
             "title": "Markdown",
             "suffix": ".md",
             "media_type": "text/markdown",
@@ -79,13 +79,13 @@ class TestTemplateSource:
         [
             ({"priority": "high"}, r"TemplateSource\.priority"),
             ({"priority": True}, r"TemplateSource\.priority"),
-            ({"name": "My Templates"}, r"TemplateSource\.name"),
+            ({"code": "My Templates"}, r"TemplateSource\.code"),
             ({"loader": "templates/"}, r"TemplateSource\.loader"),
         ],
     )
     def test_invalid_fields_are_refused(self, changes: dict[str, Any], message: str) -> None:
         """Each bad field is refused with a message naming it."""
-        fields: dict[str, Any] = {"name": "x", "loader": jinja2.DictLoader({})}
+        fields: dict[str, Any] = {"code": "x", "loader": jinja2.DictLoader({})}
         with pytest.raises(ModelError, match=message):
             TemplateSource(**{**fields, **changes})
 
@@ -117,7 +117,7 @@ class TestValidationRule:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"name": "a rule"}, r"ValidationRule\.name"),
+            ({"code": "a rule"}, r"ValidationRule\.code"),
             ({"left": " "}, r"ValidationRule\.left"),
             ({"operator": "=<"}, r"ValidationRule\.operator: .*'=<'"),
             ({"missing": "zero"}, r"ValidationRule\.missing: .*'zero'"),
@@ -127,7 +127,7 @@ class TestValidationRule:
     )
     def test_invalid_fields_are_refused(self, changes: dict[str, Any], message: str) -> None:
         """Each bad field is refused with a message naming it and the value."""
-        fields: dict[str, Any] = {"name": "r", "left": "a", "operator": "<=", "right": "b"}
+        fields: dict[str, Any] = {"code": "r", "left": "a", "operator": "<=", "right": "b"}
         with pytest.raises(ModelError, match=message):
             ValidationRule(**{**fields, **changes})
 
@@ -173,7 +173,7 @@ class TestInputLoader:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"name": "YAML"}, r"InputLoader\.name"),
+            ({"code": "YAML"}, r"InputLoader\.code"),
             ({"suffixes": ".yaml"}, r"InputLoader\.suffixes: expected a sequence"),
             ({"suffixes": ["yaml"]}, r"InputLoader\.suffixes: .*'yaml'"),
             ({"load": "load_report"}, r"InputLoader\.load"),
@@ -182,7 +182,7 @@ class TestInputLoader:
     )
     def test_invalid_fields_are_refused(self, changes: dict[str, Any], message: str) -> None:
         """Each bad field is refused with a message naming it."""
-        fields: dict[str, Any] = {"name": "yaml", "suffixes": [".yaml"], "load": lambda p, i: None}
+        fields: dict[str, Any] = {"code": "yaml", "suffixes": [".yaml"], "load": lambda p, i: None}
         with pytest.raises(ModelError, match=message):
             InputLoader(**{**fields, **changes})
 
@@ -193,10 +193,10 @@ def test_model_checks_raise_model_error_not_type_error() -> None:
     from epireport.model._institution import NarrativeInput
 
     with pytest.raises(ModelError, match=r"NarrativeInput\.required: expected True or False"):
-        NarrativeInput(name="plans", title="印发方案", required="yes")  # type: ignore[arg-type]
+        NarrativeInput(code="plans", title="印发方案", required="yes")  # type: ignore[arg-type]
     with pytest.raises(ModelError, match=r"ReportFormat\.binary: expected True or False"):
         ReportFormat(
-            name="fmt",
+            code="fmt",
             title="格式",
             suffix=".txt",
             media_type="text/plain",
@@ -210,3 +210,17 @@ def test_no_record_uses_attrs_type_validators() -> None:
     src = Path(__file__).resolve().parents[1] / "src" / "epireport"
     users = [p.name for p in src.rglob("*.py") if "validators.instance_of" in p.read_text("utf-8")]
     assert users == []
+
+
+def test_the_old_name_of_an_id_still_reads_with_a_warning() -> None:
+    """Records whose id became ``code`` keep ``name`` readable, with a DeprecationWarning."""
+    fmt = ReportFormat(
+        code="md",
+        title="格式",
+        suffix=".md",
+        media_type="text/markdown",
+        binary=False,
+        render=lambda document, options: "",
+    )
+    with pytest.warns(DeprecationWarning, match=r"ReportFormat\.name is deprecated"):
+        assert fmt.name == "md"

@@ -52,7 +52,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def indicator_set(name: str = "fake-set", title: str = "测试指标") -> IndicatorSet:
     return IndicatorSet(
-        name=name,
+        code=name,
         title=title,
         indicators=[Indicator(code="leaflets", name="宣传单", classifier="张")],
     )
@@ -61,12 +61,12 @@ def indicator_set(name: str = "fake-set", title: str = "测试指标") -> Indica
 def institution(
     name: str = "fake", title: str = "测试单位", set_name: str = "fake-set"
 ) -> Institution:
-    return Institution(name=name, title=title, indicator_sets=[indicator_set(set_name)])
+    return Institution(code=name, title=title, indicator_sets=[indicator_set(set_name)])
 
 
 def report_format(name: str = "fake-format") -> ReportFormat:
     return ReportFormat(
-        name=name,
+        code=name,
         title="测试格式",
         suffix=".txt",
         media_type="text/plain",
@@ -638,16 +638,16 @@ def test_validation_rules_are_filtered_by_institution() -> None:
             self, institution: Institution
         ) -> list[ValidationRule]:
             return [
-                ValidationRule(name="all", left="a", operator="<=", right="b"),
-                ValidationRule(name="mine", left="a", operator="<", right="b", institution="fake"),
-                ValidationRule(name="other", left="a", operator=">", right="b", institution="x"),
-                ValidationRule(name=f"for-{institution.name}", left="a", operator="==", right="b"),
+                ValidationRule(code="all", left="a", operator="<=", right="b"),
+                ValidationRule(code="mine", left="a", operator="<", right="b", institution="fake"),
+                ValidationRule(code="other", left="a", operator=">", right="b", institution="x"),
+                ValidationRule(code=f"for-{institution.code}", left="a", operator="==", right="b"),
             ]
 
     with registered(Registers(institutions=[institution()]), Rules()) as plugins:
         rules = plugins.validation_rules("fake")
         # The built-in rules (non-negative counts, parts within wholes) come first.
-        ours = [r.name for r in rules if r.name in {"all", "mine", "other", "for-fake"}]
+        ours = [r.code for r in rules if r.code in {"all", "mine", "other", "for-fake"}]
         assert ours == ["all", "mine", "for-fake"]
         assert plugins.validation_rules(plugins.institution("fake")) is rules
 
@@ -665,7 +665,7 @@ def test_prepare_environment_runs_in_load_order() -> None:
         ) -> None:
             env.globals["who"] = self.value
             env.globals.setdefault("seen", []).append(
-                (self.value, institution and institution.name)
+                (self.value, institution and institution.code)
             )
 
     env = jinja2.Environment(autoescape=False)
@@ -682,7 +682,7 @@ def test_template_precedence_priority_then_later_plugin() -> None:
     later = TemplateSource("later", loader=jinja2.DictLoader({"a.j2": "later"}))
     high = TemplateSource("high", loader=jinja2.DictLoader({"b.j2": "high"}), priority=5)
     with registered(Registers(templates=[low, base]), Registers(templates=[later, high])) as p:
-        assert [s.name for s in p.template_sources()] == ["high", "later", "base", "low"]
+        assert [s.code for s in p.template_sources()] == ["high", "later", "base", "low"]
         env = jinja2.Environment(loader=p.template_loader(), autoescape=False)
         assert env.get_template("a.j2").render() == "later"
         assert env.get_template("low::a.j2").render() == "low"
@@ -717,8 +717,8 @@ def test_override_extends_one_block_of_the_reference_template() -> None:
 def test_builtin_loader_selection_by_suffix(tmp_path: Path) -> None:
     """The built-in fallback picks YAML or JSON by suffix, ignoring case, and refuses others."""
     plugins = Plugins(plugin_manager())
-    assert plugins.input_loader_for("report.YML").name == "yaml"
-    assert plugins.input_loader_for(tmp_path / "r.json").name == "json"
+    assert plugins.input_loader_for("report.YML").code == "yaml"
+    assert plugins.input_loader_for(tmp_path / "r.json").code == "json"
     with pytest.raises(UsageError, match=r"'r\.unknown'.*yaml \(\.yaml, \.yml\); json \(\.json\)"):
         plugins.input_loader_for("r.unknown")
 
@@ -732,7 +732,7 @@ def test_plugin_selection_wins_over_the_builtin_fallback(monkeypatch: pytest.Mon
         loaded.append((path, context.institution))
         return report
 
-    daily = InputLoader(name="daily", suffixes=[".yaml"], load=load)
+    daily = InputLoader(code="daily", suffixes=[".yaml"], load=load)
 
     class Daily:
         @hookimpl
@@ -744,21 +744,21 @@ def test_plugin_selection_wins_over_the_builtin_fallback(monkeypatch: pytest.Mon
             self, path: Path, loaders: list[InputLoader]
         ) -> InputLoader | None:
             return (
-                next((lo for lo in loaders if lo.name == "daily"), None)
+                next((lo for lo in loaders if lo.code == "daily"), None)
                 if "日报" in path.name
                 else None
             )
 
     with registered(Daily(), Registers(institutions=[institution()])) as plugins:
         assert plugins.input_loader_for("日报.yaml") is daily
-        assert plugins.input_loader_for("总结.yaml").name == "yaml"
+        assert plugins.input_loader_for("总结.yaml").code == "yaml"
         assert plugins.load_input("日报.yaml", "fake") is report
     assert loaded == [(Path("日报.yaml"), institution())]
 
 
 def test_a_loader_returning_something_else_is_a_plugin_error() -> None:
     """A loader must return a ReportInput or a Batch; anything else names the loader."""
-    odd = InputLoader(name="odd", suffixes=[".odd"], load=lambda path, context: "text")
+    odd = InputLoader(code="odd", suffixes=[".odd"], load=lambda path, context: "text")
 
     with (
         registered(Registers(input_loaders=[odd])) as plugins,

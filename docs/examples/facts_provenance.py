@@ -6,12 +6,12 @@ import epireport
 from epireport import DataValue, Indicator, IndicatorSet, Institution, OrgTree, OrgUnit, Period
 
 PUBLICITY = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(Indicator(code="leaflets", name="宣传单", classifier="张"),),
 )
 DISTRICT = Institution(
-    name="district",
+    code="district",
     title="区委宣传部",
     indicator_sets=(PUBLICITY,),
     level_names=("区", "街道"),

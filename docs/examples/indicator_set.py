@@ -3,7 +3,7 @@
 from epireport import Indicator, IndicatorSet, ModelError
 
 PUBLICITY = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(
         Indicator(code="leaflets", name="宣传单", classifier="张", number_style="hedged"),

@@ -21,7 +21,7 @@ from epireport.plugin import (
 from epireport.testing import registered
 
 WORK = IndicatorSet(
-    name="clinic-work",
+    code="clinic-work",
     title="防控工作",
     indicators=(
         Indicator(code="screened", name="预检分诊", classifier="人次", number_style="hedged"),
@@ -30,7 +30,7 @@ WORK = IndicatorSet(
 )
 
 CLINIC = Institution(
-    name="clinic",
+    code="clinic",
     title="社区卫生服务中心",
     indicator_sets=(WORK,),
     level_names=("中心", "站点"),

@@ -34,7 +34,7 @@ class AgencyTemplates:
 
 # The installed plugins (district-publicity among them) plus the agency's templates.
 plugins = epireport.Plugins.create(plugins=[AgencyTemplates])
-print("first source:", plugins.template_sources()[0].name)
+print("first source:", plugins.template_sources()[0].code)
 
 report = epireport.example_input("district-publicity", plugins=plugins)
 text = epireport.render_report(report, plugins=plugins).output

@@ -44,7 +44,7 @@ class WeChatFormat:
         """Register ``--format wechat``."""
         return [
             ReportFormat(
-                name="wechat",
+                code="wechat",
                 title="微信推文",
                 suffix=".txt",
                 media_type="text/plain",

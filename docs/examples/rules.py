@@ -18,14 +18,14 @@ from epireport.lint import Hit, LintDocument, lint_text
 from epireport.testing import registered
 
 SCREENING = IndicatorSet(
-    name="screening",
+    code="screening",
     title="师生排查",
     indicators=(
         Indicator(code="screened", name="排查师生", classifier="人"),
         Indicator(code="fever", name="发热", classifier="人"),
     ),
 )
-BUREAU = Institution(name="bureau", title="县科教局", indicator_sets=(SCREENING,))
+BUREAU = Institution(code="bureau", title="县科教局", indicator_sets=(SCREENING,))
 
 
 def no_wechat(document: LintDocument) -> Iterator[Hit]:
@@ -49,11 +49,11 @@ class BureauRules:
     @hookimpl
     def epireport_register_validation_rules(institution: Institution) -> list[ValidationRule]:
         """The feverish are among the screened: fever <= screened."""
-        if institution.name != "bureau":
+        if institution.code != "bureau":
             return []
         return [
             ValidationRule(
-                name="fever-within-screened",
+                code="fever-within-screened",
                 left="fever",
                 operator="<=",
                 right="screened",
@@ -81,12 +81,12 @@ report = ReportInput(
 
 with registered(BureauRules) as plugins:
     rules = plugins.validation_rules("bureau")
-    print([rule.name for rule in rules])  # the built-in rules implied by the indicators, then ours
+    print([rule.code for rule in rules])  # the built-in rules implied by the indicators, then ours
     facts = epireport.compute_facts(report, plugins.institution("bureau"), rules=rules)
     for violation in facts.violations:
         print(
             violation.importance.value,
-            violation.rule.name,
+            violation.rule.code,
             violation.unit,
             violation.period,
             dict(violation.values),

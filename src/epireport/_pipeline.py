@@ -114,11 +114,11 @@ def example_input(institution: str | Institution, *, plugins: Plugins | None = N
     plugins = _plugins(plugins)
     inst = plugins.institution(institution)
     if inst.example is None:
-        raise UsageError(f"institution {inst.name!r} ships no example data")
+        raise UsageError(f"institution {inst.code!r} ships no example data")
     from epireport.io._load import parse_mapping
 
     text = inst.example.read_text(encoding="utf-8")
-    name = f"{inst.name}:example"
+    name = f"{inst.code}:example"
     data: Mapping[str, Any] = parse_mapping(
         text, name, json_format=inst.example.name.endswith(".json")
     )
@@ -195,9 +195,9 @@ def demo_input(institution: str | Institution, *, plugins: Plugins | None = None
         with Store.open(path) as store:
             store.ingest(
                 example.values,
-                source=f"{inst.name}:example",
+                source=f"{inst.code}:example",
                 units=example.tree.units if example.tree is not None else (),
-                institution=inst.name,
+                institution=inst.code,
             )
         return input_from_store(
             path,

@@ -114,7 +114,7 @@ REGISTRIES: tuple[Registry[Any], ...] = (
         "epireport_register_institutions",
         Institution,
         "institution",
-        operator.attrgetter("name"),
+        operator.attrgetter("code"),
         operator.attrgetter("title"),
     ),
     Registry(
@@ -122,7 +122,7 @@ REGISTRIES: tuple[Registry[Any], ...] = (
         "epireport_register_indicator_sets",
         IndicatorSet,
         "indicator set",
-        operator.attrgetter("name"),
+        operator.attrgetter("code"),
         operator.attrgetter("title"),
     ),
     Registry(
@@ -130,7 +130,7 @@ REGISTRIES: tuple[Registry[Any], ...] = (
         "epireport_register_formats",
         ReportFormat,
         "format",
-        operator.attrgetter("name"),
+        operator.attrgetter("code"),
         operator.attrgetter("title"),
     ),
     Registry(
@@ -138,7 +138,7 @@ REGISTRIES: tuple[Registry[Any], ...] = (
         "epireport_register_templates",
         TemplateSource,
         "template source",
-        operator.attrgetter("name"),
+        operator.attrgetter("code"),
         lambda s: f"priority {s.priority}",
     ),
     Registry(
@@ -146,7 +146,7 @@ REGISTRIES: tuple[Registry[Any], ...] = (
         "epireport_register_input_loaders",
         InputLoader,
         "input loader",
-        operator.attrgetter("name"),
+        operator.attrgetter("code"),
         lambda lo: " ".join(lo.suffixes),
     ),
     Registry(
@@ -173,7 +173,7 @@ _VALIDATION_RULES: Registry[ValidationRule] = Registry(
     "epireport_register_validation_rules",
     ValidationRule,
     "validation rule",
-    operator.attrgetter("name"),
+    operator.attrgetter("code"),
     operator.attrgetter("description"),
 )
 
@@ -444,12 +444,12 @@ class Plugins:
             }
             for bundler, inst in self._records(_BY_ATTRIBUTE["institutions"]):
                 for indicator_set in inst.indicator_sets:
-                    owner, first = found.setdefault(indicator_set.name, (bundler, indicator_set))
+                    owner, first = found.setdefault(indicator_set.code, (bundler, indicator_set))
                     if first != indicator_set:
                         raise PluginError(
-                            f"indicator set {indicator_set.name!r} is registered by two "
+                            f"indicator set {indicator_set.code!r} is registered by two "
                             f"plugins: {self._label(owner)} and, differently, by institution "
-                            f"{inst.name!r} of {self._label(bundler)}"
+                            f"{inst.code!r} of {self._label(bundler)}"
                         )
             return MappingProxyType({name: s for name, (_, s) in found.items()})
 
@@ -491,7 +491,7 @@ class Plugins:
         loaders = tuple(self.input_loaders().values())
         chosen = self._call("epireport_select_input_loader", {"path": path, "loaders": loaders})
         if chosen is None:
-            known = "; ".join(f"{lo.name} ({', '.join(lo.suffixes)})" for lo in loaders)
+            known = "; ".join(f"{lo.code} ({', '.join(lo.suffixes)})" for lo in loaders)
             raise UsageError(
                 f"no input loader reads {path.name!r}; installed loaders: {known or 'none'}"
             )
@@ -533,7 +533,7 @@ class Plugins:
 
         if not isinstance(loaded, ReportInput | Batch):
             raise PluginError(
-                f"input loader {loader.name!r} returned {loaded!r}, which is neither a "
+                f"input loader {loader.code!r} returned {loaded!r}, which is neither a "
                 "ReportInput nor a Batch"
             )
         return loaded
@@ -617,7 +617,7 @@ class Plugins:
 
         def compute() -> jinja2.BaseLoader:
             sources = self.template_sources()
-            loaders = {source.name: source.jinja_loader() for source in sources}
+            loaders = {source.code: source.jinja_loader() for source in sources}
             return jinja2.ChoiceLoader(
                 [jinja2.PrefixLoader(loaders, delimiter="::"), *loaders.values()]
             )
@@ -668,11 +668,11 @@ class Plugins:
             rules = [
                 (owner, rule)
                 for owner, rule in self._records(_VALIDATION_RULES, **kwargs)
-                if rule.institution in (None, inst.name)
+                if rule.institution in (None, inst.code)
             ]
             return tuple(self._unique(_VALIDATION_RULES, rules, **kwargs).values())
 
-        return self._cached(("validation_rules", inst.name), compute)
+        return self._cached(("validation_rules", inst.code), compute)
 
     def lint_rules(self) -> Mapping[str, LintRule]:
         """Every registered lint rule by id, in load order."""
@@ -692,7 +692,7 @@ class Plugins:
         for owner, inst in self._owned(_BY_ATTRIBUTE["institutions"]):
             entry = by_registry["indicator_sets"].setdefault(owner, {})
             for s in inst.indicator_sets:
-                entry.setdefault(s.name, s.title)
+                entry.setdefault(s.code, s.title)
         described = []
         for name, plugin in self._plugins_in_load_order():
             origin = self._pm.origin(name)

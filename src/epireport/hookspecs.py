@@ -83,7 +83,7 @@ def epireport_register_institutions() -> Iterable[Institution]:
     Example:
         @hookimpl
         def epireport_register_institutions():
-            return [Institution(name="district-publicity", title="区委宣传部",
+            return [Institution(code="district-publicity", title="区委宣传部",
                                 indicator_sets=[PUBLICITY])]
 
     """
@@ -108,7 +108,7 @@ def epireport_register_indicator_sets() -> Iterable[IndicatorSet]:
     Example:
         @hookimpl
         def epireport_register_indicator_sets():
-            return [IndicatorSet(name="publicity", title="社会宣传",
+            return [IndicatorSet(code="publicity", title="社会宣传",
                                  indicators=[Indicator(code="billboards", name="户外广告牌",
                                                        classifier="块")])]
 
@@ -165,7 +165,7 @@ def epireport_register_input_loaders() -> Iterable[InputLoader]:
     Example:
         @hookimpl
         def epireport_register_input_loaders():
-            return [InputLoader(name="daily-form", suffixes=[".xlsx"], load=read_daily_form)]
+            return [InputLoader(code="daily-form", suffixes=[".xlsx"], load=read_daily_form)]
 
         def read_daily_form(path, context):
             data = parse_my_workbook(path)  # -> a mapping in the report input schema
@@ -220,7 +220,7 @@ def epireport_register_formats() -> Iterable[ReportFormat]:
     Example:
         @hookimpl
         def epireport_register_formats():
-            return [ReportFormat(name="wechat", title="微信推文", suffix=".txt",
+            return [ReportFormat(code="wechat", title="微信推文", suffix=".txt",
                                  media_type="text/plain", binary=False, render=render_wechat)]
 
     """
@@ -248,7 +248,7 @@ def epireport_register_validation_rules(institution: Institution) -> Iterable[Va
         def epireport_register_validation_rules(institution):
             if institution.name != "education-bureau":
                 return []
-            return [ValidationRule(name="fever-within-screened", left="fever",
+            return [ValidationRule(code="fever-within-screened", left="fever",
                                    operator="<=", right="screened")]
 
     """
@@ -305,7 +305,7 @@ def epireport_select_input_loader(path: Path, loaders: Sequence[InputLoader]) ->
         @hookimpl
         def epireport_select_input_loader(path, loaders):
             if path.name.startswith("日报"):
-                return next(l for l in loaders if l.name == "daily-form")
+                return next(l for l in loaders if l.code == "daily-form")
             return None
 
     """

@@ -6,7 +6,7 @@ A plugin needs nothing else from epireport, and nothing from pluggy::
 
     @hookimpl
     def epireport_register_indicator_sets():
-        return [IndicatorSet(name="screening", title="排查", indicators=(...))]
+        return [IndicatorSet(code="screening", title="排查", indicators=(...))]
 
 What is here, by the hook that returns it (see :mod:`epireport.hookspecs`):
 

@@ -21,7 +21,7 @@ from epireport.model._values import DataValue
 DAY = Period.day(datetime.date(2020, 2, 3))
 
 SCREENING = IndicatorSet(
-    name="screening",
+    code="screening",
     title="排查",
     indicators=(
         Indicator(code="screened", name="排查师生", parts=("students", "teachers")),
@@ -81,7 +81,7 @@ class TestExpressions:
 class TestBuiltinRules:
     def test_rules_from_the_indicator_set(self) -> None:
         """Counts are non-negative, parts within and summing to their whole, percents bounded."""
-        rules = {r.name: r for r in builtin_rules(SCREENING)}
+        rules = {r.code: r for r in builtin_rules(SCREENING)}
         assert rules["non-negative.screened"].left == "screened"
         assert rules["parts-sum.screened"].right == "students + teachers"
         assert rules["part-within-whole.fever"].right == "students"
@@ -97,9 +97,9 @@ class TestBuiltinRules:
 
     def test_builtin_plugin_registers_them(self) -> None:
         """The built-in plugin returns the rules implied by the institution's sets."""
-        institution = Institution(name="school", title="学校", indicator_sets=(SCREENING,))
+        institution = Institution(code="school", title="学校", indicator_sets=(SCREENING,))
         rules = builtin_plugin.epireport_register_validation_rules(institution)
-        assert [r.name for r in rules] == [r.name for r in builtin_rules(SCREENING)]
+        assert [r.code for r in rules] == [r.code for r in builtin_rules(SCREENING)]
 
 
 class TestEvaluation:
@@ -148,7 +148,7 @@ class TestEvaluation:
         plan = make_plan(tree, SCREENING, [(u, DAY) for u in tree.codes])
         rules = [self.rule, *builtin_rules(SCREENING)]
         found = validate(rules, values, aggregate(plan, values))
-        where = [(v.rule.name, v.unit, v.aggregated) for v in found]
+        where = [(v.rule.code, v.unit, v.aggregated) for v in found]
         assert ("fever-within", "S1", False) in where
         assert ("non-negative.students", "S2", False) in where
         # The district's aggregate: 6 fever out of 13 screened holds; S1's own repeat is dropped.

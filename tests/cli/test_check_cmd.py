@@ -14,7 +14,7 @@ from epireport.model._institution import Institution
 from epireport.testing._manager import plugin_manager
 
 SCREENING = IndicatorSet(
-    name="screening",
+    code="screening",
     title="排查",
     indicators=(
         Indicator(code="screened", name="排查师生", classifier="人"),
@@ -29,7 +29,7 @@ class FakeBureau:
     @staticmethod
     @hookimpl
     def epireport_register_institutions() -> list[Institution]:
-        return [Institution(name="bureau", title="教育局", indicator_sets=(SCREENING,))]
+        return [Institution(code="bureau", title="教育局", indicator_sets=(SCREENING,))]
 
     @staticmethod
     @hookimpl

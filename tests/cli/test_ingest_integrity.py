@@ -17,7 +17,7 @@ from epireport.plugin import Indicator, IndicatorSet, Institution, NarrativeInpu
 from epireport.store import Store
 
 SCREENING = IndicatorSet(
-    name="screening",
+    code="screening",
     title="排查",
     indicators=(
         Indicator(code="screened", name="排查人数", classifier="人"),
@@ -26,7 +26,7 @@ SCREENING = IndicatorSet(
     ),
 )
 INSTITUTION = Institution(
-    name="test-screening",
+    code="test-screening",
     title="测试局",
     indicator_sets=(SCREENING,),
     narrative_inputs=(NarrativeInput("plans", "印发方案", required=True),),

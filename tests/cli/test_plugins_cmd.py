@@ -13,11 +13,11 @@ from epireport.model._indicators import Indicator, IndicatorSet
 from epireport.model._institution import Institution
 
 FAKE = Institution(
-    name="fake-institution",
+    code="fake-institution",
     title="测试单位",
     indicator_sets=[
         IndicatorSet(
-            name="fake-set",
+            code="fake-set",
             title="测试指标",
             indicators=[Indicator(code="masks", name="口罩", classifier="只")],
         )

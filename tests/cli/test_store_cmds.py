@@ -14,11 +14,11 @@ openpyxl = pytest.importorskip("openpyxl")
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "dhis2"
 INSTITUTION = Institution(
-    name="test-publicity",
+    code="test-publicity",
     title="宣传部",
     indicator_sets=(
         IndicatorSet(
-            name="publicity",
+            code="publicity",
             title="社会宣传",
             indicators=(
                 Indicator(code="billboards", name="户外广告牌", classifier="块"),

@@ -18,11 +18,11 @@ from epireport.store import Store, ingest_batch
 
 DAY = Period.parse("20200201")
 INSTITUTION = Institution(
-    name="test-publicity",
+    code="test-publicity",
     title="宣传部",
     indicator_sets=(
         IndicatorSet(
-            name="publicity",
+            code="publicity",
             title="社会宣传",
             indicators=(
                 Indicator(code="billboards", name="户外广告牌", classifier="块"),

@@ -16,7 +16,7 @@ from epireport.store import Store, ingest_batch
 openpyxl = pytest.importorskip("openpyxl")
 
 PUBLICITY = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(
         Indicator(code="billboards", name="户外广告牌", classifier="块"),
@@ -25,7 +25,7 @@ PUBLICITY = IndicatorSet(
     ),
 )
 SCREENING = IndicatorSet(
-    name="screening",
+    code="screening",
     title="排查",
     indicators=(
         Indicator(code="checked", name="排查人数", classifier="人"),
@@ -41,7 +41,7 @@ SCREENING = IndicatorSet(
     ),
 )
 INSTITUTION = Institution(
-    name="test-publicity", title="宣传部", indicator_sets=(PUBLICITY, SCREENING)
+    code="test-publicity", title="宣传部", indicator_sets=(PUBLICITY, SCREENING)
 )
 UNITS = (
     OrgUnit("D01", "某区"),
@@ -205,7 +205,7 @@ def test_workbooks_that_are_not_forms_are_refused(tmp_path: Path) -> None:
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
     assert "not an epireport form" in read_form(plain).problems[0].message
-    other = Institution(name="other", title="别的", indicator_sets=(PUBLICITY,))
+    other = Institution(code="other", title="别的", indicator_sets=(PUBLICITY,))
     form = _form(tmp_path)
     assert "is for 'test-publicity'" in read_form(form, institution=other).problems[0].message
     junk = tmp_path / "junk.xlsx"

@@ -20,7 +20,7 @@ from epireport.store import Store, ingest_batch
 openpyxl = pytest.importorskip("openpyxl")
 
 PUBLICITY = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(
         Indicator(code="billboards", name="户外广告牌", classifier="块"),
@@ -28,7 +28,7 @@ PUBLICITY = IndicatorSet(
         Indicator(code="held", name="召开会议", value_type=ValueType.BOOLEAN),
     ),
 )
-INSTITUTION = Institution(name="test-forms", title="宣传部", indicator_sets=(PUBLICITY,))
+INSTITUTION = Institution(code="test-forms", title="宣传部", indicator_sets=(PUBLICITY,))
 UNITS = (
     OrgUnit("D01", "某区"),
     OrgUnit("S01", "东街道", "D01"),

@@ -183,11 +183,11 @@ def _institution():  # type: ignore[no-untyped-def]
     from epireport.model._institution import Institution, NarrativeInput, NarrativeKind
 
     return Institution(
-        name="district-publicity",
+        code="district-publicity",
         title="区委宣传部",
         indicator_sets=(
             IndicatorSet(
-                name="publicity",
+                code="publicity",
                 title="宣传",
                 indicators=(
                     Indicator(code="leaflets", name="宣传单", classifier="张"),
@@ -198,8 +198,8 @@ def _institution():  # type: ignore[no-untyped-def]
             ),
         ),
         narrative_inputs=(
-            NarrativeInput(name="plans", title="工作方案", kind=NarrativeKind.LIST),
-            NarrativeInput(name="leader", title="组长", kind=NarrativeKind.TEXT, required=True),
+            NarrativeInput(code="plans", title="工作方案", kind=NarrativeKind.LIST),
+            NarrativeInput(code="leader", title="组长", kind=NarrativeKind.TEXT, required=True),
         ),
     )
 

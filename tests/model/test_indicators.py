@@ -371,7 +371,7 @@ class TestIndicatorSet:
         """Duplicates and dangling or contradictory references raise ModelError naming the set."""
         base = publicity()
         with pytest.raises(ModelError) as info:
-            IndicatorSet(base.name, base.title, base.indicators + extra, base.sections)
+            IndicatorSet(base.code, base.title, base.indicators + extra, base.sections)
         assert str(info.value).startswith("IndicatorSet 'publicity': ")
         assert fragment in str(info.value)
 
@@ -425,7 +425,7 @@ class TestStrategies:
     def test_drawn_sets_are_valid_and_consistent(self, indicator_set: IndicatorSet) -> None:
         """Drawn sets rebuild without error and all their references resolve."""
         rebuilt = IndicatorSet(
-            indicator_set.name,
+            indicator_set.code,
             indicator_set.title,
             indicator_set.indicators,
             indicator_set.sections,

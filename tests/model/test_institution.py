@@ -15,7 +15,7 @@ NAMES = st.from_regex(r"[a-z][a-z0-9]{0,6}(?:[-_][a-z0-9]{1,6}){0,3}", fullmatch
 
 def a_set(name: str = "publicity", *codes: str) -> IndicatorSet:
     return IndicatorSet(
-        name=name,
+        code=name,
         title="社会宣传",
         indicators=[
             Indicator(code=c, name="宣传单", classifier="张") for c in codes or ("leaflets",)
@@ -43,14 +43,14 @@ class TestInstitution:
     def test_template_defaults_to_name_report(self, name: str) -> None:
         """Without a template name, the main template is ``<name>/report.md.j2``."""
         assert (
-            Institution(name=name, title="单位", indicator_sets=[a_set()]).template
+            Institution(code=name, title="单位", indicator_sets=[a_set()]).template
             == f"{name}/report.md.j2"
         )
 
     def test_defaults_and_conversions(self) -> None:
         """Lists become tuples, the frequency may be given by its file spelling."""
         inst = Institution(
-            name="property-company",
+            code="property-company",
             title="物业服务中心",
             indicator_sets=[a_set()],
             measures=[Measure(code="garbage", title="生活垃圾清运")],
@@ -63,19 +63,19 @@ class TestInstitution:
         assert inst.level_names == ("小区", "单元")
         assert inst.indicator("leaflets").classifier == "张"
         assert (
-            Institution(name="x", title="单位", indicator_sets=()).reporting_frequency
+            Institution(code="x", title="单位", indicator_sets=()).reporting_frequency
             is PeriodType.DAY
         )
 
     def test_unknown_indicator_is_a_key_error_naming_the_institution(self) -> None:
         """Looking up a code no set holds names the institution."""
         with pytest.raises(KeyError, match="'x' has no indicator 'masks'"):
-            Institution(name="x", title="单位", indicator_sets=[a_set()]).indicator("masks")
+            Institution(code="x", title="单位", indicator_sets=[a_set()]).indicator("masks")
 
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"name": "区委宣传部"}, r"Institution\.name: .*'区委宣传部'"),
+            ({"code": "区委宣传部"}, r"Institution\.code: .*'区委宣传部'"),
             ({"title": " "}, r"Institution\.title: expected a non-blank title"),
             ({"indicator_sets": "publicity"}, r"Institution\.indicator_sets: expected a sequence"),
             (
@@ -106,7 +106,7 @@ class TestInstitution:
     )
     def test_invalid_fields_are_refused(self, changes: dict[str, object], message: str) -> None:
         """Each bad field is a ModelError naming Institution.<field> and the value."""
-        fields: dict[str, object] = {"name": "x", "title": "单位", "indicator_sets": [a_set()]}
+        fields: dict[str, object] = {"code": "x", "title": "单位", "indicator_sets": [a_set()]}
         with pytest.raises(ModelError, match=message):
             Institution(**{**fields, **changes})  # type: ignore[arg-type]
 
@@ -114,7 +114,7 @@ class TestInstitution:
         """Two narrative inputs of one name are refused."""
         with pytest.raises(ModelError, match="input name 'plans' appears twice"):
             Institution(
-                name="x",
+                code="x",
                 title="单位",
                 indicator_sets=[],
                 narrative_inputs=[NarrativeInput("plans", "方案"), NarrativeInput("plans", "预案")],
@@ -131,7 +131,7 @@ class TestNarrativeInput:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"name": "Plans"}, r"NarrativeInput\.name: .*'Plans'"),
+            ({"code": "Plans"}, r"NarrativeInput\.code: .*'Plans'"),
             ({"title": ""}, r"NarrativeInput\.title"),
             (
                 {"kind": "table"},
@@ -143,7 +143,7 @@ class TestNarrativeInput:
     def test_invalid_fields_are_refused(self, changes: dict[str, object], message: str) -> None:
         """Each bad field is refused with a message naming it."""
         with pytest.raises((ModelError, TypeError), match=message):
-            NarrativeInput(**{"name": "plans", "title": "方案", **changes})  # type: ignore[arg-type]
+            NarrativeInput(**{"code": "plans", "title": "方案", **changes})  # type: ignore[arg-type]
 
 
 def test_the_deadline_sets_when_a_report_is_late() -> None:
@@ -159,7 +159,7 @@ def test_the_deadline_sets_when_a_report_is_late() -> None:
     from epireport.model._units import OrgTree, OrgUnit
     from epireport.model._values import DataValue
 
-    sets = [IndicatorSet(name="s", title="集", indicators=[Indicator("n", "人数", "人")])]
+    sets = [IndicatorSet(code="s", title="集", indicators=[Indicator("n", "人数", "人")])]
     day = Period.parse("20200201")
     sent = dt.datetime(2020, 2, 2, 8, 0)  # the next morning
     report = ReportInput(
@@ -169,11 +169,11 @@ def test_the_deadline_sets_when_a_report_is_late() -> None:
         tree=OrgTree([OrgUnit("D", "县"), OrgUnit("S", "校", "D")]),
         values=(DataValue.reported("n", "S", day, 3, submitted_at=sent),),
     )
-    strict = Institution(name="i", title="局", indicator_sets=sets)
+    strict = Institution(code="i", title="局", indicator_sets=sets)
     lenient = Institution(
-        name="i", title="局", indicator_sets=sets, deadline=dt.timedelta(hours=12)
+        code="i", title="局", indicator_sets=sets, deadline=dt.timedelta(hours=12)
     )
     assert report_completeness(report, strict).by_unit.late == 1
     assert report_completeness(report, lenient).by_unit.on_time == 1
     with pytest.raises(ModelError, match=r"Institution\.deadline"):
-        Institution(name="i", title="局", indicator_sets=sets, deadline=dt.timedelta(hours=-1))
+        Institution(code="i", title="局", indicator_sets=sets, deadline=dt.timedelta(hours=-1))

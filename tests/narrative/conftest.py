@@ -20,7 +20,7 @@ from epireport.testing._manager import registered
 def institution() -> Institution:
     """A publicity institution with five indicators (one stating zeros) and a measure."""
     publicity = IndicatorSet(
-        name="publicity",
+        code="publicity",
         title="社会宣传",
         indicators=(
             Indicator(code="billboards", name="户外广告牌", classifier="块"),
@@ -33,15 +33,15 @@ def institution() -> Institution:
         ),
     )
     return Institution(
-        name="demo",
+        code="demo",
         title="区委宣传部",
         indicator_sets=(publicity,),
         measures=(
             Measure(code="garbage", title="生活垃圾清运", frequency="2/day", replaces="1/day"),
         ),
         narrative_inputs=(
-            NarrativeInput(name="plans", title="印发方案", kind=NarrativeKind.LIST),
-            NarrativeInput(name="leader", title="组长"),
+            NarrativeInput(code="plans", title="印发方案", kind=NarrativeKind.LIST),
+            NarrativeInput(code="leader", title="组长"),
         ),
     )
 

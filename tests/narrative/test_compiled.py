@@ -299,7 +299,7 @@ def test_reference_institutions_compose_through_plans(
         got = compose(report, inst, facts, plugins, draft=draft)
         markup, state = render_markup(report, inst, facts, plugins, draft=draft)
         meta = Meta(
-            institution=inst.name, unit=report.display_name, period=str(report.period), draft=draft
+            institution=inst.code, unit=report.display_name, period=str(report.period), draft=draft
         )
         title = report.title or f"{report.display_name}{inst.title}工作总结"
         want = parse_markup(markup, state.refs, meta, template=inst.template, default_title=title)

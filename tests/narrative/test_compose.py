@@ -348,7 +348,7 @@ def test_narrative_get_is_checked_by_its_argument(
     full_values: dict[str, int],
 ) -> None:
     """narrative.get('x', default) is allowed, and its key is checked like narrative.x."""
-    known = sorted(n.name for n in institution.narrative_inputs)[0]
+    known = sorted(n.code for n in institution.narrative_inputs)[0]
     ok = plugins_for(
         {"demo/report.md.j2": f"# 标题\n{{{{ narrative.get('{known}', '') }}}}继续。\n"}
     )
@@ -378,9 +378,9 @@ def test_indicator_hedge_and_significant_figures_reach_the_prose(
                         hedge="多", significant_figures=2)  # fmt: skip
     plain = _attrs.evolve(hedged, code="p", significant_figures=None, hedge="余")
     institution = _Institution(
-        name="t",
+        code="t",
         title="单位",
-        indicator_sets=(_Set(name="s", title="s", indicators=(hedged, plain)),),
+        indicator_sets=(_Set(code="s", title="s", indicators=(hedged, plain)),),
     )
     period = _Period.parse("202002")
     plugins = plugins_for({"t/report.md.j2": "# T\n共{{ figure('h') }}、{{ figure('p') }}。\n"})
@@ -408,11 +408,11 @@ def test_counts_in_prose_carry_their_facts(plugins_for: MakePlugins) -> None:
     from epireport.model._values import DataValue as _Value
 
     institution = Institution(
-        name="t",
+        code="t",
         title="局",
         indicator_sets=(
             _Set(
-                name="s",
+                code="s",
                 title="s",
                 indicators=(_Indicator(code="n", name="排查", classifier="人"),),
             ),

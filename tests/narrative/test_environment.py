@@ -80,7 +80,7 @@ def test_prepare_environment_hook_runs(plugins_for: MakePlugins, institution: In
         @staticmethod
         @hookimpl
         def epireport_prepare_environment(env: jinja2.Environment, institution: object) -> None:
-            seen.append(getattr(institution, "name", ""))
+            seen.append(getattr(institution, "code", ""))
             env.filters["hu"] = lambda n: f"{n}户"
 
     plugins = plugins_for({"demo/report.md.j2": "# T"}, Prepare)

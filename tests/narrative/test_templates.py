@@ -58,7 +58,7 @@ def test_block_override_with_higher_priority_source(
     plugins = plugins_for(REFERENCE, agency)
     source = template_source_of(plugins, "demo/report.md.j2")
     assert source is not None
-    assert source.name == "agency"
+    assert source.code == "agency"
     doc = compose(report, institution, StaticFacts(full_values), plugins)
     assert texts(doc) == ["共发布户外广告牌120块、电子显示屏35块。", "加强网络舆情监测。"]
 

@@ -24,7 +24,7 @@ UNITS = (
     OrgUnit("C01", "东社区", "S01"),
 )
 SET = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(
         Indicator(code="billboards", name="户外广告牌", classifier="块"),
@@ -32,7 +32,7 @@ SET = IndicatorSet(
     ),
 )
 INSTITUTION = Institution(
-    name="test-publicity", title="宣传部", indicator_sets=(SET,), level_names=("区", "街道", "社区")
+    code="test-publicity", title="宣传部", indicator_sets=(SET,), level_names=("区", "街道", "社区")
 )
 
 

@@ -74,7 +74,7 @@ def test_seeded_examples_are_realistic_and_lint_clean(
 def test_format_is_honoured(plugins: epireport.Plugins) -> None:
     """format= chooses the rendering, here Markdown."""
     example = example_report("property-company", seed=2, format="markdown", plugins=plugins)
-    assert example.rendered.format.name == "markdown"
+    assert example.rendered.format.code == "markdown"
     assert isinstance(example.output, str)
     assert example.output.startswith("# ")
 

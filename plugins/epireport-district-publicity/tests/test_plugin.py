@@ -34,7 +34,7 @@ def test_registers_the_institution() -> None:
     with registered(plugin) as plugins:
         institution = plugins.institution("district-publicity")
     assert institution.title == "区委宣传部"
-    assert [s.name for s in institution.indicator_sets] == [
+    assert [s.code for s in institution.indicator_sets] == [
         "publicity-leadership",
         "publicity",
         "publicity-news",

@@ -547,7 +547,7 @@ def test_any_figures_write_a_clean_report(values: dict[str, int]) -> None:
     with registered(plugin) as plugins:
         inst = plugins.institution("district-publicity")
         base = ReportInput(
-            institution=inst.name,
+            institution=inst.code,
             unit="cgq",
             unit_name="城关区",
             period=_PERIOD,
@@ -566,9 +566,9 @@ def test_any_figures_write_a_clean_report(values: dict[str, int]) -> None:
 def test_rules_apply_to_this_institution_only(plugins: epireport.Plugins) -> None:
     """The plugin's rules are registered for the 区委宣传部 and for no other institution."""
     inst = plugins.institution("district-publicity")
-    names = {rule.name for rule in plugins.validation_rules(inst)}
-    assert {rule.name for rule in RULES} <= names
-    assert plugin.epireport_register_validation_rules(attrs.evolve(inst, name="other")) == []
+    names = {rule.code for rule in plugins.validation_rules(inst)}
+    assert {rule.code for rule in RULES} <= names
+    assert plugin.epireport_register_validation_rules(attrs.evolve(inst, code="other")) == []
 
 
 def test_rule_flags_inconsistent_opinion_figures(
@@ -589,6 +589,6 @@ def test_rule_flags_inconsistent_opinion_figures(
     )
     violations = facts_of(plugins, attrs.evolve(report, values=values)).violations
     (violation,) = violations
-    assert violation.rule.name == "educated-within-verified"
+    assert violation.rule.code == "educated-within-verified"
     assert (violation.unit, violation.period) == ("wxb", day)
     assert violation.importance.value == "warning"

@@ -25,7 +25,7 @@ def test_registers_the_institution() -> None:
     with registered(plugin) as plugins:
         institution = plugins.institution("education-bureau")
     assert institution.title == "县科教局"
-    assert [s.name for s in institution.indicator_sets] == ["school-screening"]
+    assert [s.code for s in institution.indicator_sets] == ["school-screening"]
 
 
 @pytest.mark.parametrize(("code", "classifier"), sorted(CLASSIFIERS.items()))
@@ -55,8 +55,8 @@ def test_registers_templates_rules_and_example() -> None:
     """The plugin brings its template source, its validation rules and a packaged example."""
     with registered(plugin) as plugins:
         institution = plugins.institution("education-bureau")
-        sources = [s.name for s in plugins.template_sources()]
-        rules = {r.name for r in plugins.validation_rules(institution)}
+        sources = [s.code for s in plugins.template_sources()]
+        rules = {r.code for r in plugins.validation_rules(institution)}
     assert "education-bureau" in sources
     assert {"fever-within-screened", "isolated-within-screened", "isolated-within-fever"} <= rules
     assert institution.template == "education-bureau/report.md.j2"
@@ -67,14 +67,14 @@ def test_registers_templates_rules_and_example() -> None:
 
 def test_rules_are_only_for_this_institution() -> None:
     """Another institution gets none of the screening rules."""
-    other = attrs.evolve(plugin.INSTITUTION, name="other-bureau")
+    other = attrs.evolve(plugin.INSTITUTION, code="other-bureau")
     assert plugin.epireport_register_validation_rules(other) == []
 
 
 def test_environment_helpers_only_for_this_institution() -> None:
     """The template helpers are added for this institution and for none, never for another."""
     env = jinja2.Environment()
-    plugin.epireport_prepare_environment(env, attrs.evolve(plugin.INSTITUTION, name="other"))
+    plugin.epireport_prepare_environment(env, attrs.evolve(plugin.INSTITUTION, code="other"))
     assert "mechanism" not in env.globals
     plugin.epireport_prepare_environment(env, None)
     assert {"mechanism", "reporting_summary"} <= set(env.globals)

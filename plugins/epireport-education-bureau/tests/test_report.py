@@ -343,7 +343,7 @@ def test_validation_rules_flag_impossible_figures(
 
     report = loads_report(small_input(fever=50, isolated=60), institution=institution)
     _, facts = build_document(report, plugins=plugins)
-    found = {(v.rule.name, v.unit, v.importance.value) for v in facts.violations if v.unit == "C1"}
+    found = {(v.rule.code, v.unit, v.importance.value) for v in facts.violations if v.unit == "C1"}
     assert ("fever-within-screened", "C1", "error") in found
     assert ("isolated-within-screened", "C1", "error") in found
     assert ("isolated-within-fever", "C1", "warning") in found

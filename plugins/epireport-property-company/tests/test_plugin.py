@@ -30,7 +30,7 @@ def test_registers_the_institution() -> None:
     with registered(plugin) as plugins:
         institution = plugins.institution("property-company")
     assert institution.title == "物业服务中心"
-    assert [s.name for s in institution.indicator_sets] == ["property-prevention"]
+    assert [s.code for s in institution.indicator_sets] == ["property-prevention"]
 
 
 @pytest.mark.parametrize(("code", "classifier"), sorted(CLASSIFIERS.items()))

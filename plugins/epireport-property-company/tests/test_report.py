@@ -411,15 +411,15 @@ def test_too_many_tablets_per_household_is_flagged(plugins: Plugins, report: Rep
         if not (v.unit == "ygh-bj" and v.period == day and v.indicator.startswith("household"))
     )
     facts = facts_of(plugins, attrs.evolve(report, values=kept + extra))
-    names = {v.rule.name for v in facts.violations}
+    names = {v.rule.code for v in facts.violations}
     assert "household-tablets-at-most" in names
 
 
 def test_rules_only_for_this_institution(plugins: Plugins) -> None:
     """The plugin's rules are registered for 物业服务中心 and for no other institution."""
-    other = attrs.evolve(plugin.INSTITUTION, name="someone-else")
+    other = attrs.evolve(plugin.INSTITUTION, code="someone-else")
     assert plugin.epireport_register_validation_rules(other) == []
-    names = {r.name for r in plugins.validation_rules(plugin.INSTITUTION)}
+    names = {r.code for r in plugins.validation_rules(plugin.INSTITUTION)}
     assert {"household-tablets-at-least", "household-tablets-at-most", "staff-mask-ration"} <= names
 
 
@@ -428,7 +428,7 @@ def test_catalogue_quantities_match_the_rules() -> None:
     household = next(m for m in MEASURES if m.code == "household_tablets")
     low, high = HOUSEHOLD_TABLETS
     assert f"{low}～{high}片" in household.description
-    rules = {r.name: r for r in plugin.RULES}
+    rules = {r.code: r for r in plugin.RULES}
     assert rules["household-tablets-at-least"].right.endswith(f"* {low}")
     assert rules["household-tablets-at-most"].right.endswith(f"* {high}")
 

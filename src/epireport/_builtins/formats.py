@@ -25,7 +25,7 @@ def epireport_register_formats() -> list[ReportFormat]:
     """Register the built-in formats: text, markdown, html, json and docx."""
     return [
         ReportFormat(
-            name="text",
+            code="text",
             title="纯文本",
             suffix=".txt",
             media_type="text/plain",
@@ -33,7 +33,7 @@ def epireport_register_formats() -> list[ReportFormat]:
             render=render_text,
         ),
         ReportFormat(
-            name="markdown",
+            code="markdown",
             title="Markdown",
             suffix=".md",
             media_type="text/markdown",
@@ -41,7 +41,7 @@ def epireport_register_formats() -> list[ReportFormat]:
             render=render_markdown,
         ),
         ReportFormat(
-            name="html",
+            code="html",
             title="网页（HTML）",
             suffix=".html",
             media_type="text/html",
@@ -49,7 +49,7 @@ def epireport_register_formats() -> list[ReportFormat]:
             render=render_html,
         ),
         ReportFormat(
-            name="json",
+            code="json",
             title="JSON（文档树与数据来源）",
             suffix=".json",
             media_type="application/json",
@@ -57,7 +57,7 @@ def epireport_register_formats() -> list[ReportFormat]:
             render=render_json,
         ),
         ReportFormat(
-            name="docx",
+            code="docx",
             title="Word 文档（DOCX）",
             suffix=".docx",
             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -85,32 +85,32 @@ def epireport_register_input_loaders() -> list[InputLoader]:
     """Register the report file, DHIS2, CSV and Excel form loaders."""
     return [
         InputLoader(
-            name="dhis2",
+            code="dhis2",
             suffixes=(".json",),
             load=_load_dhis2,
             sniff=_is_dhis2,
             description="DHIS2 dataValueSets JSON (data values; ingest with --mapping)",
         ),
         InputLoader(
-            name="yaml",
+            code="yaml",
             suffixes=(".yaml", ".yml"),
             load=_load_report_file,
             description="report input in YAML (docs/reference/input-schema.md)",
         ),
         InputLoader(
-            name="json",
+            code="json",
             suffixes=(".json",),
             load=_load_report_file,
             description="report input in JSON, same schema as YAML",
         ),
         InputLoader(
-            name="csv",
+            code="csv",
             suffixes=(".csv",),
             load=_load_csv,
             description="long-form CSV: indicator, unit, period, value (data values)",
         ),
         InputLoader(
-            name="form",
+            code="form",
             suffixes=(".xlsx", ".xlsm"),
             load=_load_form,
             description="a filled-in daily-report form (epireport form; data values)",

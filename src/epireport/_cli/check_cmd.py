@@ -120,7 +120,7 @@ def check(
     if as_json:
         payload = {
             "file": str(data),
-            "institution": institution.name,
+            "institution": institution.code,
             "unit": report.unit,
             "period": str(report.period),
             "rules": len(rules),

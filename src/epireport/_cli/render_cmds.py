@@ -76,11 +76,11 @@ def render(
         inst = plugins.institution(institution)
         if words is None and not draft:
             # The store holds figures only; a summary also needs its words.
-            needed = [n.name for n in inst.narrative_inputs if n.required]
+            needed = [n.code for n in inst.narrative_inputs if n.required]
             if needed or inst.measures:
                 wanted = ", ".join(needed) if needed else "the measures taken"
                 raise click.UsageError(
-                    f"the store holds the figures, not the words of {inst.name}'s summary "
+                    f"the store holds the figures, not the words of {inst.code}'s summary "
                     f"({wanted}): give them as DATA, a report input file without values"
                 )
         the_period = plugins.period(period)
@@ -89,7 +89,7 @@ def render(
         )
         if not draft and not any(the_period.contains(v.period) for v in report.values):
             raise click.UsageError(
-                f"the store {db} holds no values of {inst.name} for {report.unit} in "
+                f"the store {db} holds no values of {inst.code} for {report.unit} in "
                 f"{the_period}: nothing to summarise (ingest the reports first, or check "
                 "--unit and --period)"
             )
@@ -122,7 +122,7 @@ def demo(institution: str | None, fmt: str, output: Path | None, draft: bool) ->
     plugins = Plugins.create()
     fmt_record = plugins.format(fmt)
     if institution is not None:
-        names = [plugins.institution(institution).name]
+        names = [plugins.institution(institution).code]
     else:
         names = [name for name, inst in sorted(plugins.institutions().items()) if inst.example]
         if not names:

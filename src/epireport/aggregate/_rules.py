@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from epireport._fields import enum_member
+from epireport._fields import enum_member, renamed
 from epireport.aggregate._expr import Expression, parse_expression
 from epireport.exceptions import ModelError
 
@@ -119,7 +119,8 @@ class ValidationRule:
     indicators the rule names).
     """
 
-    name: str = attrs.field(validator=_code)
+    code: str = attrs.field(validator=_code)
+    name = renamed("code")  # the id used to be called name
     left: str = attrs.field(validator=_side)
     operator: Operator = attrs.field(converter=_to_operator)
     right: str = attrs.field(validator=_side)

@@ -71,12 +71,12 @@ class Violation:
                 f"{rule.right} = {_show(self.right)} does not hold"
             )
         kind = "aggregate" if self.aggregated else "reported"
-        return f"{rule.importance.value}: {rule.name}: {where} ({kind}): {what} [{shown}]"
+        return f"{rule.importance.value}: {rule.code}: {where} ({kind}): {what} [{shown}]"
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready description (``epireport check --json``)."""
         return {
-            "rule": self.rule.name,
+            "rule": self.rule.code,
             "importance": self.rule.importance.value,
             "description": self.rule.description,
             "unit": self.unit,
@@ -127,7 +127,7 @@ def builtin_rules(indicators: Iterable[Indicator]) -> tuple[ValidationRule, ...]
         if indicator.value_type in (ValueType.INTEGER, ValueType.DECIMAL):
             rules.append(
                 ValidationRule(
-                    name=f"non-negative.{indicator.code}",
+                    code=f"non-negative.{indicator.code}",
                     left=code,
                     operator=Operator.GREATER_EQUAL,
                     right="0",
@@ -138,7 +138,7 @@ def builtin_rules(indicators: Iterable[Indicator]) -> tuple[ValidationRule, ...]
             for op, bound in ((Operator.GREATER_EQUAL, "0"), (Operator.LESS_EQUAL, "100")):
                 rules.append(
                     ValidationRule(
-                        name=f"percent-range.{indicator.code}.{'min' if bound == '0' else 'max'}",
+                        code=f"percent-range.{indicator.code}.{'min' if bound == '0' else 'max'}",
                         left=code,
                         operator=op,
                         right=bound,
@@ -153,7 +153,7 @@ def builtin_rules(indicators: Iterable[Indicator]) -> tuple[ValidationRule, ...]
     for part, whole in wholes.items():
         rules.append(
             ValidationRule(
-                name=f"part-within-whole.{part}",
+                code=f"part-within-whole.{part}",
                 left=_ref(part),
                 operator=Operator.LESS_EQUAL,
                 right=_ref(whole),
@@ -164,7 +164,7 @@ def builtin_rules(indicators: Iterable[Indicator]) -> tuple[ValidationRule, ...]
         if indicator.parts:
             rules.append(
                 ValidationRule(
-                    name=f"parts-sum.{indicator.code}",
+                    code=f"parts-sum.{indicator.code}",
                     left=_ref(indicator.code),
                     operator=Operator.EQUAL,
                     right=" + ".join(_ref(p) for p in indicator.parts),
@@ -181,7 +181,7 @@ def check_rules(rules: Iterable[ValidationRule], codes: Collection[str]) -> None
         unknown = sorted(rule.codes - set(codes))
         if unknown:
             problems.append(
-                f"rule {rule.name!r} reads unknown indicator(s) {', '.join(map(repr, unknown))}"
+                f"rule {rule.code!r} reads unknown indicator(s) {', '.join(map(repr, unknown))}"
             )
     if problems:
         known = ", ".join(sorted(codes)) or "none"
@@ -285,11 +285,11 @@ def validate(
         for rule in rule_list:
             if rule.codes and not rule.codes & figures.keys():
                 continue
-            if (rule.name, unit, period) in seen:
+            if (rule.code, unit, period) in seen:
                 continue
             violation = evaluate_rule(rule, unit, period, figures, aggregated=aggregated)
             if violation is not None:
-                seen.add((rule.name, unit, period))
+                seen.add((rule.code, unit, period))
                 found.append(violation)
 
     for (unit, period), figures in _data_figures(values).items():

@@ -152,7 +152,7 @@ def write_form(
     tree = OrgTree(tuple(units)) if units is not None else None
     sets = [s for s in institution.indicator_sets if _form_indicators(s)]
     if not sets:
-        raise UsageError(f"institution {institution.name!r} has no indicator to report in a form")
+        raise UsageError(f"institution {institution.code!r} has no indicator to report in a form")
     rows = form_rows(tree, period)
     last_row = _FIRST_ROW - 1 + (len(rows) if rows else _BLANK_ROWS)
 
@@ -238,7 +238,7 @@ def write_form(
     meta.sheet_state = "hidden"
     meta.append(["format", "epireport-form"])
     meta.append(["version", FORM_VERSION])
-    meta.append(["institution", institution.name])
+    meta.append(["institution", institution.code])
     meta.append(["period", str(period) if period is not None else ""])
     meta.append(["units", "code", "name", "parent", "level", "opening", "closing"])
     for unit in tree or ():
@@ -451,10 +451,10 @@ def read_form(
         )
         return builder.build()
     meta = _read_meta(wb[META_SHEET], builder)
-    if institution is not None and meta.institution not in (None, institution.name):
+    if institution is not None and meta.institution not in (None, institution.code):
         builder.problem(
             f"sheet {META_SHEET}",
-            f"this form is for {meta.institution!r}, not {institution.name!r}",
+            f"this form is for {meta.institution!r}, not {institution.code!r}",
         )
         return builder.build()
     builder.declared_institution = meta.institution

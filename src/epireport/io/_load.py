@@ -387,16 +387,16 @@ def check_against_institution(
     for indicator_set in institution.indicator_sets:
         for indicator in indicator_set.indicators:
             indicators[indicator.code] = indicator
-    if report.institution != institution.name:
+    if report.institution != institution.code:
         problem(
-            ["institution"], f"this file is for {report.institution!r}, not {institution.name!r}"
+            ["institution"], f"this file is for {report.institution!r}, not {institution.code!r}"
         )
     for index, value in enumerate(report.values):
         found = indicators.get(value.indicator)
         if found is None:
             problem(
                 _value_path(data, index, value, "indicator"),
-                f"unknown indicator {value.indicator!r} for {institution.name}"
+                f"unknown indicator {value.indicator!r} for {institution.code}"
                 f" (known: {', '.join(sorted(indicators)) or 'none'})",
             )
             continue
@@ -410,9 +410,9 @@ def check_against_institution(
             if code not in indicators:
                 problem(
                     ["measures", index, "indicators"],
-                    f"unknown indicator {code!r} for {institution.name}",
+                    f"unknown indicator {code!r} for {institution.code}",
                 )
-    declared = {item.name: item for item in institution.narrative_inputs}
+    declared = {item.code: item for item in institution.narrative_inputs}
     for key, item in report.narrative.items():
         spec = declared.get(key)
         if spec is None:
@@ -436,8 +436,8 @@ def check_against_institution(
             shown = list(item) if isinstance(item, tuple) else item
             problem(["narrative", key], f"expected {expected}, got {shown!r}")
     for spec in institution.narrative_inputs:
-        if spec.required and spec.name not in report.narrative:
-            problem(["narrative", spec.name], f"required narrative input ({spec.title}) is missing")
+        if spec.required and spec.code not in report.narrative:
+            problem(["narrative", spec.code], f"required narrative input ({spec.title}) is missing")
 
 
 def dump_report(report: ReportInput) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from epireport._fields import renamed
 from epireport.exceptions import ModelError
 from epireport.model._institution import check_name
 
@@ -61,7 +62,7 @@ class LoadContext:
 
 
 def _name(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_name("InputLoader.name", value)
+    check_name("InputLoader.code", value)
 
 
 def _suffixes(value: object) -> tuple[str, ...]:
@@ -107,7 +108,8 @@ class InputLoader:
     a report ``.json``). Loaders are asked in load order, built-ins first.
     """
 
-    name: str = attrs.field(validator=_name)
+    code: str = attrs.field(validator=_name)
+    name = renamed("code")  # the id used to be called name
     suffixes: tuple[str, ...] = attrs.field(converter=_suffixes)
     load: Callable[[Path, LoadContext], Loaded] = attrs.field(validator=_load)
     description: str = attrs.field(default="", validator=_text)

@@ -562,7 +562,7 @@ class BatchBuilder:
         if found is None:
             shown = f"{code!r}" if mapped == code else f"{code!r} (mapped to {mapped!r})"
             raise ModelError(
-                f"unknown indicator {shown} for {self.institution.name} "
+                f"unknown indicator {shown} for {self.institution.code} "
                 f"(known: {', '.join(self._indicators) or 'none'})"
             )
         if found.is_computed:
@@ -607,7 +607,7 @@ class BatchBuilder:
             rows=tuple(self._rows),
             units=tuple(self.units),
             institution=self.declared_institution
-            or (self.institution.name if self.institution is not None else None),
+            or (self.institution.code if self.institution is not None else None),
             problems=tuple(self._problems),
             scope=tuple(self.scope),
             submitted_at=self.submitted_at,

@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from epireport._fields import renamed
 from epireport.exceptions import ModelError
 from epireport.model._units import check_code
 
@@ -498,7 +499,8 @@ def _validate_sections(instance: Any, attribute: "attrs.Attribute[Any]", value: 
 class IndicatorSection:
     """A named group of indicators within a set, e.g. 社会宣传 holding billboards and leaflets."""
 
-    name: str = attrs.field(validator=_validate_code)
+    code: str = attrs.field(validator=_validate_code)
+    name = renamed("code")  # the id used to be called name
     title: str = attrs.field(validator=_validate_title)
     indicators: tuple[str, ...] = attrs.field(
         default=(), converter=_to_codes, validator=_validate_codes
@@ -518,7 +520,8 @@ class IndicatorSet:
     ``parts`` links must agree and must not form a cycle. All problems are reported at once.
     """
 
-    name: str = attrs.field(validator=_validate_code)
+    code: str = attrs.field(validator=_validate_code)
+    name = renamed("code")  # the id used to be called name
     title: str = attrs.field(validator=_validate_title)
     indicators: tuple[Indicator, ...] = attrs.field(
         converter=_to_indicators, validator=_validate_indicators
@@ -580,17 +583,17 @@ class IndicatorSet:
 
         seen_sections: set[str] = set()
         for section in self.sections:
-            if section.name in seen_sections:
-                problems.append(f"duplicate section name {section.name!r}")
-            seen_sections.add(section.name)
+            if section.code in seen_sections:
+                problems.append(f"duplicate section name {section.code!r}")
+            seen_sections.add(section.code)
             unknown = [code for code in section.indicators if code not in by_code]
             if unknown:
                 problems.append(
-                    f"section {section.name!r} lists unknown indicators "
+                    f"section {section.code!r} lists unknown indicators "
                     f"{', '.join(repr(c) for c in unknown)}"
                 )
         if problems:
-            head = f"IndicatorSet {self.name!r}"
+            head = f"IndicatorSet {self.code!r}"
             if len(problems) == 1:
                 raise ModelError(f"{head}: {problems[0]}")
             listing = "\n".join(f"  - {p}" for p in problems)
@@ -639,7 +642,7 @@ class IndicatorSet:
         try:
             return self._by_code[code]
         except (KeyError, TypeError):
-            raise ModelError(f"unknown indicator {code!r} in indicator set {self.name!r}") from None
+            raise ModelError(f"unknown indicator {code!r} in indicator set {self.code!r}") from None
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and code in self._by_code
@@ -659,9 +662,9 @@ class IndicatorSet:
     def section(self, name: str) -> IndicatorSection:
         """Return the section called *name*; raise :class:`ModelError` otherwise."""
         for section in self.sections:
-            if section.name == name:
+            if section.code == name:
                 return section
-        raise ModelError(f"unknown section {name!r} in indicator set {self.name!r}")
+        raise ModelError(f"unknown section {name!r} in indicator set {self.code!r}")
 
     def section_indicators(self, name: str) -> tuple[Indicator, ...]:
         """Return the indicators of section *name*, in the section's order."""

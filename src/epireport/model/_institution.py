@@ -14,7 +14,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from epireport._fields import enum_member
+from epireport._fields import enum_member, renamed
 from epireport.exceptions import ModelError
 from epireport.model._indicators import Indicator, IndicatorSet
 from epireport.model._measures import Measure
@@ -102,7 +102,8 @@ class NarrativeInput:
     ``required`` input must be present in final mode.
     """
 
-    name: str = attrs.field(validator=_name)
+    code: str = attrs.field(validator=_name)
+    name = renamed("code")  # the id used to be called name
     title: str = attrs.field(validator=_title)
     kind: NarrativeKind = attrs.field(default=NarrativeKind.TEXT, converter=_to_kind)
     required: bool = attrs.field(default=False, validator=_required)
@@ -115,7 +116,7 @@ def _deadline(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -
 
 
 def _default_template(instance: "Institution") -> str:
-    return f"{instance.name}/report.md.j2"
+    return f"{instance.code}/report.md.j2"
 
 
 def _example(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -172,7 +173,8 @@ class Institution:
     narrative input names; the first problem found is raised as a :class:`ModelError`.
     """
 
-    name: str = attrs.field(validator=_name)
+    code: str = attrs.field(validator=_name)
+    name = renamed("code")  # the id used to be called name
     title: str = attrs.field(validator=_title)
     indicator_sets: tuple[IndicatorSet, ...] = attrs.field(converter=_to_indicator_sets)
     measures: tuple[Measure, ...] = attrs.field(default=(), converter=_to_measures)
@@ -191,7 +193,7 @@ class Institution:
     description: str = attrs.field(default="", validator=_text)
 
     def __attrs_post_init__(self) -> None:
-        _unique("Institution.indicator_sets", (s.name for s in self.indicator_sets), "set name")
+        _unique("Institution.indicator_sets", (s.code for s in self.indicator_sets), "set name")
         _unique(
             "Institution.indicator_sets",
             (i.code for s in self.indicator_sets for i in s.indicators),
@@ -199,7 +201,7 @@ class Institution:
         )
         _unique("Institution.measures", (m.code for m in self.measures), "measure code")
         _unique(
-            "Institution.narrative_inputs", (n.name for n in self.narrative_inputs), "input name"
+            "Institution.narrative_inputs", (n.code for n in self.narrative_inputs), "input name"
         )
 
     def indicator(self, code: str) -> Indicator:
@@ -211,7 +213,7 @@ class Institution:
             for indicator in indicator_set.indicators:
                 if indicator.code == code:
                     return indicator
-        raise KeyError(f"institution {self.name!r} has no indicator {code!r}")
+        raise KeyError(f"institution {self.code!r} has no indicator {code!r}")
 
 
 def _unique(owner: str, names: Any, what: str) -> None:

@@ -249,5 +249,5 @@ class Measure:
         if unknown:
             raise ModelError(
                 f"Measure.indicators: measure {self.code!r} refers to "
-                f"{', '.join(repr(c) for c in unknown)}, not in indicator set {indicators.name!r}"
+                f"{', '.join(repr(c) for c in unknown)}, not in indicator set {indicators.code!r}"
             )

@@ -125,7 +125,7 @@ def _render(
         period=report.period,
         draft=draft,
         placeholder=placeholder,
-        report_id=f"{institution.name}/{report.unit}/{report.period}",
+        report_id=f"{institution.code}/{report.unit}/{report.period}",
         measures=measures,
         # Per institution, not per report: worked out once for the cached environment.
         indicators=entry.indicators,
@@ -195,7 +195,7 @@ def compose(
         sandboxed=sandboxed,
         placeholder=placeholder,
     )
-    meta = Meta._build(institution.name, report.display_name, str(report.period), draft)
+    meta = Meta._build(institution.code, report.display_name, str(report.period), draft)
     default_title = report.title or f"{report.display_name}{institution.title}工作总结"
     # Through the compiled plan of the markup's shape where there is one (same document).
     return entry.shapes.compose(name, text, state.refs, meta, default_title)

@@ -438,7 +438,7 @@ def environment_for(
     name replaces the cached environment.
     """
     per_plugins = _CACHE.setdefault(plugins, {})
-    key = (institution.name, sandboxed)
+    key = (institution.code, sandboxed)
     entry = per_plugins.get(key)
     if entry is None or (entry.institution is not institution and entry.institution != institution):
         env = build_environment(
@@ -524,14 +524,14 @@ _MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
 
 def _problems(name: str, tree: nodes.Template, institution: Institution) -> Iterator[str]:
     codes = {i.code for s in institution.indicator_sets for i in s.indicators}
-    inputs = {n.name for n in institution.narrative_inputs}
+    inputs = {n.code for n in institution.narrative_inputs}
 
     def unknown(what: str, code: str, known: set[str], line: int) -> str:
         close = difflib.get_close_matches(code, sorted(known), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return (
             f"template {name!r}, line {line}: unknown {what} {code!r} "
-            f"(institution {institution.name!r}){hint}"
+            f"(institution {institution.code!r}){hint}"
         )
 
     for call in tree.find_all(nodes.Call):
@@ -602,7 +602,7 @@ def template_source_of(plugins: Plugins, name: str) -> TemplateSource | None:
     prefix, sep, rest = name.partition("::")
     probe = build_environment(jinja2.DictLoader({}))
     for source in sources:
-        if sep and source.name != prefix:
+        if sep and source.code != prefix:
             continue
         try:
             source.jinja_loader().get_source(probe, rest if sep else name)

@@ -349,7 +349,7 @@ def _indicator(state: RenderState, code: object) -> Indicator:
         close = difflib.get_close_matches(str(code), list(state.indicators), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise TemplateError(
-            f"unknown indicator {code!r} for institution {state.institution.name!r}{hint}"
+            f"unknown indicator {code!r} for institution {state.institution.code!r}{hint}"
         )
     return indicator
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from epireport._fields import renamed
 from epireport.exceptions import ModelError
 from epireport.model._institution import check_name
 
@@ -73,7 +74,8 @@ class TemplateSource:
     directory on disk, for an agency's local overrides) or ``loader`` (any Jinja2 loader).
     """
 
-    name: str = attrs.field(validator=_name)
+    code: str = attrs.field(validator=_name)
+    name = renamed("code")  # the id used to be called name
     package: str | None = attrs.field(default=None, kw_only=True)
     package_path: str = attrs.field(default="templates", kw_only=True)
     directory: Path | None = attrs.field(default=None, converter=_to_path, kw_only=True)
@@ -90,7 +92,7 @@ class TemplateSource:
         if len(given) != 1:
             raise ModelError(
                 f"TemplateSource: give exactly one of package, directory or loader for source "
-                f"{self.name!r}, got {', '.join(given) or 'none'}"
+                f"{self.code!r}, got {', '.join(given) or 'none'}"
             )
         if self.package is not None and (
             not isinstance(self.package, str) or not self.package.strip()

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from epireport._fields import renamed
 from epireport.exceptions import ModelError
 from epireport.model._institution import check_name
 
@@ -14,7 +15,7 @@ __all__ = ["ReportFormat"]
 
 
 def _name(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_name("ReportFormat.name", value)
+    check_name("ReportFormat.code", value)
 
 
 def _title(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -61,7 +62,8 @@ class ReportFormat:
     defined by the rendering stage; until then they are typed ``Any``.
     """
 
-    name: str = attrs.field(validator=_name)
+    code: str = attrs.field(validator=_name)
+    name = renamed("code")  # the id used to be called name
     title: str = attrs.field(validator=_title)
     suffix: str = attrs.field(validator=_suffix)
     media_type: str = attrs.field(validator=_media_type)

@@ -911,7 +911,7 @@ class Store:
         tagged with it). Raises :class:`UsageError` for an unknown unit.
         """
         period = Period.parse(period) if isinstance(period, str) else period
-        name = institution.name if isinstance(institution, Institution) else institution
+        name = institution.code if isinstance(institution, Institution) else institution
         sets = tuple(indicator_sets) if indicator_sets is not None else None
         if sets is None and isinstance(institution, Institution):
             sets = institution.indicator_sets

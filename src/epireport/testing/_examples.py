@@ -100,13 +100,13 @@ def example_days(report: ReportInput) -> tuple[datetime.date, ...]:
 
 def optional_narrative(report: ReportInput, institution: Institution) -> tuple[str, ...]:
     """The narrative inputs *report* has that *institution* does not require, in order."""
-    required = {n.name for n in institution.narrative_inputs if n.required}
+    required = {n.code for n in institution.narrative_inputs if n.required}
     return tuple(name for name in report.narrative if name not in required)
 
 
 def flag_narrative(report: ReportInput, institution: Institution) -> tuple[str, ...]:
     """The flag (yes/no) narrative inputs *report* has, in order."""
-    flags = {n.name for n in institution.narrative_inputs if n.kind is NarrativeKind.FLAG}
+    flags = {n.code for n in institution.narrative_inputs if n.kind is NarrativeKind.FLAG}
     return tuple(name for name in report.narrative if name in flags)
 
 

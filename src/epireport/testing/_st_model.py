@@ -246,7 +246,7 @@ def indicator_sets(
     section_names = draw(st.lists(codes(), max_size=3, unique=True))
     sections = tuple(
         IndicatorSection(
-            name=name,
+            code=name,
             title=draw(names()),
             indicators=tuple(draw(st.lists(st.sampled_from(list(by_code)), unique=True))),
         )

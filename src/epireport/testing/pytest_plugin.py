@@ -181,7 +181,7 @@ def _lint(plugins: Plugins, rendered: Rendered | str, format: str) -> list[Any]:
     rules = list(plugins.lint_rules().values())
     if isinstance(rendered, str):
         return lint_text(rendered, rules=rules, format=format)
-    name = rendered.format.name
+    name = rendered.format.code
     if name not in _LINT_SUFFIXES:
         raise UsageError(
             f"lint_clean: cannot lint the {name!r} format; lint text, markdown, html or docx"

@@ -47,7 +47,7 @@ _HEDGED: Final = NumberStyle.HEDGED
 
 #: 组织领导: what the publicity working group itself did.
 LEADERSHIP = IndicatorSet(
-    name="publicity-leadership",
+    code="publicity-leadership",
     title="组织领导",
     indicators=(
         Indicator(
@@ -61,7 +61,7 @@ LEADERSHIP = IndicatorSet(
 
 #: 社会宣传: what the streets and towns put up, handed out and broadcast.
 PUBLICITY = IndicatorSet(
-    name="publicity",
+    code="publicity",
     title="社会宣传",
     indicators=(
         Indicator(code="billboards", name="户外广告牌", classifier="块"),
@@ -100,17 +100,17 @@ PUBLICITY = IndicatorSet(
     ),
     sections=(
         IndicatorSection(
-            name="outdoor",
+            code="outdoor",
             title="户外宣传",
             indicators=("billboards", "screens", "banners"),
         ),
         IndicatorSection(
-            name="outreach",
+            code="outreach",
             title="入户宣传",
             indicators=("leaflets", "home_visits", "messages", "vehicle_trips"),
         ),
         IndicatorSection(
-            name="broadcast",
+            code="broadcast",
             title="广播宣传",
             indicators=("loudspeakers", "broadcast_hours", "guides_printed"),
         ),
@@ -119,7 +119,7 @@ PUBLICITY = IndicatorSet(
 
 #: 新闻宣传: what the district media and the city media published.
 NEWS = IndicatorSet(
-    name="publicity-news",
+    code="publicity-news",
     title="新闻宣传",
     indicators=(
         Indicator(
@@ -141,7 +141,7 @@ NEWS = IndicatorSet(
 
 #: 网络舆情: online opinion monitoring, handling and the online campaign.
 ONLINE = IndicatorSet(
-    name="publicity-online",
+    code="publicity-online",
     title="网络舆情",
     indicators=(
         Indicator(
@@ -160,9 +160,9 @@ ONLINE = IndicatorSet(
         Indicator(code="rumour_rebuttals", name="辟谣信息", classifier="条"),
     ),
     sections=(
-        IndicatorSection(name="campaign", title="正面宣传", indicators=("netizen_participation",)),
+        IndicatorSection(code="campaign", title="正面宣传", indicators=("netizen_participation",)),
         IndicatorSection(
-            name="control",
+            code="control",
             title="舆情管控",
             indicators=(
                 "opinion_items",
@@ -174,7 +174,7 @@ ONLINE = IndicatorSet(
             ),
         ),
         IndicatorSection(
-            name="leads", title="线索与辟谣", indicators=("price_leads", "rumour_rebuttals")
+            code="leads", title="线索与辟谣", indicators=("price_leads", "rumour_rebuttals")
         ),
     ),
 )
@@ -280,7 +280,7 @@ _INSTITUTION: Final = "district-publicity"
 #: Consistency checks between the figures of one unit and day (and of every aggregate).
 RULES: Final = (
     ValidationRule(
-        name="educated-within-verified",
+        code="educated-within-verified",
         left="educated",
         operator="<=",
         right="reports_verified",
@@ -289,7 +289,7 @@ RULES: Final = (
         institution=_INSTITUTION,
     ),
     ValidationRule(
-        name="weibo-within-opinion",
+        code="weibo-within-opinion",
         left="weibo_handled",
         operator="<=",
         right="opinion_items",
@@ -298,7 +298,7 @@ RULES: Final = (
         institution=_INSTITUTION,
     ),
     ValidationRule(
-        name="deleted-within-opinion",
+        code="deleted-within-opinion",
         left="harmful_deleted",
         operator="<=",
         right="opinion_items",

@@ -108,7 +108,7 @@ NARRATIVE_INPUTS = (
 
 #: 区委宣传部: the district's epidemic-prevention publicity, street by street.
 INSTITUTION = Institution(
-    name="district-publicity",
+    code="district-publicity",
     title="区委宣传部",
     indicator_sets=INDICATOR_SETS,
     measures=MEASURES,
@@ -143,6 +143,6 @@ def epireport_register_templates() -> list[TemplateSource]:
 @hookimpl
 def epireport_register_validation_rules(institution: Institution) -> list[ValidationRule]:
     """Register the opinion-work consistency rules for the 区委宣传部 only."""
-    if institution.name != INSTITUTION.name:
+    if institution.code != INSTITUTION.code:
         return []
     return list(RULES)

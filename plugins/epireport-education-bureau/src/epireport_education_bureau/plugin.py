@@ -40,7 +40,7 @@ __all__ = ["INSTITUTION", "MEASURES", "RULES", "SCREENING", "TEMPLATES"]
 
 #: 师生排查: what each class reports every day.
 SCREENING = IndicatorSet(
-    name="school-screening",
+    code="school-screening",
     title="师生排查",
     indicators=(
         # Every teacher and student is screened again each day: a day's figure counts
@@ -122,18 +122,18 @@ MEASURES = (
 
 #: 县科教局: reports the county's schools and their classes.
 INSTITUTION = Institution(
-    name="education-bureau",
+    code="education-bureau",
     title="县科教局",
     indicator_sets=(SCREENING,),
     measures=MEASURES,
     narrative_inputs=(
         NarrativeInput(
-            name="superiors",
+            code="superiors",
             title="上级部署",
             description="whose requirements the bureau follows; default 县委、县政府和市教育局",
         ),
         NarrativeInput(
-            name="documents",
+            code="documents",
             title="下发文件",
             kind=NarrativeKind.LIST,
             description=(
@@ -150,23 +150,23 @@ INSTITUTION = Institution(
 #: Checks on the screening figures, as reported by each class and as aggregated.
 RULES = (
     ValidationRule(
-        name="fever-within-screened",
+        code="fever-within-screened",
         left="fever",
         operator="<=",
         right="screened",
         description="体温异常 counts people among those screened",
-        institution=INSTITUTION.name,
+        institution=INSTITUTION.code,
     ),
     ValidationRule(
-        name="isolated-within-screened",
+        code="isolated-within-screened",
         left="isolated",
         operator="<=",
         right="screened",
         description="隔离观察 counts people among those screened",
-        institution=INSTITUTION.name,
+        institution=INSTITUTION.code,
     ),
     ValidationRule(
-        name="isolated-within-fever",
+        code="isolated-within-fever",
         left="isolated",
         operator="<=",
         right="fever",
@@ -174,12 +174,12 @@ RULES = (
         # an error.
         importance=Importance.WARNING,
         description="more people isolated than found with fever: contacts or returnees?",
-        institution=INSTITUTION.name,
+        institution=INSTITUTION.code,
     ),
 )
 
 #: Where the templates live: ``templates/education-bureau/report.md.j2`` in this package.
-TEMPLATES = TemplateSource(INSTITUTION.name, package=__package__ or "epireport_education_bureau")
+TEMPLATES = TemplateSource(INSTITUTION.code, package=__package__ or "epireport_education_bureau")
 
 
 @hookimpl
@@ -203,7 +203,7 @@ def epireport_register_templates() -> list[TemplateSource]:
 @hookimpl
 def epireport_register_validation_rules(institution: Institution) -> list[ValidationRule]:
     """Register the screening checks (体温异常 and 隔离观察 within 排查) for this institution."""
-    return list(RULES) if institution.name == INSTITUTION.name else []
+    return list(RULES) if institution.code == INSTITUTION.code else []
 
 
 @hookimpl
@@ -213,7 +213,7 @@ def epireport_prepare_environment(env: jinja2.Environment, institution: Institut
     Only for this institution (or for none, when templates are checked), so that other
     institutions' environments keep their own globals of the same names.
     """
-    if institution is not None and institution.name != INSTITUTION.name:
+    if institution is not None and institution.code != INSTITUTION.code:
         return
     inst = institution or INSTITUTION
     env.globals["mechanism"] = mechanism

@@ -47,7 +47,7 @@ HOUSEHOLD_TABLETS: Final = (5, 15)
 
 #: 物业疫情防控: everything the centre's teams report each day.
 PREVENTION = IndicatorSet(
-    name="property-prevention",
+    code="property-prevention",
     title="物业疫情防控",
     indicators=(
         Indicator(
@@ -114,12 +114,12 @@ PREVENTION = IndicatorSet(
     ),
     sections=(
         IndicatorSection(
-            name="staff",
+            code="staff",
             title="员工安全",
             indicators=("staff_on_duty", "staff_masks"),
         ),
         IndicatorSection(
-            name="owners",
+            code="owners",
             title="业主安全防护和消杀消毒",
             indicators=(
                 "disinfection_rounds",
@@ -130,7 +130,7 @@ PREVENTION = IndicatorSet(
             ),
         ),
         IndicatorSection(
-            name="publicity",
+            code="publicity",
             title="加强宣传引导",
             indicators=("notices_posted", "flow_charts_posted"),
         ),

@@ -32,13 +32,13 @@ __all__ = ["INSTITUTION", "PREVENTION", "RULES"]
 
 #: 物业服务中心: a centre running one or more compounds, whose teams report every day.
 INSTITUTION = Institution(
-    name="property-company",
+    code="property-company",
     title="物业服务中心",
     indicator_sets=(PREVENTION,),
     measures=MEASURES,
     narrative_inputs=(
         NarrativeInput(
-            name="owner_needs",
+            code="owner_needs",
             title="业主需求及解决办法",
             kind=NarrativeKind.LIST,
             description=(
@@ -56,28 +56,28 @@ INSTITUTION = Institution(
 #: more masks than the daily ration of the staff on duty.
 RULES = (
     ValidationRule(
-        name="household-tablets-at-least",
+        code="household-tablets-at-least",
         left="household_tablets",
         operator=">=",
         right=f"households_served * {HOUSEHOLD_TABLETS[0]}",
         description=f"每户至少{HOUSEHOLD_TABLETS[0]}片",
-        institution=INSTITUTION.name,
+        institution=INSTITUTION.code,
     ),
     ValidationRule(
-        name="household-tablets-at-most",
+        code="household-tablets-at-most",
         left="household_tablets",
         operator="<=",
         right=f"households_served * {HOUSEHOLD_TABLETS[1]}",
         description=f"每户至多{HOUSEHOLD_TABLETS[1]}片",
-        institution=INSTITUTION.name,
+        institution=INSTITUTION.code,
     ),
     ValidationRule(
-        name="staff-mask-ration",
+        code="staff-mask-ration",
         left="staff_masks",
         operator="<=",
         right=f"staff_on_duty * {STAFF_MASKS_PER_DAY}",
         description=f"每人每天发放{STAFF_MASKS_PER_DAY}只",
-        institution=INSTITUTION.name,
+        institution=INSTITUTION.code,
     ),
 )
 
@@ -103,7 +103,7 @@ def epireport_register_templates() -> list[TemplateSource]:
 @hookimpl
 def epireport_register_validation_rules(institution: Institution) -> list[ValidationRule]:
     """Register the measure checks for the 物业服务中心 institution only."""
-    return list(RULES) if institution.name == INSTITUTION.name else []
+    return list(RULES) if institution.code == INSTITUTION.code else []
 
 
 @hookimpl
@@ -113,5 +113,5 @@ def epireport_prepare_environment(env: jinja2.Environment, institution: Institut
     Only environments for this institution (or for none, when templates are checked) get
     them, so other institutions' templates keep their own names.
     """
-    if institution is None or institution.name == INSTITUTION.name:
+    if institution is None or institution.code == INSTITUTION.code:
         _environment.install(env)
