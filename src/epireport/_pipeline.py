@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Rendered",
     "build_document",
+    "check_input",
     "demo_input",
     "example_input",
     "input_from_store",
@@ -40,12 +41,77 @@ __all__ = [
 
 @attrs.frozen
 class Rendered:
-    """A rendered report: the output, the document tree it was drawn from and its facts."""
+    """A rendered report: the output, the document tree it was drawn from and its facts.
+
+    ``violations`` are the validation rules the data fails within the report period (errors
+    only when the render allowed them: a draft, or ``allow_violations``; warnings always); the
+    document carries them too (``document.meta.violations``).
+    """
 
     output: str | bytes
     document: Document
     format: ReportFormat
     facts: Any
+    violations: tuple[Any, ...] = ()
+
+
+def check_input(
+    report: ReportInput,
+    *,
+    plugins: Plugins | None = None,
+    institution: str | Institution | None = None,
+) -> tuple[Any, ...]:
+    """Check *report*'s data against its institution's validation rules; return the violations.
+
+    The rules (the built-in ones its indicators imply and the institution's own) run on every
+    (unit, period) of the data and on the aggregated figures of every unit of the tree over the
+    report period. A unit that states a figure itself is authoritative, and its children's
+    figures are not added on top; where the children report too, the stated figure must equal
+    their sum (``children-sum.<indicator>``). ``epireport check`` prints these; a final
+    ``render`` refuses to write a document whose data fails an error-level rule. *institution*
+    checks against another institution than the one the report names.
+    """
+    from epireport.aggregate._engine import aggregate
+    from epireport.aggregate._plan import make_plan
+    from epireport.aggregate._validate import check_rules, children_sum_violations, validate
+    from epireport.model._units import OrgUnit
+
+    plugins = _plugins(plugins)
+    inst = plugins.institution(report.institution if institution is None else institution)
+    rules = plugins.validation_rules(inst)
+    indicators = tuple(i for s in inst.indicator_sets for i in s.indicators)
+    check_rules(rules, [i.code for i in indicators])
+    tree = report.tree or OrgTree((OrgUnit(report.unit, report.display_name),))
+    scope = tree.subtree(report.unit)
+    # Coverage plays no part in validation: one slot per target keeps overlapping data honest.
+    plan = make_plan(tree, indicators, [(u.code, report.period) for u in scope], frequency=None)
+    aggregates = aggregate(plan, report.values, collect_sources=False)
+    found = validate(rules, report.values, aggregates)
+    children = {u.code: tree.children(u.code) for u in scope if tree.children(u.code)}
+    kids = {unit: tuple(c.code for c in units) for unit, units in children.items()}
+    return (
+        *found,
+        *children_sum_violations(indicators, report.values, aggregates, kids, report.period),
+    )
+
+
+def _violation_notes(violations: tuple[Any, ...]) -> tuple[Any, ...]:
+    from epireport.aggregate._validate import _show
+    from epireport.document import Violation as Note
+
+    return tuple(
+        Note(
+            rule=v.rule.code,
+            importance=v.importance.value,
+            unit=v.unit,
+            period=str(v.period),
+            message=v.message,
+            left=None if v.left is None else _show(v.left),
+            right=None if v.right is None else _show(v.right),
+            codes=tuple(sorted(v.codes)),
+        )
+        for v in violations
+    )
 
 
 def _plugins(plugins: Plugins | None) -> Plugins:
@@ -81,23 +147,50 @@ def render_report(
     plugins: Plugins | None = None,
     draft: bool = False,
     template: str | None = None,
+    allow_violations: bool = False,
 ) -> Rendered:
     """Render *report* (a :class:`ReportInput` or the path of a report input file).
 
-    ``format`` is the name of a registered report format (text, markdown, html, docx, json,
+    ``format`` is the code of a registered report format (text, markdown, html, docx, json,
     or one a plugin adds). In final mode (the default) a figure the template requires but the
     data lacks raises :class:`~epireport.exceptions.MissingFigureError`; with ``draft=True``
     it is written as ``xx``.
+
+    A final render is a checked render: the data is checked first (:func:`check_input`), and
+    an error-level violation within the report period raises
+    :class:`~epireport.exceptions.RuleViolationError` listing every one. A draft, or
+    ``allow_violations=True``, renders anyway; the document then carries the violations
+    (``document.meta.violations``: the JSON output lists them, drafts show them). Warnings
+    never stop a render and are always carried.
     """
+    from epireport.aggregate._rules import Importance
+    from epireport.exceptions import Problem, RuleViolationError
     from epireport.render._options import RenderOptions
 
     plugins = _plugins(plugins)
     fmt = plugins.format(format)
+    source = None
     if not isinstance(report, ReportInput):
+        source = os.fspath(report)
         report = load_input(report, plugins=plugins)
+    period = report.period
+    violations = tuple(v for v in check_input(report, plugins=plugins) if v.period.overlaps(period))
+    errors = [v for v in violations if v.importance is Importance.ERROR]
+    if errors and not (draft or allow_violations):
+        where = source or f"{report.institution}:{report.unit}"
+        raise RuleViolationError(
+            [Problem(where, v.message) for v in errors],
+            errors,
+            source=where,
+        )
     document, facts = build_document(report, plugins=plugins, draft=draft, template=template)
+    if violations:
+        meta = attrs.evolve(document.meta, violations=_violation_notes(violations))
+        document = attrs.evolve(document, meta=meta)
     output = fmt.render(document, RenderOptions(draft=draft))
-    return Rendered(output=output, document=document, format=fmt, facts=facts)
+    return Rendered(
+        output=output, document=document, format=fmt, facts=facts, violations=violations
+    )
 
 
 def load_input(path: str | os.PathLike[str], *, plugins: Plugins | None = None) -> ReportInput:

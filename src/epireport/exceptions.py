@@ -21,6 +21,7 @@ __all__ = [
     "PluginError",
     "Problem",
     "RenderError",
+    "RuleViolationError",
     "TemplateError",
     "UsageError",
 ]
@@ -76,6 +77,21 @@ class InputError(EpireportError):
         if self.source:
             head += f" in {self.source}"
         return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+
+
+class RuleViolationError(InputError):
+    """A final render refused: the data fails error-level validation rules.
+
+    ``problems`` holds one :class:`Problem` per violation (its unit, period, rule and both
+    sides); ``violations`` the violations themselves. Render a draft, or allow the violations
+    explicitly, to write the document anyway: it then carries them.
+    """
+
+    def __init__(
+        self, problems: Iterable[Problem], violations: Iterable[object], source: str | None = None
+    ) -> None:
+        self.violations = tuple(violations)
+        super().__init__(problems, source)
 
 
 class PluginError(EpireportError):

@@ -9,6 +9,7 @@ reads facts only; :func:`compute_facts` is the one way to get them from a report
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from types import MappingProxyType
 
 import attrs
@@ -25,7 +26,12 @@ from epireport.aggregate._engine import aggregate
 from epireport.aggregate._plan import make_plan
 from epireport.aggregate._results import AggregateSet, AggregateStatus, Coverage
 from epireport.aggregate._rules import ValidationRule
-from epireport.aggregate._validate import Violation, check_rules, validate
+from epireport.aggregate._validate import (
+    Violation,
+    check_rules,
+    children_sum_violations,
+    validate,
+)
 from epireport.exceptions import ModelError
 from epireport.model._indicators import Aggregation, Indicator, IndicatorKind, ValueType
 from epireport.model._institution import Institution
@@ -55,6 +61,12 @@ class Fact:
     places the unit among its siblings (``None`` for the reporting unit itself or without a
     figure). ``notes`` are the validation violations reading this indicator here or in the data
     it was computed from; ``sources`` the data values behind the figure.
+
+    A unit that states a figure itself is authoritative: its own figure is the fact's value, and
+    its children's figures are not added on top. When its children report the indicator too,
+    ``parts_sum`` is what they add up to and ``parts_sources`` their data values, so the
+    provenance keeps both; a difference is a ``children-sum.<indicator>`` violation in
+    ``notes`` (and in ``epireport check``), and a final render refuses it.
     """
 
     indicator: str
@@ -75,6 +87,8 @@ class Fact:
     rank: Rank | None = None
     notes: tuple[Violation, ...] = ()
     sources: tuple[DataValue, ...] = attrs.field(default=(), eq=False, repr=False)
+    parts_sum: Value | None = None
+    parts_sources: tuple[DataValue, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -290,7 +304,17 @@ def compute_facts(
         stock_lookback_days=stock_lookback_days,
     )
     aggregates = aggregate(plan, report.values)
-    violations = validate(rule_list, report.values, aggregates)
+    violations = (
+        *validate(rule_list, report.values, aggregates),
+        *children_sum_violations(
+            indicators, report.values, aggregates, {report.unit: units[1:]}, period
+        ),
+    )
+    stated = {
+        (v.indicator, v.unit)
+        for v in report.values
+        if v.status.is_submitted and period.contains(v.period)
+    }
     calendar = ReportingCalendar(
         tree,
         frequency_or_none,
@@ -317,6 +341,7 @@ def compute_facts(
                     ranks.get(unit) if unit != report.unit else None,
                     states[unit].by_unit,
                     violations,
+                    children if unit == report.unit and (indicator.code, unit) in stated else (),
                 )
             )
     return FactSet(
@@ -355,9 +380,21 @@ def _fact(
     unit_rank: Rank | None,
     summary: CompletenessSummary,
     violations: Sequence[Violation],
+    stated_over: Sequence[str] = (),
 ) -> Fact:
     code = indicator.code
     current = aggregates.get_aggregate(code, unit, period)
+    # The unit stated its own figure: keep what its children add up to beside it.
+    parts = [
+        found
+        for child in stated_over
+        if (found := aggregates.get_aggregate(code, child, period)).status is AggregateStatus.VALUE
+    ]
+    parts_sum: Value | None = None
+    if parts and indicator.unit_aggregation is Aggregation.SUM:
+        numbers = [p.value for p in parts if isinstance(p.value, int | Decimal)]
+        if len(numbers) == len(parts):
+            parts_sum = sum(numbers, 0)
     is_rate = _is_rate(indicator)
     in_percent = not indicator.is_computed
 
@@ -405,4 +442,6 @@ def _fact(
         rank=unit_rank,
         notes=notes,
         sources=current.sources,
+        parts_sum=parts_sum,
+        parts_sources=tuple(v for p in parts for v in p.sources) if parts_sum is not None else (),
     )

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
     from epireport._plugins import Plugins
-    from epireport.aggregate._validate import Violation
-    from epireport.model._institution import Institution
-    from epireport.model._report import ReportInput
 
-__all__ = ["check", "check_report"]
+__all__ = ["check"]
 
 
 def _make_plugins() -> Plugins:
@@ -23,25 +19,6 @@ def _make_plugins() -> Plugins:
     from epireport._plugins import Plugins
 
     return Plugins.create()
-
-
-def check_report(
-    report: ReportInput, institution: Institution, rules: Sequence[Any]
-) -> tuple[Violation, ...]:
-    """Evaluate *rules* on *report*'s data and on the aggregates of every unit over its period."""
-    from epireport.aggregate._engine import aggregate
-    from epireport.aggregate._plan import make_plan
-    from epireport.aggregate._validate import check_rules, validate
-    from epireport.model._units import OrgTree, OrgUnit
-
-    indicators = tuple(i for s in institution.indicator_sets for i in s.indicators)
-    check_rules(rules, [i.code for i in indicators])
-    tree = report.tree or OrgTree((OrgUnit(report.unit, report.display_name),))
-    scope = tree.subtree(report.unit)
-    # Coverage plays no part in validation: one slot per target keeps overlapping data honest.
-    plan = make_plan(tree, indicators, [(u.code, report.period) for u in scope], frequency=None)
-    aggregates = aggregate(plan, report.values, collect_sources=False)
-    return validate(rules, report.values, aggregates)
 
 
 @click.command("check")
@@ -110,9 +87,11 @@ def check(
             db, institution_name, plugins.period(period), unit=unit, plugins=plugins
         )
         data = db
+    from epireport._pipeline import check_input
+
     institution = plugins.institution(institution_name or report.institution)
     rules = plugins.validation_rules(institution)
-    violations = check_report(report, institution, rules)
+    violations = check_input(report, plugins=plugins, institution=institution)
     counts = dict.fromkeys(Importance, 0)
     for violation in violations:
         counts[violation.importance] += 1

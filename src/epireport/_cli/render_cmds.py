@@ -39,6 +39,12 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
     "--period", help="With --db: the report period, e.g. 202002 or 2020-01-23/2020-02-29."
 )
 @click.option("--unit", help="With --db: the reporting unit (default: the store's only root).")
+@click.option(
+    "--allow-violations",
+    is_flag=True,
+    help="Write a final summary even though its data fails validation rules (the document "
+    "then lists them); without it such a render stops with exit status 2.",
+)
 def render(
     data: Path | None,
     fmt: str,
@@ -49,11 +55,15 @@ def render(
     institution: str | None,
     period: str | None,
     unit: str | None,
+    allow_violations: bool,
 ) -> None:
     """Render the report input DATA (YAML or JSON), or figures from a store, as a summary.
 
     In final mode a figure the template needs but the data lacks is an error naming the
-    indicator and unit; --draft writes it as xx so the skeleton can circulate early.
+    indicator and unit; --draft writes it as xx so the skeleton can circulate early. The data
+    is checked against the institution's validation rules first: a final summary whose data
+    fails one stops with every violation listed (exit 2); --draft and --allow-violations write
+    it anyway, and the document carries the violations. Warnings are printed, never fatal.
     """
     from epireport._pipeline import input_from_store, load_input, render_report
     from epireport._plugins import Plugins
@@ -93,7 +103,16 @@ def render(
                 f"{the_period}: nothing to summarise (ingest the reports first, or check "
                 "--unit and --period)"
             )
-    rendered = render_report(report, format=fmt, plugins=plugins, draft=draft, template=template)
+    rendered = render_report(
+        report,
+        format=fmt,
+        plugins=plugins,
+        draft=draft,
+        template=template,
+        allow_violations=allow_violations,
+    )
+    for violation in rendered.violations:
+        click.echo(f"epireport: {violation.message}", err=True)
     _emit(rendered.output, output, fmt_record.binary, f"--format {fmt}")
 
 

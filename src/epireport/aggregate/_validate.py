@@ -21,11 +21,19 @@ from epireport.aggregate._expr import UndefinedError
 from epireport.aggregate._results import AggregateSet, AggregateStatus
 from epireport.aggregate._rules import Importance, MissingStrategy, Operator, ValidationRule
 from epireport.exceptions import ModelError
-from epireport.model._indicators import Indicator, ValueType
+from epireport.model._indicators import Aggregation, Indicator, ValueType
 from epireport.model._periods import Period
 from epireport.model._values import DataValue, Value, ValueStatus
 
-__all__ = ["Violation", "builtin_rules", "check_rules", "evaluate_rule", "validate"]
+__all__ = [
+    "Violation",
+    "builtin_rules",
+    "check_rules",
+    "children_sum_rule",
+    "children_sum_violations",
+    "evaluate_rule",
+    "validate",
+]
 
 
 @attrs.frozen
@@ -46,6 +54,9 @@ class Violation:
     values: tuple[tuple[str, Value | None], ...]
     missing: tuple[str, ...] = ()
     aggregated: bool = False
+    #: What failed, in words, for checks that are not expressions (a stated total against its
+    #: children); the message then shows it instead of the rule's two sides.
+    detail: str = ""
 
     @property
     def importance(self) -> Importance:
@@ -65,6 +76,8 @@ class Violation:
         shown = ", ".join(f"{c}={'missing' if v is None else v}" for c, v in self.values)
         if self.missing:
             what = f"missing {', '.join(self.missing)}"
+        elif self.detail:
+            what = self.detail
         else:
             what = (
                 f"{rule.left} = {_show(self.left)} {rule.operator.value} "
@@ -89,6 +102,7 @@ class Violation:
             "values": {c: None if v is None else str(v) for c, v in self.values},
             "missing": list(self.missing),
             "aggregated": self.aggregated,
+            "detail": self.detail,
         }
 
 
@@ -303,3 +317,89 @@ def validate(
         for (unit, period), figures in by_target.items():
             run(unit, period, figures, True)
     return tuple(found)
+
+
+def children_sum_rule(indicator: Indicator) -> ValidationRule:
+    """The built-in rule a stated total is held to: ``children-sum.<code>``."""
+    code = _ref(indicator.code)
+    return ValidationRule(
+        code=f"children-sum.{indicator.code}",
+        left=code,
+        operator=Operator.EQUAL,
+        right=code,
+        description=f"{indicator.name}：上级自报数应等于下级之和",
+    )
+
+
+def children_sum_violations(
+    indicators: Iterable[Indicator],
+    values: Iterable[DataValue],
+    aggregates: AggregateSet,
+    children: Mapping[str, Iterable[str]],
+    period: Period,
+) -> tuple[Violation, ...]:
+    """Where a unit states a figure itself and its children report too, compare the two.
+
+    A unit that reports an indicator itself is authoritative: its figure is the unit's figure,
+    and its children's figures are not added on top (nothing counts twice). But a stated total
+    that disagrees with the sum of its children's figures is a contradiction the document must
+    not carry silently: each one is a violation (an error) naming both figures and the children.
+    *children* maps each unit to check to its children; summed indicators only (flows and
+    stocks whose units add up); a child without a figure is left out of the sum, and a unit
+    none of whose children has one is not checked.
+    """
+    summed = {
+        i.code: i
+        for i in indicators
+        if i.unit_aggregation is Aggregation.SUM
+        and i.value_type in (ValueType.INTEGER, ValueType.DECIMAL)
+        and not i.is_computed
+    }
+    stated: set[tuple[str, str]] = {
+        (v.indicator, v.unit)
+        for v in values
+        if v.indicator in summed and v.status.is_submitted and period.contains(v.period)
+    }
+    found: list[Violation] = []
+    for unit, kids in children.items():
+        for code, indicator in summed.items():
+            if (code, unit) not in stated:
+                continue
+            own = _aggregate_value(aggregates, code, unit, period)
+            parts = {
+                kid: value
+                for kid in kids
+                if (value := _aggregate_value(aggregates, code, kid, period)) is not None
+            }
+            if own is None or not parts:
+                continue
+            total = sum(parts.values(), Decimal(0))
+            if total == own:
+                continue
+            listed = "、".join(f"{kid} {_show(value)}" for kid, value in parts.items())
+            found.append(
+                Violation(
+                    rule=children_sum_rule(indicator),
+                    unit=unit,
+                    period=period,
+                    left=own,
+                    right=total,
+                    values=((code, own),),
+                    aggregated=True,
+                    detail=(
+                        f"{unit} states {code} = {_show(own)}, its children add up to "
+                        f"{_show(total)} ({listed})"
+                    ),
+                )
+            )
+    return tuple(found)
+
+
+def _aggregate_value(
+    aggregates: AggregateSet, code: str, unit: str, period: Period
+) -> Decimal | None:
+    try:
+        found = aggregates.get_aggregate(code, unit, period)
+    except KeyError:
+        return None
+    return _number(found.value) if found.status is AggregateStatus.VALUE else None

@@ -318,6 +318,8 @@ def render_docx(
     writer = _Writer(doc, owned)
     if options.is_draft(document.meta.draft):
         writer.draft()
+        for violation in document.meta.violations:
+            writer.note(f"数据校验未通过：{violation.message}")
     for event in numbered(document):
         writer.draw(event)
     if placeholder is not None:
@@ -617,6 +619,15 @@ class _Writer:
         paragraph = self.paragraph(_BODY)
         _no_indent(paragraph._p.pPr)
         self.run(paragraph, DRAFT_MARK, _BODY, bold=True)
+
+    def note(self, text: str) -> None:
+        """A line of a draft's notes (what its data fails), in red, not indented."""
+        paragraph = self.paragraph(_BODY)
+        _no_indent(paragraph._p.pPr)
+        from docx.shared import RGBColor
+
+        run = self.run(paragraph, text, _BODY)
+        run.font.color.rgb = RGBColor(0xAA, 0x00, 0x00)
 
     def draw(self, event: Event) -> None:
         """Append what *event* shows: a title, heading, paragraph, table or signature."""

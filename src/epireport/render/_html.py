@@ -50,6 +50,8 @@ h2 {{ font-family: {_HEITI}; }}
 h3 {{ font-family: {_KAITI}; }}
 h4, h5 {{ font-family: {_FANGSONG}; }}
 .draft {{ text-align: center; color: #a00; border: 1px solid #a00; text-indent: 0; }}
+.violations {{ color: #a00; border: 1px solid #a00; padding: 0 1em; font-size: 12pt; }}
+.violations p, .violations li {{ text-indent: 0; }}
 table {{ border-collapse: collapse; margin: 0.5em auto; font-size: 12pt; line-height: 1.5; }}
 caption {{ font-family: {_HEITI}; padding-bottom: 0.3em; }}
 th, td {{ border: 1px solid #000; padding: 0.2em 0.5em; }}
@@ -108,6 +110,17 @@ def render_html(document: Document, options: RenderOptions) -> str:
     body: list[Markup] = []
     if options.is_draft(meta.draft):
         body.append(Markup('<p class="draft">【草稿】</p>'))
+        if meta.violations:
+            # A draft says what its data fails, where a reader sees it before any figure.
+            notes = Markup("").join(
+                Markup("<li>{}</li>").format(v.message) for v in meta.violations
+            )
+            body.append(
+                Markup(
+                    '<aside class="violations"><p>数据校验未通过（定稿前须核实）：</p>'
+                    "<ul>{}</ul></aside>"
+                ).format(notes)
+            )
     title = document.title
     for event in numbered(document):
         if isinstance(event, RenderedTitle):
