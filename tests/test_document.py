@@ -23,6 +23,7 @@ from epireport.document import (
     Sentence,
     Signature,
     Table,
+    Violation,
     clean_text,
     enumeration_marker,
     numbered,
@@ -311,8 +312,47 @@ class TestDictRoundTrip:
             "period": "2020-02",
             "text": "3万余",
             "value": "30412",
+            "start": 2,
+            "end": 5,
+            "status": "value",
+            "reason": "",
+            "coverage": None,
+            "comparisons": {},
+            "violations": [],
             "sources": ["v1"],
         }
+
+    def test_figures_are_found_past_dates(self) -> None:
+        """A sentence built in code finds its figure as a whole number, not in a date."""
+        fact = FactRef("f", "leaflets", "u", "2020-02", "2", "2", ())
+        sentence = Sentence("2月12日共发放2张，22人。", (fact,))
+        assert sentence.spans == ((8, 9),)
+        assert sentence.text[8:9] == "2"
+
+    def test_violations_touch_the_figures_they_read(self) -> None:
+        """A violation is listed with each figure of its unit, period and codes, not others."""
+        note = Violation("r1", "error", "u", "2020-02", "差额不符", "1", "2", ("leaflets",))
+        facts = (
+            FactRef("f", "leaflets", "u", "2020-02", "3万余", "30412"),
+            FactRef("g", "leaflets", "other", "2020-02", "5", "5"),
+        )
+        tree = Document(
+            "标题",
+            Meta("inst", "u", "2020-02", violations=(note,)),
+            preamble=(Paragraph((Sentence("印制3万余张，另5张。", facts),)),),
+        )
+        written = tree.to_dict()["preamble"][0]["sentences"][0]["facts"]
+        assert [len(f["violations"]) for f in written] == [1, 0]
+        assert written[0]["violations"][0]["rule"] == "r1"
+        assert Document.from_dict(tree.to_dict()).to_dict() == tree.to_dict()
+
+    def test_from_dict_checks_offsets(self) -> None:
+        """Offsets outside the sentence are a ModelError naming the figure's path."""
+        fact = FactRef("f", "leaflets", "u", "2020-02", "3万余", "30412")
+        data = doc(preamble=(Paragraph((Sentence("印制3万余张。", (fact,)),)),)).to_dict()
+        data["preamble"][0]["sentences"][0]["facts"][0]["end"] = 99
+        with pytest.raises(ModelError, match=r"facts\[0\]: expected start and end"):
+            Document.from_dict(data)
 
     def test_from_dict_names_the_bad_path(self) -> None:
         """A malformed dict is a ModelError naming the JSON path."""

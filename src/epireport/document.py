@@ -277,7 +277,9 @@ class FactRef:
     ``fact_id`` names the fact (indicator × unit × period, also given separately), ``text`` is
     the figure as written ("3.2万余"), ``value`` the exact value as text ("32418") and
     ``sources`` the ids of the data values behind it (provenance for the JSON output and the
-    linter).
+    linter). ``fact`` is the fact itself (an :class:`epireport.facts.Fact`, or the mapping
+    :meth:`Document.from_dict` read back): the JSON output writes its status, reason, coverage
+    and comparisons beside the figure. It is not compared: two refs to one figure are equal.
     """
 
     fact_id: str = attrs.field(converter=_clean, validator=_non_blank)
@@ -291,6 +293,7 @@ class FactRef:
     sources: tuple[str, ...] = attrs.field(
         default=(), converter=_clean_strings, validator=_tuple_of(str)
     )
+    fact: Any = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
     def _trusted(
@@ -302,6 +305,7 @@ class FactRef:
         text: str,
         value: str | None,
         sources: tuple[str, ...],
+        fact: Any = None,
     ) -> FactRef:
         """Build a FactRef without running converters and validators (internal fast path).
 
@@ -312,9 +316,8 @@ class FactRef:
         plugins and :meth:`Document.from_dict` always go through the validating constructor.
         """
         self = _new(cls)
-        set_fact_id, set_indicator, set_unit, set_period, set_text, set_value, set_sources = (
-            _FACT_REF_SLOTS
-        )
+        (set_fact_id, set_indicator, set_unit, set_period, set_text, set_value, set_sources,
+         set_fact) = _FACT_REF_SLOTS  # fmt: skip
         set_fact_id(self, fact_id)
         set_indicator(self, indicator)
         set_unit(self, unit)
@@ -322,22 +325,37 @@ class FactRef:
         set_text(self, text)
         set_value(self, value)
         set_sources(self, sources)
+        set_fact(self, fact)
         return self
 
 
 _FACT_REF_SLOTS: Final = _slot_setters(
-    FactRef, "fact_id", "indicator", "unit", "period", "text", "value", "sources"
+    FactRef, "fact_id", "indicator", "unit", "period", "text", "value", "sources", "fact"
 )
 
 
 @attrs.frozen
 class Sentence:
-    """The smallest unit carrying figures: its text and the facts its figures come from."""
+    """The smallest unit carrying figures: its text and the facts its figures come from.
+
+    :attr:`spans` says where each figure stands in ``text``.
+    """
 
     text: str = attrs.field(converter=_clean, validator=_string)
     facts: tuple[FactRef, ...] = attrs.field(
         default=(), converter=_as_tuple, validator=_tuple_of(FactRef)
     )
+
+    @functools.cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Where each figure stands in ``text``: ``(start, end)`` per fact, in order.
+
+        The markup parser and compiled plans set them as they build the text (exact); for a
+        sentence built otherwise they are looked for: each fact's figure as written, in
+        order, a whole number (not a piece of a longer one), preferring one that is not part
+        of a date. ``(-1, -1)`` for a figure not found. Not a field: not compared.
+        """
+        return _find_spans(self.text, self.facts)
 
     @classmethod
     def _trusted(cls, text: str, facts: tuple[FactRef, ...]) -> Sentence:
@@ -353,7 +371,55 @@ class Sentence:
         return self
 
 
-_SET_SENTENCE_TEXT, _SET_SENTENCE_FACTS = _slot_setters(Sentence, "text", "facts")
+_SET_SENTENCE_TEXT, _SET_SENTENCE_FACTS, _SET_SENTENCE_SPANS = _slot_setters(
+    Sentence, "text", "facts", "spans"
+)
+
+
+def _preset_spans(sentence: Sentence, spans: tuple[tuple[int, int], ...]) -> Sentence:
+    """Give *sentence* the spans its builder worked out (the parser's, a plan's); return it."""
+    _SET_SENTENCE_SPANS(sentence, spans)
+    return sentence
+
+
+# A figure's neighbours that make it part of a longer number (3 in 2023, 12.5 in 12.55).
+_NUMBER_BEFORE: Final = "0123456789.,"
+_NUMBER_AFTER: Final = "0123456789"
+# What follows a number that is part of a date or a time (2月, 7日, 2020年), not a figure.
+_DATE_AFTER: Final = "年月日时点号"
+
+
+def _find_spans(text: str, facts: tuple[FactRef, ...]) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for ref in facts:
+        figure = ref.text
+        found = -1
+        fallback = -1
+        start = text.find(figure, cursor) if figure else -1
+        while start != -1:
+            end = start + len(figure)
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            whole = not (before and before in _NUMBER_BEFORE and figure[:1].isdigit()) and not (
+                after
+                and (after in _NUMBER_AFTER or (after == "." and text[end + 1 : end + 2].isdigit()))
+                and figure[-1:].isdigit()
+            )
+            if whole:
+                if after and after in _DATE_AFTER:
+                    fallback = start if fallback == -1 else fallback
+                else:
+                    found = start
+                    break
+            start = text.find(figure, start + 1)
+        found = fallback if found == -1 else found
+        if found == -1:
+            spans.append((-1, -1))
+        else:
+            spans.append((found, found + len(figure)))
+            cursor = found + len(figure)
+    return tuple(spans)
 
 
 @attrs.frozen
@@ -796,13 +862,21 @@ class Document:
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the tree as JSON-able dicts and lists (stable key order, facts per sentence)."""
+        """Return the tree as JSON-able dicts and lists (stable key order, facts per sentence).
+
+        Every figure is written as a full fact: its id, indicator, unit and period, the text
+        as written and the exact value, ``start`` and ``end`` (where it stands in its
+        sentence's text), status, reason, coverage, comparisons, the violations of
+        ``meta.violations`` that touch it (same unit and period, its indicator among the
+        codes) and its sources.
+        """
+        notes = _NoteIndex(self.meta.violations)
         return {
             "title": self.title,
-            "meta": attrs.asdict(self.meta),
-            "preamble": [_block_to_dict(b) for b in self.preamble],
-            "sections": [_section_to_dict(s) for s in self.sections],
-            "closing": [_block_to_dict(b) for b in self.closing],
+            "meta": _meta_to_dict(self.meta),
+            "preamble": [_block_to_dict(b, notes) for b in self.preamble],
+            "sections": [_section_to_dict(s, notes) for s in self.sections],
+            "closing": [_block_to_dict(b, notes) for b in self.closing],
             "signature": None
             if self.signature is None
             else {
@@ -836,10 +910,110 @@ _DOCUMENT_SLOTS: Final = _slot_setters(
 # Serialisation helpers (hand-written: the tree is stdlib + attrs only).
 
 
-def _sentence_to_dict(s: Sentence) -> dict[str, Any]:
+def _violation_to_dict(violation: Violation) -> dict[str, Any]:
+    note = attrs.asdict(violation)
+    note["codes"] = list(violation.codes)
+    return note
+
+
+def _meta_to_dict(meta: Meta) -> dict[str, Any]:
+    data = attrs.asdict(meta, recurse=False)
+    data["violations"] = [_violation_to_dict(v) for v in meta.violations]
+    return data
+
+
+class _NoteIndex:
+    """The document's violations by (unit, period, indicator code): which touch a figure."""
+
+    def __init__(self, violations: tuple[Violation, ...]) -> None:
+        self._by_key: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for v in violations:
+            note = _violation_to_dict(v)
+            for code in v.codes:
+                self._by_key.setdefault((v.unit, v.period, code), []).append(note)
+
+    def of(self, ref: FactRef) -> list[dict[str, Any]]:
+        return list(self._by_key.get((ref.unit, ref.period, ref.indicator), ()))
+
+
+def _number_text(value: object) -> str | None:
+    """A number as exact text for JSON (Decimals lose nothing), ``None`` for ``None``."""
+    return None if value is None else str(value)
+
+
+def _enum_text(value: object) -> str:
+    if value is None:
+        return ""
+    member = getattr(value, "value", value)
+    return member if isinstance(member, str) else str(member)
+
+
+def _change_to_dict(change: object) -> dict[str, Any] | None:
+    kind = getattr(change, "kind", None)
+    if kind is None:
+        return None
     return {
-        "text": s.text,
-        "facts": [
+        "kind": _enum_text(kind),
+        "value": _number_text(getattr(change, "value", None)),
+        "current": _number_text(getattr(change, "current", None)),
+        "previous": _number_text(getattr(change, "previous", None)),
+    }
+
+
+def _fact_detail(ref: FactRef) -> dict[str, Any]:
+    """Status, reason, coverage and comparisons of the fact behind *ref*, as JSON."""
+    fact = ref.fact
+    if isinstance(fact, Mapping):  # read back by from_dict: written as it came
+        return {
+            "status": fact.get("status"),
+            "reason": fact.get("reason", ""),
+            "coverage": fact.get("coverage"),
+            "comparisons": dict(fact.get("comparisons") or {}),
+        }
+    if fact is None:
+        # A count the template wrote (tally, completeness counts): nothing more is known.
+        status = "value" if ref.value is not None else "missing"
+        return {"status": status, "reason": "", "coverage": None, "comparisons": {}}
+    coverage = getattr(fact, "coverage", None)
+    completeness = getattr(fact, "completeness", None)
+    covered: dict[str, Any] | None = None
+    if coverage is not None:
+        covered = {
+            "expected": getattr(coverage, "expected", None),
+            "reported": getattr(coverage, "submitted", getattr(coverage, "reported", None)),
+            "zero_reported": getattr(coverage, "zero_reports", None),
+            "late": getattr(completeness, "late", None),
+        }
+    comparisons: dict[str, Any] = {}
+    for name in ("previous", "last_year"):
+        change = _change_to_dict(getattr(fact, name, None))
+        if change is not None:
+            comparisons[name] = change
+    cumulative_period = getattr(fact, "cumulative_period", None)
+    if cumulative_period is not None:
+        comparisons["cumulative"] = {
+            "value": _number_text(getattr(fact, "cumulative", None)),
+            "period": str(cumulative_period),
+        }
+    rank = getattr(fact, "rank", None)
+    if rank is not None:
+        comparisons["rank"] = {
+            "position": getattr(rank, "position", None),
+            "of": getattr(rank, "of", None),
+            "tied": getattr(rank, "tied", None),
+        }
+    return {
+        "status": _enum_text(getattr(fact, "status", None)) or None,
+        "reason": _enum_text(getattr(fact, "reason", "")),
+        "coverage": covered,
+        "comparisons": comparisons,
+    }
+
+
+def _sentence_to_dict(s: Sentence, notes: _NoteIndex) -> dict[str, Any]:
+    facts = []
+    for f, (start, end) in zip(s.facts, s.spans, strict=True):
+        facts.append(
             {
                 "fact_id": f.fact_id,
                 "indicator": f.indicator,
@@ -847,16 +1021,22 @@ def _sentence_to_dict(s: Sentence) -> dict[str, Any]:
                 "period": f.period,
                 "text": f.text,
                 "value": f.value,
+                "start": None if start < 0 else start,
+                "end": None if start < 0 else end,
+                **_fact_detail(f),
+                "violations": notes.of(f),
                 "sources": list(f.sources),
             }
-            for f in s.facts
-        ],
-    }
+        )
+    return {"text": s.text, "facts": facts}
 
 
-def _block_to_dict(block: Block) -> dict[str, Any]:
+def _block_to_dict(block: Block, notes: _NoteIndex) -> dict[str, Any]:
     if isinstance(block, Paragraph):
-        return {"type": "paragraph", "sentences": [_sentence_to_dict(s) for s in block.sentences]}
+        return {
+            "type": "paragraph",
+            "sentences": [_sentence_to_dict(s, notes) for s in block.sentences],
+        }
     if isinstance(block, Enumeration):
         return {
             "type": "enumeration",
@@ -864,8 +1044,8 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
             "inline": block.inline,
             "items": [
                 {
-                    "lead": None if item.lead is None else _sentence_to_dict(item.lead),
-                    "blocks": [_block_to_dict(b) for b in item.blocks],
+                    "lead": None if item.lead is None else _sentence_to_dict(item.lead, notes),
+                    "blocks": [_block_to_dict(b, notes) for b in item.blocks],
                 }
                 for item in block.items
             ],
@@ -878,11 +1058,11 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
     }
 
 
-def _section_to_dict(section: Section) -> dict[str, Any]:
+def _section_to_dict(section: Section, notes: _NoteIndex) -> dict[str, Any]:
     return {
         "heading": section.heading,
-        "blocks": [_block_to_dict(b) for b in section.blocks],
-        "sections": [_section_to_dict(s) for s in section.sections],
+        "blocks": [_block_to_dict(b, notes) for b in section.blocks],
+        "sections": [_section_to_dict(s, notes) for s in section.sections],
     }
 
 
@@ -919,20 +1099,46 @@ class _Reader:
         return tuple(_block_from(b) for b in self.children(key, required=False))
 
 
-def _sentence_from(r: _Reader) -> Sentence:
-    facts = tuple(
-        FactRef(
-            fact_id=f.get("fact_id"),
-            indicator=f.get("indicator"),
-            unit=f.get("unit"),
-            period=f.get("period"),
-            text=f.get("text"),
-            value=f.optional("value"),
-            sources=f.optional("sources", ()),
+_DETAIL_KEYS: Final = ("status", "reason", "coverage", "comparisons")
+
+
+def _span_from(f: _Reader, length: int) -> tuple[int, int] | None:
+    """A figure's ``start`` and ``end`` as written, ``None`` when absent; checked in range."""
+    start, end = f.optional("start"), f.optional("end")
+    if start is None and end is None:
+        return None
+    if type(start) is not int or type(end) is not int or not 0 <= start <= end <= length:
+        raise ModelError(
+            f"Document.from_dict: {f.path}: expected start and end offsets within the "
+            f"sentence (0 to {length}), got {start!r} and {end!r}"
         )
-        for f in r.children("facts", required=False)
-    )
-    return Sentence(text=r.get("text"), facts=facts)
+    return start, end
+
+
+def _sentence_from(r: _Reader) -> Sentence:
+    refs = []
+    spans: list[tuple[int, int] | None] = []
+    text = r.get("text")
+    length = len(text) if isinstance(text, str) else 0
+    for f in r.children("facts", required=False):
+        detail = {key: f.data[key] for key in _DETAIL_KEYS if key in f.data}
+        refs.append(
+            FactRef(
+                fact_id=f.get("fact_id"),
+                indicator=f.get("indicator"),
+                unit=f.get("unit"),
+                period=f.get("period"),
+                text=f.get("text"),
+                value=f.optional("value"),
+                sources=f.optional("sources", ()),
+                fact=detail or None,
+            )
+        )
+        spans.append(_span_from(f, length))
+    sentence = Sentence(text=text, facts=tuple(refs))
+    if refs and all(span is not None for span in spans):
+        _preset_spans(sentence, tuple(span for span in spans if span is not None))
+    return sentence
 
 
 def _block_from(r: _Reader) -> Block:

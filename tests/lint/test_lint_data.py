@@ -59,6 +59,42 @@ def test_phrase_mapping() -> None:
     assert rules({"电子显示屏": 35}) == ["EPI702"]
 
 
+def test_phrase_checked_at_every_occurrence() -> None:
+    """A phrase written twice has both figures checked, each reported where it stands."""
+    text = "共发布户外广告牌120块。\n其中新增户外广告牌130块。"
+    findings = lint_text(text, data=claims_from_json({"户外广告牌": 120}))
+    assert [(f.rule_id, f.line, f.column) for f in findings] == [("EPI701", 2, 10)]
+
+
+def _document_json(sentence: str, figure: str, value: str) -> dict[str, object]:
+    """The JSON epireport writes of a one-paragraph document stating *figure* in *sentence*."""
+    from epireport.document import Document, FactRef, Meta, Paragraph, Sentence
+
+    fact = FactRef("leaflets@u@2020-02", "leaflets", "u", "2020-02", figure, value)
+    document = Document(
+        "标题", Meta("inst", "u", "2020-02"), preamble=(Paragraph((Sentence(sentence, (fact,)),)),)
+    )
+    return document.to_dict()
+
+
+def test_document_json_checks_figures_by_position() -> None:
+    """With epireport's JSON a changed figure is caught where it stands, not at 1:1."""
+    data = _document_json("2月12日共发放宣传单12张。", "12", "12")
+    claims = claims_from_json(data)
+    assert lint_text("标题\n2月12日共发放宣传单12张。", data=claims) == []
+    # 12→10 while 12 still stands in the date: the old search by text found the date.
+    findings = lint_text("标题\n2月12日共发放宣传单10张。", data=claims)
+    assert [(f.rule_id, f.line, f.column) for f in findings] == [("EPI701", 2, 12)]
+
+
+def test_document_json_finds_a_removed_figure() -> None:
+    """A figure deleted from its place is EPI702 at the paragraph it was in."""
+    claims = claims_from_json(_document_json("共发放宣传单3.2万余张。", "3.2万余", "32456"))
+    findings = lint_text("标题\n共发放宣传单若干张。", data=claims)
+    assert [f.rule_id for f in findings] == ["EPI702"]
+    assert findings[0].line == 2
+
+
 def test_null_values_are_skipped() -> None:
     """A fact with a missing (null) value is not a claim."""
     with pytest.raises(InputError, match="no figures found"):

@@ -37,9 +37,17 @@ def test_facts_behind_figures(property_document: Document) -> None:
             "period": "2020-02",
             "text": "5-15片",
             "value": "2320",
+            "start": 23,
+            "end": 28,
+            "status": "value",
+            "reason": "",
+            "coverage": None,
+            "comparisons": {},
+            "violations": [],
             "sources": ["v-101", "v-102"],
         }
     ]
+    assert items[3]["lead"]["text"][23:28] == "5-15片"
     assert items[0]["lead"]["facts"] == []
 
 
@@ -62,3 +70,19 @@ def test_draft_option_marks_meta(property_document: Document) -> None:
     """With the draft option the output's meta.draft is true."""
     data = json.loads(render_json(property_document, RenderOptions(draft=True)))
     assert data["meta"]["draft"] is True
+
+
+def test_every_figure_is_a_full_fact() -> None:
+    """A rendered example's figures carry status, coverage, comparisons and their offsets."""
+    import epireport
+
+    rendered = epireport.render_report(epireport.example_input("district-publicity"), format="json")
+    data = json.loads(rendered.output)
+    sentence = data["sections"][0]["blocks"][0]["sentences"][1]
+    (fact,) = sentence["facts"]
+    assert sentence["text"][fact["start"] : fact["end"]] == fact["text"] == "4"
+    assert fact["status"] == "value"
+    assert set(fact["coverage"]) == {"expected", "reported", "zero_reported", "late"}
+    assert {"previous", "last_year"} <= set(fact["comparisons"])
+    assert fact["violations"] == []
+    assert Document.from_dict(data).to_dict() == data

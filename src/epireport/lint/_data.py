@@ -7,23 +7,41 @@ A data file is JSON in one of two shapes:
   (``"3.2万余"``) and a ``"value"`` that is a number or a numeric string (``32456``,
   ``"32456"``) is a claim, wherever it sits; ``"style"`` is used when present; objects whose
   value is ``null`` (a missing figure) are skipped;
-- a flat mapping of phrases (indicator names) to values, ``{"宣传单": 32456}``: the first
-  figure written after the phrase must hold the value.
+- a flat mapping of phrases (indicator names) to values, ``{"宣传单": 32456}``: the figure
+  written after each occurrence of the phrase must hold the value.
+
+epireport's own JSON (a whole document: ``title``, ``meta``, ``sections``) says where each
+figure stands: its sentence, and its ``start`` and ``end`` there. Its figures are then checked
+*by position*: the document is walked as every renderer walks it, each figure placed in its
+printed paragraph, that paragraph found among the linted file's paragraphs (text, Markdown,
+HTML or DOCX; edited paragraphs are matched to the nearest one), and the figure actually
+written at that place read back and held to the value. A tampered figure is caught where it
+stands, whatever other figures or dates share its digits, and reported at its line and column.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+import attrs
+
 from epireport.exceptions import InputError, ModelError, Problem
 from epireport.lint._document import Claim, Hit, LintDocument, Paragraph
 
-__all__ = ["check_figure_missing", "check_figure_value", "claims_from_json", "load_claims"]
+__all__ = [
+    "PlacedClaim",
+    "check_figure_missing",
+    "check_figure_value",
+    "claims_from_json",
+    "load_claims",
+]
 
 _NUMBER_TYPES: Final = (int, float)
 _FIGURE: Final = re.compile(
@@ -43,6 +61,23 @@ def _is_number(value: object) -> bool:
     return isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool)
 
 
+@attrs.frozen
+class PlacedClaim(Claim):
+    """A claim that knows where its figure stands (from epireport's own JSON).
+
+    ``layout`` is the text of every paragraph the document prints, in order (shared by the
+    claims of one document); the figure is ``layout[paragraph][start:end]``.
+    """
+
+    layout: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    paragraph: int = 0
+    start: int = 0
+    end: int = 0
+
+
+_DOCUMENT_KEYS: Final = frozenset({"title", "meta", "sections"})
+
+
 def claims_from_json(data: object, source: str = "$") -> list[Claim]:
     """Return the claims in parsed JSON *data* (see the module docstring for the shapes).
 
@@ -57,6 +92,12 @@ def claims_from_json(data: object, source: str = "$") -> list[Claim]:
                 claims.append(Claim(value=value, phrase=phrase, source=f"{source}.{phrase}"))
             except ModelError as exc:
                 problems.append(Problem(f"{source}.{phrase}", str(exc)))
+    elif isinstance(data, dict) and data.keys() >= _DOCUMENT_KEYS:
+        placed = _placed_claims(data, source)
+        if placed is None:
+            _walk(data, source, claims, problems)
+        else:
+            claims.extend(placed)
     else:
         _walk(data, source, claims, problems)
     if problems:
@@ -95,6 +136,130 @@ def _walk(node: object, where: str, claims: list[Claim], problems: list[Problem]
     elif isinstance(node, list):
         for i, child in enumerate(node):
             _walk(child, f"{where}[{i}]", claims, problems)
+
+
+def _placed_claims(data: Mapping[str, Any], source: str) -> list[Claim] | None:
+    """The figures of a whole epireport document, placed; ``None`` if it is not one."""
+    # Imported here: the document tree is only needed when --data is epireport's JSON.
+    from epireport.document import (
+        Document,
+        Enumeration,
+        RenderedHeading,
+        RenderedParagraph,
+        RenderedSignature,
+        RenderedTitle,
+        Section,
+        Sentence,
+        numbered,
+    )
+    from epireport.document import Paragraph as TreeParagraph
+
+    try:
+        document = Document.from_dict(data)
+    except ModelError:
+        return None
+    # The sentences with figures, in reading order, with their JSON paths.
+    sentences: list[tuple[Sentence, str]] = []
+
+    def blocks(items: Sequence[Any], where: str) -> None:
+        for b, block in enumerate(items):
+            at = f"{where}[{b}]"
+            if isinstance(block, TreeParagraph):
+                for n, sentence in enumerate(block.sentences):
+                    if sentence.facts:
+                        sentences.append((sentence, f"{at}.sentences[{n}]"))
+            elif isinstance(block, Enumeration):
+                for i, item in enumerate(block.items):
+                    if item.lead is not None and item.lead.facts:
+                        sentences.append((item.lead, f"{at}.items[{i}].lead"))
+                    blocks(item.blocks, f"{at}.items[{i}].blocks")
+
+    def sections(items: Sequence[Section], where: str) -> None:
+        for n, section in enumerate(items):
+            blocks(section.blocks, f"{where}[{n}].blocks")
+            sections(section.sections, f"{where}[{n}].sections")
+
+    blocks(document.preamble, f"{source}.preamble")
+    sections(document.sections, f"{source}.sections")
+    blocks(document.closing, f"{source}.closing")
+
+    layout: list[str] = []
+    figures: list[tuple[int, int, int, Any, str]] = []  # paragraph, start, end, ref, source
+    queue = iter(sentences)
+    for event in numbered(document):
+        if isinstance(event, RenderedTitle):
+            layout.append(event.text)
+        elif isinstance(event, RenderedHeading):
+            layout.append(event.full)
+        elif isinstance(event, RenderedSignature):
+            layout.extend(t for t in (event.unit, event.date) if t)
+        elif isinstance(event, RenderedParagraph):
+            layout.append(event.text)
+            wanted = len(event.facts)
+            cursor = 0
+            while wanted > 0:
+                found = next(queue, None)
+                if found is None:
+                    break
+                sentence, where = found
+                wanted -= len(sentence.facts)
+                cursor = _place(event.text, cursor, sentence, where, len(layout) - 1, figures)
+    if not figures:
+        return None
+    shared = tuple(layout)
+    claims: list[Claim] = []
+    for paragraph, start, end, ref, where in figures:
+        if ref.value is None or not _is_number(ref.value):
+            continue  # a placeholder (draft) states nothing
+        claims.append(
+            PlacedClaim(
+                value=ref.value,
+                text=ref.text,
+                source=where,
+                layout=shared,
+                paragraph=paragraph,
+                start=start,
+                end=end,
+            )
+        )
+    return claims
+
+
+def _place(
+    text: str,
+    cursor: int,
+    sentence: Any,
+    where: str,
+    paragraph: int,
+    figures: list[tuple[int, int, int, Any, str]],
+) -> int:
+    """Find *sentence* in the printed paragraph *text* from *cursor*; record its figures.
+
+    The printed text is the sentence's, tidied (a separator before 。 goes): the sentence is
+    looked for whole, then up to its last figure, then each figure with what precedes it.
+    """
+    spans = sentence.spans
+    ends = [end for start, end in spans if start >= 0]
+    last = max(ends, default=0)
+    at = text.find(sentence.text, cursor)
+    if at == -1 and last:
+        at = text.find(sentence.text[:last], cursor)
+    for n, (ref, (start, end)) in enumerate(zip(sentence.facts, spans, strict=True)):
+        source = f"{where}.facts[{n}]"
+        if start < 0:
+            continue
+        if at != -1:
+            figures.append((paragraph, at + start, at + end, ref, source))
+            continue
+        context = sentence.text[max(0, start - 8) : end]
+        found = text.find(context, cursor)
+        if found != -1:
+            begin = found + len(context) - (end - start)
+            figures.append((paragraph, begin, begin + end - start, ref, source))
+            cursor = begin + end - start
+    if at != -1:
+        return at + (len(sentence.text) if text.startswith(sentence.text, at) else last)
+    return cursor
 
 
 def load_claims(path: str | Path) -> list[Claim]:
@@ -139,6 +304,147 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# ---------------------------------------------------------------------------------------------
+# Figures by position: the printed paragraphs of the data matched to the linted ones.
+
+
+@attrs.frozen
+class _Verdict:
+    """What was found where a placed claim's figure should stand."""
+
+    claim: PlacedClaim
+    line: int
+    column: int
+    written: str | None  # the figure written there; None when there is none
+
+
+def _matches(layout: Sequence[str], paragraphs: Sequence[Paragraph]) -> dict[int, int]:
+    """Pair the printed paragraphs *layout* with the linted *paragraphs* (index to index).
+
+    Equal texts pair first (in order); the paragraphs between two such pairs pair by
+    likeness, in order: an edited paragraph (a tampered figure, Markdown emphasis) still
+    finds its place.
+    """
+    texts = [p.text for p in paragraphs]
+    pairs: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, list(layout), texts, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs.update({i1 + k: j1 + k for k in range(i2 - i1)})
+        elif tag == "replace":
+            j = j1
+            for i in range(i1, i2):
+                best, best_ratio = -1, 0.5
+                for candidate in range(j, j2):
+                    ratio = _likeness(layout[i], texts[candidate])
+                    if ratio > best_ratio:
+                        best, best_ratio = candidate, ratio
+                if best != -1:
+                    pairs[i] = best
+                    j = best + 1
+    return pairs
+
+
+def _likeness(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() <= 0.5 or matcher.quick_ratio() <= 0.5:
+        return 0.0
+    return matcher.ratio()
+
+
+def _mapper(expected: str, actual: str) -> Any:
+    """A function mapping offsets in *expected* to offsets in *actual* (an edited copy)."""
+    if expected == actual:
+        return lambda offset: offset
+    opcodes = difflib.SequenceMatcher(None, expected, actual, autojunk=False).get_opcodes()
+
+    def to_actual(offset: int) -> int:
+        for tag, i1, i2, j1, j2 in opcodes:
+            if i1 <= offset < i2:
+                if tag == "equal":
+                    return j1 + offset - i1
+                return min(j1 + offset - i1, max(j1, j2 - 1))
+        return len(actual)
+
+    return to_actual
+
+
+def _written_at(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The figure written over ``text[start:end]``: where it starts and its text."""
+    for match in _FIGURE.finditer(text, max(0, start - 24), min(len(text), end + 24)):
+        if match.start() < end and match.end() > start:
+            return match.start(), match.group()
+    return None
+
+
+_VERDICTS: dict[int, tuple[LintDocument, list[_Verdict]]] = {}
+_VERDICTS_LOCK: Final = threading.Lock()
+
+
+def _verdicts(doc: LintDocument) -> list[_Verdict]:
+    """Where each placed claim's figure stands in *doc* and what is written there."""
+    with _VERDICTS_LOCK:
+        cached = _VERDICTS.get(id(doc))
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+    placed = [c for c in doc.claims if isinstance(c, PlacedClaim)]
+    verdicts: list[_Verdict] = []
+    pairs_of: dict[int, dict[int, int]] = {}
+    for claim in placed:
+        layout = claim.layout
+        pairs = pairs_of.get(id(layout))
+        if pairs is None:
+            pairs = pairs_of[id(layout)] = _matches(layout, doc.paragraphs)
+        index = pairs.get(claim.paragraph)
+        if index is None:
+            line, column = _near(doc, pairs, claim.paragraph)
+            verdicts.append(_Verdict(claim, line, column, None))
+            continue
+        paragraph = doc.paragraphs[index]
+        to_actual = _mapper(layout[claim.paragraph], paragraph.text)
+        start = to_actual(claim.start)
+        end = to_actual(claim.end - 1) + 1 if claim.end > claim.start else start
+        written = _written_at(paragraph.text, start, end)
+        if written is None:
+            line, column = paragraph.locate(min(start, max(0, len(paragraph.text) - 1)))
+            verdicts.append(_Verdict(claim, line, column, None))
+        else:
+            line, column = paragraph.locate(written[0])
+            verdicts.append(_Verdict(claim, line, column, written[1]))
+    with _VERDICTS_LOCK:
+        if len(_VERDICTS) > 8:
+            _VERDICTS.clear()
+        _VERDICTS[id(doc)] = (doc, verdicts)
+    return verdicts
+
+
+def _near(doc: LintDocument, pairs: Mapping[int, int], paragraph: int) -> tuple[int, int]:
+    """The place of the linted paragraph matched just before *paragraph* (or the first)."""
+    before = [j for i, j in pairs.items() if i < paragraph]
+    if before:
+        found = doc.paragraphs[max(before)]
+        return found.line, found.column
+    return _first_place(doc)
+
+
+def _placed_value(verdict: _Verdict) -> str | None:
+    claim, written = verdict.claim, verdict.written
+    if written is None:
+        return None
+    expected = claim.text or ""
+    try:
+        _parse(expected, claim.style)
+    except ModelError:
+        # Not a figure the parser reads (增长12.5%): it must stand as written.
+        if written == expected:
+            return None
+        return f"figure {written!r} stands where the data ({claim.source}) wrote {expected!r}"
+    message = _mismatch(written, claim.style, claim.value, claim.source)
+    if message is not None and written != expected:
+        message += f" (it wrote {expected!r})"
+    return message
+
+
 def check_figure_value(doc: LintDocument) -> Iterator[Hit]:
     """EPI701 figure-value: a figure does not hold the value ``--data`` says it states.
 
@@ -146,7 +452,13 @@ def check_figure_value(doc: LintDocument) -> Iterator[Hit]:
     floors, 近 ceils, 约 rounds); a claim of 30000 for it is reported, and so is a figure that
     cannot be read at all (万余万). Silent without ``--data``.
     """
+    for verdict in _verdicts(doc):
+        message = _placed_value(verdict)
+        if message is not None:
+            yield Hit(message, verdict.line, verdict.column)
     for claim in doc.claims:
+        if isinstance(claim, PlacedClaim):
+            continue
         if claim.text is not None:
             places = list(_occurrences(doc, claim.text))
             if places:
@@ -186,16 +498,11 @@ def _figures_after(doc: LintDocument, phrase: str) -> Iterator[tuple[Paragraph, 
 
 def _phrase_value(doc: LintDocument, claim: Claim) -> Iterator[Hit]:
     assert claim.phrase is not None
-    first: tuple[Paragraph, int, str] | None = None
+    # Every occurrence: a phrase written twice states its figure twice, and both must hold.
     for paragraph, offset, figure in _figures_after(doc, claim.phrase):
-        if _mismatch(figure, claim.style, claim.value, claim.source) is None:
-            return
-        first = first or (paragraph, offset, figure)
-    if first is not None:
-        paragraph, offset, figure = first
         message = _mismatch(figure, claim.style, claim.value, claim.source)
-        assert message is not None
-        yield doc.hit(paragraph, offset, f"{claim.phrase}: {message}")
+        if message is not None:
+            yield doc.hit(paragraph, offset, f"{claim.phrase}: {message}")
 
 
 def check_figure_missing(doc: LintDocument) -> Iterator[Hit]:
@@ -204,8 +511,19 @@ def check_figure_missing(doc: LintDocument) -> Iterator[Hit]:
     A claim with a figure needs that figure, as written, in the document; a phrase claim
     needs the phrase followed by a figure. Silent without ``--data``.
     """
+    for verdict in _verdicts(doc):
+        if verdict.written is None:
+            placed = verdict.claim
+            yield Hit(
+                f"figure {placed.text!r} ({placed.source}, value {_plain(placed.value)}) "
+                "does not stand where the data places it",
+                verdict.line,
+                verdict.column,
+            )
     line, column = _first_place(doc)
     for claim in doc.claims:
+        if isinstance(claim, PlacedClaim):
+            continue
         if claim.text is not None:
             if next(_occurrences(doc, claim.text), None) is None:
                 yield Hit(

@@ -115,6 +115,8 @@ _NAMESPACE: Final[dict[str, Any]] = {
         for cls, names in _BUILT.items()
         for name in names
     },
+    # Not a field (not compared): where the figures stand, see Sentence.spans.
+    "Sentence__spans": Sentence.__dict__["spans"].__set__,
 }
 # Joins the strings a fill builds in one go: never in clean text, never in a neutral one.
 _JOIN: Final = "\x00"
@@ -214,7 +216,31 @@ class _Generator:
             if sentence.facts:
                 raise _NotCompilable("a sentence with facts and no slot")
             return None
-        return self.build(Sentence, text, self.facts(sentence.text, sentence.facts))
+        built = self.build(Sentence, text, self.facts(sentence.text, sentence.facts))
+        if sentence.facts:
+            self.lines.append(f"    Sentence__spans({built}, {self.spans(sentence.text)})")
+        return built
+
+    def spans(self, text: str) -> str:
+        """The spans of the figures of *text* once filled, as an expression.
+
+        The skeleton's own lengths plus those of the slots' contents before each figure
+        (the parser works them out the same way).
+        """
+        count = len(self.slot_refs)
+        before = 0
+        lengths: list[str] = []
+        spans = []
+        for i, piece in enumerate(_TOKEN_RE.split(text)):
+            if not i % 2:
+                before += len(piece)
+                continue
+            k = int(piece)
+            if k < count and (index := self.slot_refs[k]) is not None:
+                start = self.assign(" + ".join([str(before), *lengths]))
+                spans.append(f"({start}, {start} + len(r[{index}].text))")
+            lengths.append(f"len(t[{k}])")
+        return self.tuple_of(spans)
 
     def blocks(self, blocks: Sequence[Block]) -> str | None:
         return self.many([self.block(b) for b in blocks], blocks)
@@ -439,7 +465,34 @@ def _build_plan(
         return None
     if filled is None or filled != expected or filled._events != expected._events:
         return None
+    if [s.spans for s in _sentences_of(filled)] != [s.spans for s in _sentences_of(expected)]:
+        return None
     return plan
+
+
+def _sentences_of(document: Document) -> list[Sentence]:
+    """Every sentence of *document* with figures, in reading order."""
+    found: list[Sentence] = []
+
+    def blocks(items: Sequence[Block]) -> None:
+        for block in items:
+            if isinstance(block, Paragraph):
+                found.extend(s for s in block.sentences if s.facts)
+            elif isinstance(block, Enumeration):
+                for item in block.items:
+                    if item.lead is not None and item.lead.facts:
+                        found.append(item.lead)
+                    blocks(item.blocks)
+
+    def sections(items: Sequence[Section]) -> None:
+        for section in items:
+            blocks(section.blocks)
+            sections(section.sections)
+
+    blocks(document.preamble)
+    sections(document.sections)
+    blocks(document.closing)
+    return found
 
 
 class ShapeCache:

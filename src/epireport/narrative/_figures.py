@@ -593,7 +593,7 @@ def figure(
     if found.value is None:
         if state.draft:
             ref = FactRef(found.fact_id, code, found.unit, found.period, state.placeholder, None,
-                          found.sources)  # fmt: skip
+                          found.sources, found.fact)  # fmt: skip
             # A figure hedged at every size keeps its hedge in the skeleton: xx多户.
             hedge = (
                 indicator.hedge
@@ -619,12 +619,13 @@ def figure(
         # Every string is checked clean (see _Found.trusted) and text is a formatted number:
         # the validating constructor would change nothing, at several times the cost.
         ref = FactRef._trusted(found.fact_id, code, found.unit, found.period, text, exact,
-                               found.sources)  # fmt: skip
+                               found.sources, found.fact)  # fmt: skip
         # state.ref's key (equal refs share one index), of the ref's own fields.
         key = _ref_key(FactRef, found.fact_id, code, found.unit, found.period, text, exact,
                        found.sources)  # fmt: skip
     else:
-        ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources)
+        ref = FactRef(found.fact_id, code, found.unit, found.period, text, exact, found.sources,
+                      found.fact)  # fmt: skip
         key = _ref_key(FactRef, ref.fact_id, ref.indicator, ref.unit, ref.period, ref.text,
                        ref.value, ref.sources)  # fmt: skip
     done = FigureText._figure(text + suffix, ref, key)
@@ -765,7 +766,7 @@ def change(
         text = format_change(current * 100, before_value * 100, kind="rate")
     else:
         text = format_change(current, before_value, multiple_at=multiple_at)
-    ref = FactRef(now.fact_id, code, now.unit, now.period, text, str(now.value), sources)
+    ref = FactRef(now.fact_id, code, now.unit, now.period, text, str(now.value), sources, now.fact)
     return marked_figure(state.ref(ref), text)
 
 

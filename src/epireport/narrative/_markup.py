@@ -73,6 +73,7 @@ from epireport.document import (
     Table,
     _has_words,
     _is_clean,
+    _preset_spans,
 )
 from epireport.exceptions import TemplateError
 from epireport.narrative._markers import (
@@ -222,6 +223,7 @@ def _sentence(raw: str, refs: Sequence[FactRef], trusted: bool = False) -> Sente
     if DROP in raw:
         return None
     facts: list[FactRef] = []
+    starts: list[int] = []  # where each fact's figure starts in the joined parts
     stray = False
     if FACT_OPEN in raw:
         # What a regex substitution of whole figures would do, with str methods (the regex
@@ -231,6 +233,7 @@ def _sentence(raw: str, refs: Sequence[FactRef], trusted: bool = False) -> Sente
         chunks = raw.split(FACT_OPEN)
         parts = [chunks[0]]
         count = len(refs)
+        at = len(chunks[0])  # the length of the parts so far
         for chunk in chunks[1:]:
             index_text, mid, rest = chunk.partition(FACT_MID)
             figure, close, after = rest.partition(FACT_CLOSE)
@@ -246,15 +249,18 @@ def _sentence(raw: str, refs: Sequence[FactRef], trusted: bool = False) -> Sente
                     index = int(index_text)
                     if 0 <= index < count:
                         facts.append(refs[index])
+                        starts.append(at)
                 parts.append(figure)
                 parts.append(after)
+                at += len(figure) + len(after)
             else:
                 parts.append(FACT_OPEN)
                 parts.append(chunk)
+                at += 1 + len(chunk)
                 stray = True
-        text = "".join(parts)
+        text = joined = "".join(parts)
     else:
-        text = raw
+        text = joined = raw
     # FACT_OPEN is left only by a piece that is not a figure (stray above).
     if stray or FACT_MID in text or FACT_CLOSE in text:
         text = _MARKERS_RE.sub("", text)  # stray pieces of a marker cut by a template
@@ -263,9 +269,51 @@ def _sentence(raw: str, refs: Sequence[FactRef], trusted: bool = False) -> Sente
     text = text.lstrip(_LEADING)
     if not text.strip(_EMPTY):
         return None
-    if trusted:
-        return Sentence._trusted(text, tuple(facts))
-    return Sentence(text, tuple(facts))
+    sentence = Sentence._trusted(text, tuple(facts)) if trusted else Sentence(text, tuple(facts))
+    if facts:
+        _preset_spans(sentence, _spans(joined, sentence.text, starts, sentence.facts))
+    return sentence
+
+
+def _spans(
+    joined: str, text: str, starts: list[int], facts: Sequence[FactRef]
+) -> tuple[tuple[int, int], ...]:
+    """Where each figure stands in *text*, from where it started in *joined*.
+
+    *text* is *joined* with characters taken out (stray markers, dangling connectors, leading
+    separators, what cleaning removes; never a figure's digits): an offset moves left by
+    the characters removed before it. A figure that did not survive is ``(-1, -1)``.
+    """
+    if text == joined:
+        return tuple(
+            [(start, start + len(ref.text)) for start, ref in zip(starts, facts, strict=True)]
+        )
+    if joined.lstrip(_LEADING) == text:
+        shift = len(joined) - len(text)  # only the leading separators went (the usual case)
+        return tuple(
+            [
+                (start - shift, start - shift + len(ref.text))
+                for start, ref in zip(starts, facts, strict=True)
+            ]
+        )
+    # Greedy subsequence: each character of text is the next equal one of joined.
+    moved: dict[int, int] = {}
+    wanted = set(starts)
+    j = 0
+    for i, char in enumerate(joined):
+        if j < len(text) and text[j] == char:
+            if i in wanted:
+                moved[i] = j
+            j += 1
+    spans = []
+    for start, ref in zip(starts, facts, strict=True):
+        new = moved.get(start)
+        end = -1 if new is None else new + len(ref.text)
+        if new is None or text[new:end] != ref.text:
+            spans.append((-1, -1))
+        else:
+            spans.append((new, end))
+    return tuple(spans)
 
 
 def _sentences(
@@ -298,6 +346,9 @@ def _end_paragraph(sentences: list[Sentence], trusted: bool = False) -> list[Sen
                 sentences[-1] = Sentence._trusted(text, last.facts)
             else:
                 sentences[-1] = Sentence(text, last.facts)
+            if last.facts:
+                # Only the end changed: the figures stand where they stood.
+                _preset_spans(sentences[-1], last.spans)
     return sentences
 
 
