@@ -253,3 +253,15 @@ def test_a_writer_that_waits_too_long_says_so(tmp_path: Path) -> None:
         holder.close()
     assert waited
     assert "waiting for the store" in waited[0]
+
+
+def test_the_same_file_again_is_recognised_without_reading_it(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes already ingested are known by their sha256: no read, no write, it says so."""
+    first = tmp_path / "first.csv"
+    before = dump(store)
+    monkeypatch.setattr(Plugins, "load_batch", lambda *a, **k: pytest.fail("read again"))
+    assert main(["ingest", str(first), "--db", str(store)]) == 0
+    assert "unchanged, the same file was ingested at" in capsys.readouterr().out
+    assert dump(store) == before

@@ -7,6 +7,7 @@ cell), ``export`` writes stored values as CSV or DHIS2 dataValueSets JSON.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -143,7 +144,7 @@ def ingest(
     nothing; a cell left empty in a re-sent form withdraws its value.
     """
     from epireport.io._normalise import load_mapping, load_units
-    from epireport.store._ingest import ingest_batch
+    from epireport.store._ingest import file_sha256, ingest_batch
     from epireport.store._sqlite import Store
 
     plugins = _make_plugins()
@@ -151,16 +152,33 @@ def ingest(
     codes = load_mapping(mapping) if mapping is not None else None
     declared = tuple(load_units(units_file)) if units_file is not None else ()
     held: tuple[str, ...] = ()
+    seen: dict[Path, tuple[str, tuple[str, dt.datetime] | None]] = {}
+    for path in files:
+        if path.is_file():
+            seen[path] = (file_sha256(path), None)
     if db.exists():
         with Store.open(db) as existing:
             held = existing.institutions()
+            seen = {path: (sha, existing.ingested(sha)) for path, (sha, _) in seen.items()}
     problems: list[Problem] = []
     batches = []
+    batch_hashes: dict[str, str] = {}
     for path in files:
         if not path.is_file():
             problems.append(Problem(str(path), "no such file"))
             continue
+        sha, before = seen[path]
+        if before is not None:
+            # The very same bytes are stored already: nothing to read, nothing to change.
+            name, when = before
+            same = "" if name == str(path) else f" as {name}"
+            click.echo(
+                f"{path}: unchanged, the same file was ingested{same} at "
+                f"{when.isoformat(timespec='seconds')}"
+            )
+            continue
         batch = plugins.load_batch(path, inst, mapping=codes)
+        batch_hashes[batch.source] = sha
         if batch.ok and batch.institution is None:
             # A CSV or DHIS2 file names no institution: the store's, if it holds exactly one.
             if len(held) == 1:
@@ -200,6 +218,7 @@ def ingest(
                             units=declared,
                             allow_new_units=allow_new_units,
                             rules=rules,
+                            content_hash=batch_hashes.get(batch.source),
                         )
                 except InputError as exc:
                     problems.extend(exc.problems)

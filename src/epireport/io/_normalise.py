@@ -506,6 +506,11 @@ class Batch:
         return not self.problems
 
 
+#: How many distinct value texts a reader remembers (a bound on its memory, not on the file).
+_VALUE_CACHE_SIZE: Final = 50_000
+_ANY_DAY: Final = Period.parse("20200101")
+
+
 class BatchBuilder:
     """Collects the values and problems of one file while a reader walks it.
 
@@ -534,6 +539,14 @@ class BatchBuilder:
         self._problems: list[Problem] = []
         self._seen: dict[tuple[str, str, Period], str] = {}
         self._indicators: dict[str, Indicator] = {}
+        # A file repeats its codes, days and small figures on every row: each is read once.
+        # A cached failure is re-raised, so every row with it is still reported.
+        self._indicator_cache: dict[
+            tuple[str, str | None], tuple[str, Indicator | None] | Exception
+        ] = {}
+        self._unit_cache: dict[str, str | Exception] = {}
+        self._period_cache: dict[str, Period | Exception] = {}
+        self._value_cache: dict[tuple[str, str], tuple[ValueStatus, Value | None] | Exception] = {}
         if institution is not None:
             for indicator_set in institution.indicator_sets:
                 for indicator in indicator_set.indicators:
@@ -554,6 +567,19 @@ class BatchBuilder:
 
     def indicator(self, code: str, combo: str | None = None) -> tuple[str, Indicator | None]:
         """Map *code* and find its indicator; raise :class:`ModelError` if unknown."""
+        key = (code, combo)
+        found = self._indicator_cache.get(key)
+        if found is None:
+            try:
+                found = self._indicator(code, combo)
+            except ModelError as exc:
+                found = exc
+            self._indicator_cache[key] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def _indicator(self, code: str, combo: str | None) -> tuple[str, Indicator | None]:
         mapped = self.mapping.indicator(code, combo)
         check_code("indicator", mapped)
         if self.institution is None:
@@ -574,13 +600,67 @@ class BatchBuilder:
 
     def unit(self, code: str) -> str:
         """Map a unit code; raise :class:`ModelError` if it is not a usable code."""
-        mapped = self.mapping.unit(code)
-        check_code("unit", mapped)
-        return mapped
+        found = self._unit_cache.get(code)
+        if found is None:
+            try:
+                found = self.mapping.unit(code)
+                check_code("unit", found)
+            except ModelError as exc:
+                found = exc
+            self._unit_cache[code] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
 
-    def add(self, value: DataValue, row: str, indicator: Indicator | None = None) -> bool:
-        """Record *value* read at *row*, checking it fits *indicator* and is not a duplicate."""
-        if indicator is not None:
+    def period(self, raw: object) -> Period:
+        """Read a period cell (see :func:`normalise_period`), each distinct text once."""
+        if not isinstance(raw, str):
+            return normalise_period(raw)
+        found = self._period_cache.get(raw)
+        if found is None:
+            try:
+                found = normalise_period(raw)
+            except ModelError as exc:
+                found = exc
+            self._period_cache[raw] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def value(self, raw: object, indicator: Indicator | None) -> tuple[ValueStatus, Value | None]:
+        """Read a value cell for *indicator* (see :func:`normalise_value`), texts once each."""
+        if not isinstance(raw, str) or len(self._value_cache) > _VALUE_CACHE_SIZE:
+            return normalise_value(raw, indicator)
+        key = (raw, indicator.code if indicator is not None else "")
+        found = self._value_cache.get(key)
+        if found is None:
+            try:
+                found = normalise_value(raw, indicator)
+                if indicator is not None and found[1] is not None:
+                    # The checks DataValue.check_against would make, once per distinct text.
+                    DataValue(indicator.code, "_", _ANY_DAY, found[0], found[1]).check_against(
+                        indicator
+                    )
+            except ModelError as exc:
+                found = exc
+            self._value_cache[key] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def add(
+        self,
+        value: DataValue,
+        row: str,
+        indicator: Indicator | None = None,
+        *,
+        checked: bool = False,
+    ) -> bool:
+        """Record *value* read at *row*, checking it fits *indicator* and is not a duplicate.
+
+        *checked* says the value was read by :meth:`value` for *indicator*, which checked it.
+        """
+        if indicator is not None and not checked:
             try:
                 value.check_against(indicator)
             except ModelError as exc:
@@ -664,7 +744,7 @@ def read_cells(
         builder.problem(at("unit"), str(exc))
         ok = False
     try:
-        the_period = normalise_period(period)
+        the_period = builder.period(period)
     except ModelError as exc:
         builder.problem(at("period"), str(exc))
         ok = False
@@ -696,7 +776,7 @@ def read_cells(
         if found is not None or builder.institution is None:
             # With an institution but an unknown indicator, the value cannot be judged.
             try:
-                the_status, the_value = normalise_value(value, found)
+                the_status, the_value = builder.value(value, found)
             except ModelError as exc:
                 builder.problem(at("value"), str(exc))
                 ok = False
@@ -722,6 +802,23 @@ def read_cells(
             ok = False
     if not ok or the_status is None or the_period is None:
         return False
+    if the_value is None or (
+        isinstance(the_value, int | Decimal)
+        and not (isinstance(the_value, Decimal) and not the_value.is_finite())
+    ):
+        # Every field was checked as it was read (codes, day, status, number): skip the
+        # constructor's checks, which would repeat them for each of a file's values.
+        data_value = DataValue._trusted(
+            indicator_code,
+            unit_code,
+            the_period,
+            the_status,
+            the_value,
+            when,
+            texts["submitted_by"],
+            texts["comment"],
+        )
+        return builder.add(data_value, location, found, checked=found is not None)
     try:
         data_value = DataValue(
             indicator_code,

@@ -4,9 +4,10 @@ An :class:`OrgTree` is validated once, when it is built, and then answers every 
 from indexes computed at that moment: the tree is immutable, so the indexes never go stale.
 """
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -14,6 +15,11 @@ from epireport.exceptions import ModelError
 from epireport.model._periods import Period
 
 __all__ = ["OrgTree", "OrgUnit", "check_code"]
+
+
+# What str.isspace() calls whitespace (Unicode's too); one regex search instead of a
+# generator over every character: codes are checked once per value read.
+_WHITESPACE: Final = re.compile(r"\s")
 
 
 def check_code(owner: str, value: object) -> None:
@@ -25,7 +31,7 @@ def check_code(owner: str, value: object) -> None:
         raise ModelError(f"{owner}: expected a code (a string), got {value!r}")
     if not value:
         raise ModelError(f"{owner}: a code must not be empty, got ''")
-    if any(ch.isspace() for ch in value):
+    if _WHITESPACE.search(value) is not None:
         raise ModelError(f"{owner}: a code must not contain whitespace, got {value!r}")
 
 

@@ -7,6 +7,7 @@ report input files (``.json``, ``.yaml``). A loader a plugin registers is ingest
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from epireport.store._sqlite import Store
 if TYPE_CHECKING:
     from epireport._plugins import Plugins
 
-__all__ = ["ingest_batch", "read_batch"]
+__all__ = ["file_sha256", "ingest_batch", "read_batch"]
 
 
 def read_batch(
@@ -53,11 +54,13 @@ def ingest_batch(
     units: Iterable[OrgUnit] = (),
     allow_new_units: bool = False,
     rules: Sequence[ValidationRule] = (),
+    content_hash: str | None = None,
 ) -> IngestResult:
     """Store a batch in one transaction; a batch with any problem raises and writes nothing.
 
     *units* (a units file) are declared before the batch's own; *rules* are the institution's
-    validation rules (:meth:`Plugins.validation_rules`), checked on what the batch touches.
+    validation rules (:meth:`Plugins.validation_rules`), checked on what the batch touches;
+    *content_hash* is the file's sha256 (:func:`file_sha256`), recorded with the source.
     """
     if batch.problems:
         raise InputError(batch.problems, source=batch.source)
@@ -73,4 +76,14 @@ def ingest_batch(
         submitted_at=batch.submitted_at,
         allow_new_units=allow_new_units,
         rules=rules,
+        content_hash=content_hash,
     )
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's bytes, read in blocks (what the store recognises a file by)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

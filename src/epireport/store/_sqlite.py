@@ -5,7 +5,8 @@ Schema (version 2, kept in ``PRAGMA user_version``; a version-1 store is upgrade
     institutions name PRIMARY KEY, first_ingested_at      (what the store holds data for)
     units        id, code UNIQUE, name, parent_id → units, level, opening, closing
     indicators   id, code UNIQUE, institution (the institution that first stored it, or NULL)
-    sources      id, name, ingested_at, added, updated, unchanged   (the ingest log)
+    sources      id, name, ingested_at, added, updated, unchanged, sha256   (the ingest log;
+                 sha256 of the file's bytes, so the same file is recognised without reading)
     data_values  id, indicator_id, unit_id, period (canonical id), start_day, end_day
                  (proleptic ordinals, end exclusive), status, kind (int/decimal/bool/text),
                  value_text (exact), value_num (for queries), submitted_at, submitted_by,
@@ -94,8 +95,10 @@ CREATE TABLE sources (
     ingested_at TEXT NOT NULL,
     added INTEGER NOT NULL,
     updated INTEGER NOT NULL,
-    unchanged INTEGER NOT NULL
+    unchanged INTEGER NOT NULL,
+    sha256 TEXT
 );
+CREATE INDEX sources_sha256 ON sources (sha256);
 CREATE TABLE data_values (
     id INTEGER PRIMARY KEY,
     indicator_id INTEGER NOT NULL REFERENCES indicators(id),
@@ -117,7 +120,8 @@ CREATE TABLE data_values (
     UNIQUE (indicator_id, unit_id, period)
 );
 CREATE INDEX data_values_days ON data_values (start_day, end_day);
-CREATE INDEX data_values_unit ON data_values (unit_id);
+CREATE INDEX data_values_unit ON data_values (unit_id, period);
+CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, start_day);
 CREATE TABLE history (
     id INTEGER PRIMARY KEY,
     value_id INTEGER NOT NULL REFERENCES data_values(id),
@@ -144,9 +148,17 @@ CREATE TABLE institutions (
 );
 ALTER TABLE data_values ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE history ADD COLUMN reason TEXT NOT NULL DEFAULT 'corrected';
+ALTER TABLE sources ADD COLUMN sha256 TEXT;
+CREATE INDEX sources_sha256 ON sources (sha256);
+DROP INDEX data_values_unit;
+CREATE INDEX data_values_unit ON data_values (unit_id, period);
+CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, start_day);
 INSERT INTO institutions (name, first_ingested_at)
     SELECT DISTINCT institution, '' FROM indicators WHERE institution IS NOT NULL
 """
+
+#: Values written per statement batch by a large ingest (and between progress reports).
+_CHUNK: Final = 10_000
 
 # The columns that make up a value's state: equal state means a re-import changes nothing.
 _STATE: Final = ("status", "kind", "value_text", "submitted_at", "submitted_by", "comment")
@@ -230,6 +242,17 @@ def _later(stored: str | None, new: dt.datetime | None) -> bool:
     if (old.tzinfo is None) != (new.tzinfo is None):
         return False
     return old > new
+
+
+def _one_tiling_type(rows: Sequence[tuple[Any, ...]]) -> bool:
+    """Whether every row's period (its id, ``rows[i][2]``) is of one calendar type that tiles.
+
+    Days never overlap other days, months other months: then no two new values can overlap.
+    Intervals and stages do not tile, and neither do periods of two types.
+    """
+    # Weeks starting on different days overlap: the start day is part of the type here.
+    kinds = {(p.type, p.week_start) for p in map(Period.parse, {row[2] for row in rows})}
+    return len(kinds) <= 1 and all(kind.is_calendar for kind, _ in kinds)
 
 
 def _unknown_unit(where: str, row: str, code: str, known: Mapping[str, int]) -> Problem:
@@ -439,6 +462,7 @@ class Store:
         submitted_at: dt.datetime | None = None,
         allow_new_units: bool = False,
         rules: Sequence[ValidationRule] = (),
+        content_hash: str | None = None,
     ) -> IngestResult:
         """Store *values* read from *source* in one transaction: all of them or none.
 
@@ -457,7 +481,9 @@ class Store:
         unless they were submitted after *submitted_at* (when the file was filled in; by
         default the latest ``submitted_at`` of its values).
         *rules* (the institution's validation rules) run on the data of every unit and period
-        the file touches: error-level violations refuse the file, warnings are returned. With
+        the file touches: error-level violations refuse the file, warnings are returned.
+        *content_hash* (the sha256 of the file's bytes) is recorded with the source, so that
+        :meth:`ingested` recognises the same file next time without reading it. With
         *dry_run* the transaction is rolled back and the counts say what would happen.
         *progress* is called with the number of values written since the last call.
 
@@ -477,9 +503,9 @@ class Store:
         try:
             with self._transaction():
                 source_id = self._db.execute(
-                    "INSERT INTO sources (name, ingested_at, added, updated, unchanged) "
-                    "VALUES (?, ?, 0, 0, 0)",
-                    (source, now),
+                    "INSERT INTO sources (name, ingested_at, added, updated, unchanged, sha256) "
+                    "VALUES (?, ?, 0, 0, 0, ?)",
+                    (source, now, content_hash),
                 ).lastrowid
                 if institution is not None:
                     self._db.execute(
@@ -491,8 +517,8 @@ class Store:
                 indicator_ids = _IdCache(self, institution, source, problems)
                 unit_ids = dict(self._db.execute("SELECT code, id FROM units"))
                 unknown_units: dict[str, str] = {}
-                pending = 0
                 touched: dict[tuple[int, str], None] = {}
+                incoming: list[tuple[Any, ...]] = []
                 for value, row in zip(items, locations, strict=True):
                     indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
@@ -503,19 +529,29 @@ class Store:
                         unit_id = unit_ids[value.unit] = self._unit_id(value.unit)
                     if indicator_id is None:
                         continue
-                    outcome = self._write(
-                        value, indicator_id, unit_id, now, source_id, row, problems, where
+                    period = value.period
+                    incoming.append(
+                        (
+                            indicator_id,
+                            unit_id,
+                            str(period),
+                            period.start.toordinal(),
+                            period.end.toordinal(),
+                            *_encode(value),
+                            row,
+                        )
                     )
-                    if outcome is None:
-                        continue
+                if len({r[:3] for r in incoming}) == len(incoming):
+                    outcomes = self._write_all(incoming, now, source_id, problems, where, progress)
+                else:
+                    # Two values for one key in one call (readers refuse that; the API may
+                    # not): value by value, the later one a correction of the earlier.
+                    outcomes = self._write_each(
+                        items, incoming, indicator_ids, unit_ids, now, source_id, problems, where
+                    )
+                for outcome, written in outcomes:
                     counts[outcome] += 1
-                    touched[(unit_id, str(value.period))] = None
-                    pending += 1
-                    if progress is not None and pending >= 100:
-                        progress(pending)
-                        pending = 0
-                if progress is not None and pending:
-                    progress(pending)
+                    touched[written] = None
                 for code, row in unknown_units.items():
                     problems.append(_unknown_unit(where, row, code, unit_ids))
                 withdrawn = self._withdraw(
@@ -546,6 +582,170 @@ class Store:
             warnings=tuple(warnings),
         )
 
+    def _write_each(
+        self,
+        items: Sequence[DataValue],
+        rows: Sequence[tuple[Any, ...]],
+        indicator_ids: _IdCache,
+        unit_ids: Mapping[str, int],
+        now: str,
+        source_id: int | None,
+        problems: list[Problem],
+        where: str,
+    ) -> list[tuple[int, tuple[int, str]]]:
+        kept = {(r[0], r[1], r[2]): r for r in rows}
+        done: list[tuple[int, tuple[int, str]]] = []
+        for value in items:
+            indicator_id = indicator_ids.get(value.indicator)
+            unit_id = unit_ids.get(value.unit)
+            if indicator_id is None or unit_id is None:
+                continue
+            row = kept[(indicator_id, unit_id, str(value.period))][-1]
+            outcome = self._write(
+                value, indicator_id, unit_id, now, source_id, row, problems, where
+            )
+            if outcome is not None:
+                done.append((outcome, (unit_id, str(value.period))))
+        return done
+
+    def _write_all(
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        now: str,
+        source_id: int | None,
+        problems: list[Problem],
+        where: str,
+        progress: Callable[[int], None] | None,
+    ) -> list[tuple[int, tuple[int, str]]]:
+        """Write many values with a few set-based statements: the same rules as :meth:`_write`.
+
+        The values go to a temporary table; SQLite then finds the stored versions, the overlaps,
+        the corrections and the new values with indexes, instead of three statements a value.
+        """
+        db = self._db
+        db.execute("DROP TABLE IF EXISTS temp.incoming")
+        db.execute(
+            "CREATE TEMP TABLE incoming (seq INTEGER PRIMARY KEY, "
+            "indicator_id INTEGER, unit_id INTEGER, period TEXT, start_day INTEGER, "
+            "end_day INTEGER, status TEXT, kind TEXT, value_text TEXT, submitted_at TEXT, "
+            "submitted_by TEXT, comment TEXT, value_num REAL, source_row TEXT, existing INTEGER)"
+        )
+        insert = (
+            "INSERT INTO temp.incoming (indicator_id, unit_id, period, start_day, end_day, "
+            "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
+            "source_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            db.executemany(insert, chunk)
+            if progress is not None:
+                progress(len(chunk))
+        db.execute(
+            "CREATE INDEX IF NOT EXISTS temp.incoming_key ON incoming "
+            "(indicator_id, unit_id, start_day)"
+        )
+        db.execute(
+            "UPDATE temp.incoming SET existing = (SELECT d.id FROM data_values d "
+            "WHERE d.indicator_id = incoming.indicator_id AND d.unit_id = incoming.unit_id "
+            "AND d.period = incoming.period)"
+        )
+        # A new value whose days another stored (or incoming) value of the same indicator and
+        # unit already covers would be counted twice. The scan of stored values starts no
+        # earlier than the longest stored period allows; incoming values of one calendar type
+        # (all days, say) tile and cannot overlap one another.
+        longest = db.execute("SELECT max(end_day - start_day) FROM data_values").fetchone()[0]
+        checks = [
+            "SELECT i.source_row, i.period, d.period, ic.code, u.code FROM temp.incoming i "
+            "JOIN data_values d ON d.indicator_id = i.indicator_id AND d.unit_id = i.unit_id "
+            "AND d.start_day < i.end_day AND d.start_day > i.start_day - ? "
+            "AND d.end_day > i.start_day AND d.withdrawn = 0 "
+            "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
+            "WHERE i.existing IS NULL"
+        ]
+        if not _one_tiling_type(rows):
+            checks.append(
+                "SELECT i.source_row, i.period, j.period, ic.code, u.code FROM temp.incoming i "
+                "JOIN temp.incoming j ON j.indicator_id = i.indicator_id "
+                "AND j.unit_id = i.unit_id AND j.start_day < i.end_day "
+                "AND j.end_day > i.start_day AND j.period != i.period AND j.seq < i.seq "
+                "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
+                "WHERE i.existing IS NULL"
+            )
+        overlaps = db.execute(
+            " UNION ALL ".join(checks) + " LIMIT 1000", ((longest or 0) + 1,)
+        ).fetchall()
+        for row, period, other, indicator, unit in overlaps:
+            place = f"{where}: {row}" if row else where
+            problems.append(
+                Problem(
+                    place,
+                    f"{indicator!r} of unit {unit!r} for {period} overlaps the value stored for "
+                    f"{other}: the same days would be counted twice; report each period once, "
+                    "in the institution's reporting frequency",
+                )
+            )
+        if problems:
+            db.execute("DROP TABLE temp.incoming")
+            return []
+        outcomes: list[tuple[int, tuple[int, str]]] = [
+            (0, (unit_id, period))
+            for unit_id, period in db.execute(
+                "SELECT unit_id, period FROM temp.incoming WHERE existing IS NULL"
+            )
+        ]
+        # Stored versions: unchanged, older than the stored one, or a correction.
+        updates: list[tuple[int, int, int]] = []
+        for seq, stored_id, withdrawn, unit_id, period, *both in db.execute(
+            "SELECT i.seq, d.id, d.withdrawn, i.unit_id, i.period, d.status, d.kind, "
+            "d.value_text, d.submitted_at, d.submitted_by, d.comment, i.status, i.kind, "
+            "i.value_text, i.submitted_at, i.submitted_by, i.comment FROM temp.incoming i "
+            "JOIN data_values d ON d.id = i.existing"
+        ):
+            stored, new = tuple(both[:6]), tuple(both[6:])
+            if not withdrawn and stored == new:
+                outcome = 2
+            elif _later(stored[3], dt.datetime.fromisoformat(new[3]) if new[3] else None):
+                outcome = 3
+            else:
+                outcome = 1
+                updates.append((seq, stored_id, withdrawn))
+            outcomes.append((outcome, (unit_id, period)))
+        db.execute(
+            "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
+            "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
+            "ingested_at, source_id, source_row) "
+            "SELECT indicator_id, unit_id, period, start_day, end_day, status, kind, "
+            "value_text, submitted_at, submitted_by, comment, value_num, ?, ?, source_row "
+            "FROM temp.incoming WHERE existing IS NULL ORDER BY seq",
+            (now, source_id),
+        )
+        if updates:
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS corrections "
+                "(seq INTEGER PRIMARY KEY, id INTEGER, withdrawn INTEGER)"
+            )
+            db.execute("DELETE FROM temp.corrections")
+            db.executemany("INSERT INTO temp.corrections VALUES (?, ?, ?)", updates)
+            db.execute(
+                "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
+                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
+                "SELECT d.id, d.status, d.kind, d.value_text, d.submitted_at, d.submitted_by, "
+                "d.comment, d.ingested_at, d.source_id, d.source_row, ? FROM data_values d "
+                "JOIN temp.corrections c ON c.id = d.id WHERE c.withdrawn = 0 ORDER BY c.seq",
+                (now,),
+            )
+            db.execute(
+                "UPDATE data_values SET status = n.status, kind = n.kind, "
+                "value_text = n.value_text, submitted_at = n.submitted_at, "
+                "submitted_by = n.submitted_by, comment = n.comment, value_num = n.value_num, "
+                "ingested_at = ?, source_id = ?, source_row = n.source_row, withdrawn = 0 "
+                "FROM (SELECT c.id AS id, i.* FROM temp.corrections c "
+                "JOIN temp.incoming i ON i.seq = c.seq) AS n WHERE data_values.id = n.id",
+                (now, source_id),
+            )
+        db.execute("DROP TABLE temp.incoming")
+        return outcomes
+
     def _withdraw(
         self,
         items: Sequence[DataValue],
@@ -556,6 +756,9 @@ class Store:
         now: str,
         source_id: int | None,
     ) -> int:
+        scope = tuple(scope)
+        if not scope:
+            return 0
         present = {value.key for value in items}
         if sent is None:
             times = [v.submitted_at for v in items if v.submitted_at is not None]
@@ -783,6 +986,14 @@ class Store:
     def units(self) -> OrgTree:
         """Every stored org unit, as a tree (roots and children in the order first stored)."""
         return self._tree()
+
+    def ingested(self, content_hash: str) -> tuple[str, dt.datetime] | None:
+        """The name and ingest time of a stored file whose bytes had this sha256, if any."""
+        found = self._db.execute(
+            "SELECT name, ingested_at FROM sources WHERE sha256 = ? ORDER BY id LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        return None if found is None else (found[0], dt.datetime.fromisoformat(found[1]))
 
     def institutions(self) -> tuple[str, ...]:
         """The institutions whose data the store holds, in the order first ingested."""
