@@ -10,12 +10,15 @@ produces, and legitimate forms (AABB idioms, 村村通, 1920x1080, QQ群) are li
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Final, NamedTuple
 
 from epireport.exceptions import ModelError
 from epireport.lint._document import Hit, LintDocument, Paragraph
+from epireport.narrative._numbers import NumberInterval, parse_number
 from epireport.narrative._numerals import chinese_numeral, parse_chinese_numeral
 from epireport.narrative._terms import DISEASE_NAMES
 
@@ -44,6 +47,8 @@ _CHINESE: Final = re.compile(rf"[{_HAN}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u
 _HAN_RE: Final = re.compile(rf"[{_HAN}]")
 #: The characters of the numerals the numbering checks read (一 to 九十九, 两 included).
 _CN_NUM: Final = "一二两三四五六七八九十"
+#: The characters of Chinese figures (四十五, 三千, 两万).
+_CN_FIGURE_CHARS: Final = "零〇一二两三四五六七八九十百千万亿"
 
 
 def _numeral_value(text: str) -> int | None:
@@ -642,6 +647,65 @@ _L4: Final = re.compile(r"([（(])(\d{1,2})([）)])")
 _SHI: Final = re.compile(rf"([{_CN_NUM}]+)是")
 _INLINE_SHI: Final = re.compile(rf"(?:(?<=[。；;，,：:！!？?])|^)([{_CN_NUM}]{{1,3}})是")
 
+# Inline marks other than 一是 must follow the paragraph's start, a sentence or clause end, a
+# colon or a space, so that 第一、 and 一、二级医院 (the numeral runs on) are not marks.
+_BOUNDARY: Final = r"(?:(?<=[。；;：:！!？?\s])|^)"
+_INLINE_MARK: Final = re.compile(
+    rf"{_BOUNDARY}(?P<dun>[{_CN_NUM}]{{1,3}})、(?![{_CN_NUM}〇零\d])"
+    rf"|{_BOUNDARY}(?P<po>[（(])(?P<paren>[{_CN_NUM}]{{1,3}})(?P<pc>[）)])"
+    rf"|{_BOUNDARY}(?P<arabic>\d{{1,2}})(?P<sep>[.．、])(?![\d.．%％])"
+    rf"|{_BOUNDARY}(?P<apo>[（(])(?P<aparen>\d{{1,2}})(?P<apc>[）)])"
+    r"|(?P<circled>[\u2460-\u2473])"
+    rf"|{_BOUNDARY}第(?P<di>[{_CN_NUM}]{{1,3}})(?=[，,、：:])"
+)
+
+
+class _Inline(NamedTuple):
+    """An enumeration mark inside a paragraph (or at its start), other than 一是."""
+
+    offset: int
+    kind: str  # "一、", "（一）", "1.", "（1）", "①" or "第一"
+    number: int
+    style: str
+    text: str
+
+
+def _inline_marks(text: str) -> list[_Inline]:
+    """Every 一、 （一） 1. （1） ① 第一 mark of *text*, in order."""
+    marks: list[_Inline] = []
+    for match in _INLINE_MARK.finditer(text):
+        number: int | None
+        if match["dun"]:
+            kind, style, number = "一、", "、", _numeral_value(match["dun"])
+        elif match["paren"]:
+            kind, number = "（一）", _numeral_value(match["paren"])
+            style = "（）" if match["po"] == "（" else "()"
+        elif match["arabic"]:
+            kind, style, number = "1.", match["sep"], int(match["arabic"])
+        elif match["aparen"]:
+            kind, number = "（1）", int(match["aparen"])
+            style = "（）" if match["apo"] == "（" else "()"
+        elif match["circled"]:
+            kind, style, number = "①", "①", ord(match["circled"]) - 0x2460 + 1
+        else:
+            kind, style, number = "第一", "第", _numeral_value(match["di"])
+        if number:
+            marks.append(_Inline(match.start(), kind, number, style, match.group()))
+    return marks
+
+
+def _inline_runs(text: str) -> list[list[_Inline]]:
+    """The inline lists of *text*: per kind, the marks from a 1 up to the next 1."""
+    runs: list[list[_Inline]] = []
+    current: dict[str, list[_Inline]] = {}
+    for mark in _inline_marks(text):
+        if mark.number == 1 or mark.kind not in current:
+            current[mark.kind] = [mark]
+            runs.append(current[mark.kind])
+        else:
+            current[mark.kind].append(mark)
+    return runs
+
 
 def _paragraph_marker(text: str, expected: dict[str, int]) -> _Marker | None:
     """Return the enumeration mark *text* starts with; *expected* breaks 3.1月 ambiguity."""
@@ -698,7 +762,13 @@ def check_numbering_gap(doc: LintDocument) -> Iterator[Hit]:
 
     Levels are 一、 > （一） > 一是 > 1. > （1）; a mark resets the levels below it, and 1 (一)
     always starts a new list. Paragraph-leading marks are checked across paragraphs, inline
-    ``一是…二是`` marks within their paragraph.
+    ``一是…二是`` marks within their paragraph. Inline 一、 （一） 1. 1、 （1） ① and 第一，
+    marks are checked within their paragraph too (``：1.宣传；2.排查；4.保障``): each list
+    runs from its 1 to the next 1, and a list that starts above 1 is only checked after its
+    first mark. Such a mark counts only at the paragraph's start or after 。；：！？ or a space,
+    and not when a numeral or figure runs on (一、二级医院, ：2、3月份, 。3.5万), so 第一时间 and
+    ranges are not lists. A paragraph ending its inline list at 2. lets the next paragraph go
+    on at 3.
     """
     last: dict[str, int] = {}
     for paragraph, marker in _markers(doc):
@@ -722,6 +792,18 @@ def check_numbering_gap(doc: LintDocument) -> Iterator[Hit]:
             last[marker.kind] = marker.number
         leading = marker.number if marker is not None and marker.kind == "一是" else None
         yield from _inline_gaps(doc, paragraph, 1 if leading is not None else 0, leading)
+        for run in _inline_runs(paragraph.text):
+            for before, mark in itertools.pairwise(run):
+                if mark.number != before.number + 1:
+                    yield doc.hit(
+                        paragraph,
+                        mark.offset,
+                        f"{mark.text.strip()!r} follows {before.text.strip()!r} in the "
+                        "same paragraph; expected the next number",
+                    )
+            # 1.消毒。2.测温。 on one line, 3.登记 on the next: the next line goes on from 2.
+            if marker is not None and run[0].offset == 0 and run[0].kind == marker.kind:
+                last[marker.kind] = run[-1].number
 
 
 def _inline_items(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -758,12 +840,23 @@ def check_numbering_style(doc: LintDocument) -> Iterator[Hit]:
     """EPI502 numbering-style: one level numbered in two styles (``1.`` here, ``1、`` there).
 
     Reported once per level and style, at the first mark written differently from the
-    first mark of its level; （一） and (一) count as two styles of one level.
+    first mark of its level; （一） and (一) count as two styles of one level. Inside a
+    paragraph, an inline list (``：1.宣传；2、排查``) is reported at its first mark written
+    differently from its first. 1、 items under 一、 headings are two levels, not two styles.
     """
     first: dict[str, tuple[_Marker, Paragraph]] = {}
     reported: set[tuple[str, str]] = set()
     label = doc.location_label
     for paragraph, marker in _markers(doc):
+        for run in _inline_runs(paragraph.text):
+            odd = next((m for m in run if m.style != run[0].style), None)
+            if odd is not None:
+                yield doc.hit(
+                    paragraph,
+                    odd.offset,
+                    f"numbering {odd.text.strip()!r} is written differently from "
+                    f"{run[0].text.strip()!r} in the same list",
+                )
         if marker is None:
             continue
         if marker.kind not in first:
@@ -821,8 +914,16 @@ def check_headline_count(doc: LintDocument) -> Iterator[Hit]:
 
     ``建立了“四个三”工作机制`` announces four numbered blocks (一是 … 四是, or 一、 …) of three
     items each; ``完善三项制度。一是…二是…三是…`` announces three inline items; a paragraph
-    ending in ``：`` with ``三个方面`` announces three numbered paragraphs. A count is checked
-    only when a numbered list follows it.
+    ending in ``：`` with ``三个方面`` announces three numbered paragraphs (一、 （一） 1.
+    （1） 一是, or ① and 第一， paragraphs). A count is checked only when a numbered list
+    follows it.
+
+    A count ending at most four characters before a colon (``采取三项防控措施：``) is checked
+    against the inline list after the colon in any style: （一）（二）, 1. 2., 1、2、, ①②,
+    第一，第二，. A count farther from the colon (在三个小区开展排查：) may count something
+    else and is not checked. A headline of a count and a word, quoted (``“三到位”``,
+    ``“四早”``, ``“两个维护”``) or right before a colon (``三到位：``), is checked against
+    the items after it only when every item repeats the word (人员到位、物资到位、措施到位).
     """
     marked = _markers(doc)
     for position, (paragraph, _) in enumerate(marked):
@@ -854,6 +955,8 @@ def check_headline_count(doc: LintDocument) -> Iterator[Hit]:
                     f"{match.group()} announces {blocks_wanted} parts but {found} follow",
                 )
         yield from _lead_counts(doc, marked, position)
+        yield from _colon_counts(doc, marked, position)
+        yield from _word_counts(doc, paragraph)
 
 
 def _lead_counts(
@@ -891,6 +994,117 @@ def _lead_counts(
                     counts[0].start(),
                     f"{counts[0].group()!r} announces {wanted} items but {found} follow",
                 )
+
+
+_COLON_COUNT: Final = re.compile(
+    # Not a time of day before the colon (下午三点：).
+    rf"(?<![午晨晚])([两二三四五六七八九十])(?:个方面|项举措|个|项|条|类|方面|大|种|点|件|招)"
+    rf"[{_HAN}]{{0,4}}$"
+)
+_OTHER_BLOCK: Final = re.compile(
+    rf"(?P<circled>[\u2460-\u2473])|第(?P<di>[{_CN_NUM}]{{1,3}})(?=[，,、：:])"
+)
+
+
+def _count_before_colon(text: str, colon: int) -> re.Match[str] | None:
+    """The count word (三项, 两个方面) ending at most four characters before *colon*."""
+    start = max(text.rfind(ch, 0, colon) for ch in "。；;！？!?，,：:") + 1
+    return _COLON_COUNT.search(text, start, colon)
+
+
+def _other_blocks(marked: list[tuple[Paragraph, _Marker | None]], after: int) -> list[int]:
+    """Numbers of the ① or 第一 paragraphs right after position *after*, from ① / 第一 on."""
+    numbers: list[int] = []
+    kind = ""
+    for paragraph, _ in marked[after + 1 :]:
+        match = _OTHER_BLOCK.match(paragraph.text)
+        if match is None:
+            break
+        this = "①" if match["circled"] else "第"
+        if kind and this != kind:
+            break
+        kind = this
+        if match["circled"]:
+            numbers.append(ord(match["circled"]) - 0x2460 + 1)
+        else:
+            numbers.append(_numeral_value(match["di"]) or 0)
+    return numbers
+
+
+def _colon_counts(
+    doc: LintDocument, marked: list[tuple[Paragraph, _Marker | None]], position: int
+) -> Iterator[Hit]:
+    """A count right before a colon against the 一、 （一） 1. （1） ① 第一 list after it.
+
+    The count must end at most four characters before the colon (采取三项防控措施：), so that a
+    count of something else (在三个小区开展排查：) is not taken for the list's.
+    """
+    paragraph = marked[position][0]
+    text = paragraph.text
+    for run in _inline_runs(text):
+        colon = run[0].offset
+        if run[0].number != 1 or colon == 0 or text[colon - 1] not in "：:":
+            continue
+        count = _count_before_colon(text, colon - 1)
+        if count is None:
+            continue
+        wanted = _numeral_value(count.group(1)) or 0
+        found = _run_from_one([m.number for m in run])
+        if wanted != found:
+            yield doc.hit(
+                paragraph,
+                count.start(),
+                f"{count.group()!r} announces {wanted} items but {found} follow",
+            )
+    stripped = text.rstrip()
+    if stripped.endswith(("：", ":")) and _block_list(marked, position) == []:
+        count = _count_before_colon(stripped, len(stripped) - 1)
+        numbers = _other_blocks(marked, position)
+        if count is not None and numbers and numbers[0] == 1:
+            wanted = _numeral_value(count.group(1)) or 0
+            found = _run_from_one(numbers)
+            if wanted != found:
+                yield doc.hit(
+                    paragraph,
+                    count.start(),
+                    f"{count.group()!r} announces {wanted} items but {found} follow",
+                )
+
+
+#: “三到位”, “四早”, “三不”, “两个维护” (quoted), or 三到位： (unquoted, right before a colon):
+#: a count and the word each item repeats.
+_WORD_HEADLINE: Final = re.compile(
+    rf"[“\"「『](?P<qn>[两二三四五六七八九十])个?(?P<qw>[{_HAN}]{{1,4}}?)[”\"」』]"
+    rf"[{_HAN}]{{0,4}}?(?:[：:]|[，,]即[：:]?|[（(])"
+    rf"|(?<![{_CN_FIGURE_CHARS}])(?P<un>[两二三四五六七八九十])个?(?P<uw>[{_HAN}]{{1,3}}?)[：:]"
+)
+
+
+def _word_counts(doc: LintDocument, paragraph: Paragraph) -> Iterator[Hit]:
+    """A headline such as “三到位” against the items after it that repeat its word.
+
+    Checked only when every item of the list (、-separated up to the clause end, or
+    、/，-separated up to the sentence end) contains the word: 人员到位、物资到位、措施到位.
+    """
+    text = paragraph.text
+    for match in _WORD_HEADLINE.finditer(text):
+        word = match["qw"] or match["uw"]
+        if any(ch in _CN_FIGURE_CHARS for ch in word):
+            continue  # “四个三”, “五个一”: EPI503's block headline
+        wanted = _numeral_value(match["qn"] or match["un"]) or 0
+        rest = text[match.end() :]
+        for stops, separators in (("，,。；;！!？?）)", "、"), ("。；;！!？?）)", "、，,")):
+            end = min((i for i in (rest.find(ch) for ch in stops) if i != -1), default=len(rest))
+            items = [i for i in re.split(f"[{separators}]", rest[:end]) if i.strip()]
+            if len(items) >= 2 and all(word in item for item in items):
+                if len(items) != wanted:
+                    yield doc.hit(
+                        paragraph,
+                        match.start(),
+                        f"{match.group().rstrip('：:，,即（(')!r} announces {wanted} items "
+                        f"but {len(items)} follow",
+                    )
+                break
 
 
 # --------------------------------------------------------------------------------------------
@@ -960,3 +1174,322 @@ def check_outdated_term(doc: LintDocument) -> Iterator[Hit]:
                     f"{term.term!r} is outdated since {term.since.isoformat()}; "
                     f"write {term.replacement!r}",
                 )
+
+
+# --------------------------------------------------------------------------------------------
+# Text-only consistency: figures read back to intervals
+# --------------------------------------------------------------------------------------------
+
+_ARABIC: Final = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: A figure as prose writes it: 45, 3.2万余, 30余万, 近3.3万, 约500, 四十五, 三千余, 两万.
+_FIGURE_TEXT: Final = (
+    rf"(?:[近约])?(?:(?<![\d.,])(?:{_ARABIC})(?:[余多](?=[万亿]))?[万亿]?[余多]?"
+    rf"|(?<![{_CN_FIGURE_CHARS}])[{_CN_FIGURE_CHARS}]+[余多]?[万亿]?[余多]?)"
+)
+#: A classifier: one to three Chinese characters that are neither numerals nor 余/多.
+_CLASSIFIER: Final = rf"(?:(?![{_CN_FIGURE_CHARS}余多])[{_HAN}]){{1,3}}"
+_CN_FIGURE: Final = re.compile(
+    rf"(?P<n>[{_CN_FIGURE_CHARS}]+?)(?P<pre>[余多])?(?P<unit>[万亿])?(?P<hedge>[余多])?"
+)
+
+
+def _figure_interval(text: str) -> NumberInterval | None:
+    """The values *text* (``480余``, ``四十五``, ``三十余万``) allows, or ``None`` if unreadable.
+
+    Arabic figures go to the narrative toolkit's :func:`parse_number` (余 floors, 近 ceils,
+    约 rounds); Chinese numerals are rewritten in digits first (三十余万 → 30余万).
+    """
+    prefix = text[:1] if text[:1] in ("近", "约") else ""
+    body = text[len(prefix) :]
+    if body[:1] and not body[0].isdigit():
+        match = _CN_FIGURE.fullmatch(body)
+        if match is None:
+            return None
+        value = _numeral_value(match["n"])
+        if value is None:
+            return None
+        body = f"{value}{match['pre'] or ''}{match['unit'] or ''}{match['hedge'] or ''}"
+    try:
+        return parse_number(prefix + body)
+    except ModelError:
+        return None
+
+
+def _add(intervals: Sequence[NumberInterval]) -> NumberInterval:
+    return NumberInterval(
+        sum((i.low for i in intervals), Decimal(0)),
+        sum((i.high for i in intervals), Decimal(0)),
+        all(i.low_closed for i in intervals),
+        all(i.high_closed for i in intervals),
+    )
+
+
+def _above(a: NumberInterval, b: NumberInterval) -> bool:
+    """Whether every value of *a* is greater than every value of *b*."""
+    return a.low > b.high or (a.low == b.high and not (a.low_closed and b.high_closed))
+
+
+def _shown(interval: NumberInterval) -> str:
+    return str(interval)[1:-1] if interval.is_exact else str(interval)
+
+
+# --------------------------------------------------------------------------------------------
+# EPI205 parts-total
+# --------------------------------------------------------------------------------------------
+
+
+class _Part(NamedTuple):
+    name: str
+    figure: str
+    interval: NumberInterval
+
+
+_TOTAL_BEFORE: Final = re.compile(rf"(?P<fig>{_FIGURE_TEXT})(?P<cls>{_CLASSIFIER})$")
+_PART_NAME: Final = r"[^\d、，,；;：:。（）()“”《》]*?"
+_PART_SEP: Final = re.compile(r"以及|[、和及]")
+#: A part naming the rest: a list ending with one is exhaustive.
+_REST: Final = ("其他", "其余", "其它", "剩余", "余下")
+#: Words that make a bracketed figure something else than a part: a comparison, a running
+#: total, a rate (确诊5例（累计120例）, 45条（同比增加20条）, 口罩（每人每天2只）).
+_NOT_A_PART: Final = re.compile(
+    r"累计|合计|总计|共|同比|环比|较|比|增|减|升|降|超|平均|均|每|最|达|前|后"
+)
+#: Parts that may overlap (a person both 发热 and 咳嗽): their sum may exceed the total.
+_OVERLAPPING: Final = re.compile(r"同时|兼|既|又|症状|发热|咳嗽|乏力|腹泻|头痛|阳性|密接|接触")
+_LEAD_IN: Final = re.compile(r"其中|含|包括|包含")
+_QIZHONG: Final = re.compile(r"[，,]其中")
+_FENBIE: Final = re.compile(r"[，,：:]?分别[为是][：:]?")
+
+
+def _parse_part(text: str, start: int, cls: str) -> tuple[_Part, int] | None:
+    """Read one part (name, figure, the total's classifier) at *start*; return it and its end."""
+    pattern = re.compile(
+        rf"(?P<name>{_PART_NAME})(?P<fig>{_FIGURE_TEXT}){re.escape(cls)}"
+        rf"(?=以及|[、和及，,；;。）)！!？?]|$)"
+    )
+    match = pattern.match(text, start)
+    if match is None or _NOT_A_PART.search(match["name"]):
+        return None
+    interval = _figure_interval(match["fig"])
+    if interval is None:
+        return None
+    return _Part(match["name"], match["fig"], interval), match.end()
+
+
+def _part_list(text: str, start: int, cls: str, *, whole: bool) -> list[_Part] | None:
+    """Read parts joined by 、/和/及 from *start* (and a final ，其余… part).
+
+    With *whole*, the parts must make up all of ``text[start:]`` (a bracket's content),
+    else ``None``; otherwise reading stops at the first thing that is not a part.
+    """
+    parts: list[_Part] = []
+    position = start
+    while True:
+        read = _parse_part(text, position, cls)
+        if read is None:
+            if whole or not parts:
+                return None
+            return parts
+        part, position = read
+        parts.append(part)
+        if position == len(text):
+            return parts
+        separator = _PART_SEP.match(text, position)
+        if separator is not None:
+            position = separator.end()
+            continue
+        if text[position] in "，," and text.startswith(_REST, position + 1):
+            position += 1
+            continue
+        return None if whole else parts
+
+
+def _total_before(text: str, end: int) -> re.Match[str] | None:
+    return _TOTAL_BEFORE.search(text, max(0, end - 40), end)
+
+
+def _part_lists(text: str) -> Iterator[tuple[re.Match[str], list[_Part], bool]]:
+    """Yield (total, parts, exhaustive) for each total followed by a list of its parts."""
+    for bracket in re.finditer(r"[（(]([^（）()]*)[）)]", text):
+        total = _total_before(text, bracket.start())
+        if total is None:
+            continue
+        content = bracket.group(1)
+        lead = _LEAD_IN.match(content)
+        parts = _part_list(content, lead.end() if lead else 0, total["cls"], whole=True)
+        if parts and (lead or len(parts) >= 2):
+            yield total, parts, parts[-1].name.startswith(_REST)
+    for marker in _QIZHONG.finditer(text):
+        total = _total_before(text, marker.start())
+        if total is None:
+            continue
+        parts = _part_list(text, marker.end(), total["cls"], whole=False)
+        if parts:
+            yield total, parts, parts[-1].name.startswith(_REST)
+    for marker in _FENBIE.finditer(text):
+        total = _total_before(text, marker.start())
+        if total is None:
+            continue
+        parts = _part_list(text, marker.end(), total["cls"], whole=False)
+        if parts and len(parts) >= 2:
+            yield total, parts, True
+
+
+def check_parts_total(doc: LintDocument) -> Iterator[Hit]:
+    """EPI205 parts-total: a total followed by its parts that cannot add up to it.
+
+    Read where a figure with a classifier is followed by parts with the same classifier:
+    in brackets (``湖北省45条（武汉20条、宜昌15条、其他9条）``), after ``，其中``, or after
+    ``分别为``. A list is *exhaustive* when its last part is the rest (其他/其余/其它/剩余/
+    余下 …) or it follows 分别为; the parts of an exhaustive list must add up to the total.
+    Any other list may name only some parts, so it is reported only when its parts exceed
+    the total, and not at all when its parts may overlap (发热, 咳嗽, 同时 …). Figures are
+    read as intervals (``480余`` is 480 to 490, ``近3.3万`` 32000 to 33000, Chinese numerals
+    included), and a sum is wrong only when no values the wording allows make it right.
+    Brackets holding one part need 其中/含/包括; a part naming a comparison, a running total
+    or a rate (同比, 累计, 每 …) is not a part.
+    """
+    for paragraph in doc.paragraphs:
+        for total, parts, exhaustive in _part_lists(paragraph.text):
+            whole = _figure_interval(total["fig"])
+            if whole is None:
+                continue
+            added = _add([p.interval for p in parts])
+            written = f"{total['fig']}{total['cls']}"
+            summed = "+".join(p.figure for p in parts)
+            if exhaustive:
+                if _above(added, whole) or _above(whole, added):
+                    yield doc.hit(
+                        paragraph,
+                        total.start(),
+                        f"the parts {summed} add up to {_shown(added)}, not {written}",
+                    )
+            elif (big := next((p for p in parts if _above(p.interval, whole)), None)) is not None:
+                yield doc.hit(
+                    paragraph,
+                    total.start(),
+                    f"the part {big.name}{big.figure}{total['cls']} is more than the total "
+                    f"{written}",
+                )
+            elif _above(added, whole) and not any(_OVERLAPPING.search(p.name) for p in parts):
+                yield doc.hit(
+                    paragraph,
+                    total.start(),
+                    f"the parts {summed} add up to {_shown(added)}, more than {written}",
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# EPI206 exact-word-hedge
+# --------------------------------------------------------------------------------------------
+
+_NUMBER_RUN: Final = rf"(?:{_ARABIC}|[{_CN_FIGURE_CHARS}]+)"
+_EXACT_HEDGED: Final = re.compile(
+    r"(?P<word>(?:精确|准确|确切)(?:的)?(?:数字|数据|人数|数量|数目|总数|统计|计算|计数|核定|结果)?"
+    r"(?:为|是|有|达|共计|合计|共|计)?"
+    r"|正好|恰好)"
+    rf"(?P<figure>(?:约|近|大约|将近|接近|大概){_NUMBER_RUN}"
+    rf"|{_NUMBER_RUN}(?:[余多][万亿]?|[万亿][余多])"
+    rf"|{_NUMBER_RUN}[万亿]?{_CLASSIFIER}?(?:左右|上下))"
+)
+_HEDGED_WHOLE: Final = re.compile(rf"{_NUMBER_RUN}(?:[余多][万亿]?|[万亿][余多]){_CLASSIFIER}整")
+
+
+def check_exact_word_hedge(doc: LintDocument) -> Iterator[Hit]:
+    """EPI206 exact-word-hedge: a hedged figure (余/多/约/近/左右) said to be exact.
+
+    ``精确统计3000余人``, ``准确数字为500多``, ``恰好约50人`` and ``3000余元整`` claim
+    exactness for a figure that says it is not exact. Only the word right before the figure
+    counts: 精确/准确/确切 (with 数字, 人数, 统计 … and 为/是/有/共计 between), 正好/恰好
+    directly before it, and 整 right after a hedged amount. ``准确掌握3000余人的信息`` (准确
+    says how the work was done) and ``整整三十多天`` (a full month and more) are fine.
+    """
+    for paragraph in doc.paragraphs:
+        text = paragraph.text
+        for match in _EXACT_HEDGED.finditer(text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"{match.group()!r}: {match['word']} claims an exact figure but "
+                f"{match['figure']} is a hedged one; give the exact figure or drop "
+                f"{match['word']}",
+            )
+        for match in _HEDGED_WHOLE.finditer(text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                f"{match.group()!r}: 整 marks an exact amount but the figure is hedged",
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# EPI602 jiezhi-date
+# --------------------------------------------------------------------------------------------
+
+_JIEZHI: Final = re.compile(
+    r"截止(?=\s*(?:\d|[〇零一二三四五六七八九十]{1,4}[年月日号]|目前|今|当前|当天|当日|现在"
+    r"|发稿|本[年月周日]|上[年月周]|昨|年底|年末|月底|月末))"
+)
+
+
+def check_jiezhi_date(doc: LintDocument) -> Iterator[Hit]:
+    """EPI602 jiezhi-date: 截止 followed by a date where 截至 (as of) is meant.
+
+    截至 takes the time it runs up to (截至6月30日, 截至目前); 截止 means "to close" and
+    takes none (报名6月30日截止, 截止日期, 截止时间). Reported only when 截止 is followed
+    directly by a date or by 目前/今/当前/发稿/本月 …; ``截止到6月30日`` (a common,
+    accepted form), ``截止日期`` and ``于6月30日截止`` are left alone.
+    """
+    for paragraph in doc.paragraphs:
+        for match in _JIEZHI.finditer(paragraph.text):
+            yield doc.hit(
+                paragraph,
+                match.start(),
+                "截止 followed by a date: write 截至 (as of), e.g. 截至6月30日",
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# EPI102 draft-mark
+# --------------------------------------------------------------------------------------------
+
+_DRAFT_BRACKETED: Final = re.compile(r"[【\[［〖]\s*草稿\s*[】\]］〗]")
+_DRAFT_ANY: Final = re.compile(r"[（(]\s*草稿\s*[）)]|草稿")
+# A paragraph that is only a bracketed mark (a bare 草稿 may be a table cell: 状态 草稿).
+_DRAFT_ALONE: Final = re.compile(r"[\s*_#>]*[（(【\[［〖]\s*草稿\s*[）)】\]］〗][\s*_]*")
+_BOOK_TITLE: Final = re.compile(r"《[^《》]*》")
+
+
+def check_draft_mark(doc: LintDocument) -> Iterator[Hit]:
+    """EPI102 draft-mark: a draft mark left in a document that is otherwise finished.
+
+    Finds 草稿 in the title line (``工作总结（草稿）``, ``【草稿】关于…的总结``) but not inside a
+    cited title (``《防控方案（草稿）》``), ``【草稿】`` (or ``[草稿]``) anywhere else, and a
+    paragraph that is only a bracketed mark (``（草稿）``) below the top. A mark standing alone
+    at the top, above the title, is the banner ``epireport render --draft`` writes: it
+    declares the whole document a draft, and the rule leaves it alone (a linter cannot tell a
+    declared draft from a forgotten banner). A document that still has placeholders (EPI101)
+    is a draft indeed, and the rule is silent on it.
+    """
+    if next(iter(check_placeholder(doc)), None) is not None:
+        return
+    filled = [p for p in doc.paragraphs if p.text.strip()]
+    banner = filled[0] if filled and _DRAFT_ALONE.fullmatch(filled[0].text) else None
+    title = next((p for p in filled if p is not banner), None)
+    for paragraph in filled:
+        text = paragraph.text
+        if paragraph is banner:
+            continue
+        if paragraph is title:
+            cited = _BOOK_TITLE.sub(lambda m: "　" * len(m.group()), text)
+            found = _DRAFT_ANY.search(cited)
+            if found is None:
+                continue
+            offset = found.start()
+        elif _DRAFT_ALONE.fullmatch(text):
+            offset = text.index("草稿")
+        elif (match := _DRAFT_BRACKETED.search(text)) is not None:
+            offset = match.start()
+        else:
+            continue
+        yield doc.hit(paragraph, offset, "draft mark left in a finished document; remove it")
