@@ -28,7 +28,7 @@ cached environment of the institution; in the prepared mode also each report's o
 facts, as the baseline keeps each report's preformatted strings). The sides are timed in turn
 within each run, each for at least :data:`MIN_SECONDS`; the table gives the median over
 :data:`RUNS` runs, and the ratio is the median of the per-run ratios (robust against a busy
-machine).
+machine), with their range (min-max).
 
 Run: ``python3 benchmarks/bench_narrative.py [--runs N] [--seconds S]`` (from the repository
 root; no install needed).
@@ -294,11 +294,13 @@ def main() -> None:
         f"round; median of {args.runs} runs of >= {args.seconds} s each, "
         f"Python {sys.version.split()[0]}"
     )
-    print(f"{'what':34} {'µs/report':>10} {'reports/s':>10} {'ratio':>7}")
+    print(f"{'what':34} {'µs/report':>10} {'reports/s':>10} {'ratio':>7} {'min-max':>11}")
     for name, measured in times.items():
         median = statistics.median(measured)
-        ratio = statistics.median(t / b for t, b in zip(measured, base, strict=True))
-        print(f"{name:34} {median * 1e6:10.0f} {1 / median:10.0f} {ratio:7.2f}")
+        ratios = [t / b for t, b in zip(measured, base, strict=True)]
+        ratio = statistics.median(ratios)
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+        print(f"{name:34} {median * 1e6:10.0f} {1 / median:10.0f} {ratio:7.2f} {spread:>11}")
 
 
 if __name__ == "__main__":
