@@ -263,5 +263,5 @@ def test_the_same_file_again_is_recognised_without_reading_it(
     before = dump(store)
     monkeypatch.setattr(Plugins, "load_batch", lambda *a, **k: pytest.fail("read again"))
     assert main(["ingest", str(first), "--db", str(store)]) == 0
-    assert "unchanged, the same file was ingested at" in capsys.readouterr().out
+    assert "unchanged, the same file was already ingested" in capsys.readouterr().out
     assert dump(store) == before

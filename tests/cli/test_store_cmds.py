@@ -92,7 +92,7 @@ def test_form_ingest_export_round_trip(
     assert main(["ingest", str(daily), "--db", str(db)]) == 0
     assert "added 3, updated 0, unchanged 0" in capsys.readouterr().out
     assert main(["ingest", str(daily), "--db", str(db)]) == 0
-    assert "unchanged, the same file was ingested at" in capsys.readouterr().out
+    assert "unchanged, the same file was already ingested" in capsys.readouterr().out
     out = tmp_path / "out.csv"
     assert (
         main(

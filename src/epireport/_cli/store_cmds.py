@@ -170,12 +170,9 @@ def ingest(
         sha, before = seen[path]
         if before is not None:
             # The very same bytes are stored already: nothing to read, nothing to change.
-            name, when = before
+            name, _ = before
             same = "" if name == str(path) else f" as {name}"
-            click.echo(
-                f"{path}: unchanged, the same file was ingested{same} at "
-                f"{when.isoformat(timespec='seconds')}"
-            )
+            click.echo(f"{path}: unchanged, the same file was already ingested{same}")
             continue
         batch = plugins.load_batch(path, inst, mapping=codes)
         batch_hashes[batch.source] = sha
