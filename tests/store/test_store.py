@@ -335,3 +335,63 @@ def test_the_store_holds_the_last_version_of_each_value(
         )
         for key, expected in versions.items():
             assert [r.value for r in store.history(*key)] == expected
+
+
+def test_a_cached_tree_follows_changes_to_units(tmp_path: Path) -> None:
+    """units() is cached, and a change by this store or another connection is seen at once."""
+    path = tmp_path / "s.db"
+    with Store.open(path) as store, Store.open(path) as other:
+        store.put_units(UNITS)
+        first = store.units()
+        assert store.units() is first  # nothing changed: the validated tree is reused
+        store.put_units([OrgUnit("S02", "西城街道", "D01")])
+        assert store.units().get("S02").name == "西城街道"
+        other.put_units([OrgUnit("S03", "北街道", "D01")])
+        assert "S03" in store.units()
+        assert store.report_input(INSTITUTION, "D01", "202002").tree.get("S03").name == "北街道"
+
+
+_V1_SCHEMA = """
+CREATE TABLE units (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES units(id), level INTEGER, opening TEXT, closing TEXT);
+CREATE TABLE indicators (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, institution TEXT);
+CREATE TABLE sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL, ingested_at TEXT NOT NULL,
+    added INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL);
+CREATE TABLE data_values (id INTEGER PRIMARY KEY,
+    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id), period TEXT NOT NULL,
+    start_day INTEGER NOT NULL, end_day INTEGER NOT NULL, status TEXT NOT NULL, kind TEXT,
+    value_text TEXT, value_num REAL, submitted_at TEXT, submitted_by TEXT NOT NULL,
+    comment TEXT NOT NULL, ingested_at TEXT NOT NULL, source_id INTEGER REFERENCES sources(id),
+    source_row TEXT NOT NULL, UNIQUE (indicator_id, unit_id, period));
+CREATE INDEX data_values_days ON data_values (start_day, end_day);
+CREATE INDEX data_values_unit ON data_values (unit_id);
+CREATE TABLE history (id INTEGER PRIMARY KEY,
+    value_id INTEGER NOT NULL REFERENCES data_values(id), status TEXT NOT NULL, kind TEXT,
+    value_text TEXT, submitted_at TEXT, submitted_by TEXT NOT NULL, comment TEXT NOT NULL,
+    ingested_at TEXT NOT NULL, source_id INTEGER REFERENCES sources(id),
+    source_row TEXT NOT NULL, superseded_at TEXT NOT NULL);
+CREATE INDEX history_value ON history (value_id);
+INSERT INTO units (code, name) VALUES ('S01', '东街道');
+INSERT INTO indicators (code, institution) VALUES ('a', 'one');
+INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, kind,
+    value_text, value_num, submitted_by, comment, ingested_at, source_row)
+    VALUES (1, 1, '20200201', 737456, 737457, 'reported', 'int', '7', 7, '', '', '2020', 'r2');
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Opening a store of schema 1 upgrades it: its data stays, its institution is known."""
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(_V1_SCHEMA)
+    db.close()
+    with Store.open(path) as store:
+        assert [v.value for v in store.values()] == [7]
+        assert store.institutions() == ("one",)
+        store.put_units([OrgUnit("S02", "西街道")])
+        assert "S02" in store.units()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()

@@ -3,6 +3,7 @@
 Schema (version 2, kept in ``PRAGMA user_version``; a version-1 store is upgraded in place)::
 
     institutions name PRIMARY KEY, first_ingested_at      (what the store holds data for)
+    meta         key PRIMARY KEY, value    (units_version: bumped by triggers when units change)
     units        id, code UNIQUE, name, parent_id → units, level, opening, closing
     indicators   id, code UNIQUE, institution (the institution that first stored it, or NULL)
     sources      id, name, ingested_at, added, updated, unchanged, sha256   (the ingest log;
@@ -138,6 +139,17 @@ CREATE TABLE history (
     reason TEXT NOT NULL DEFAULT 'corrected'
 );
 CREATE INDEX history_value ON history (value_id);
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('units_version', 0);
+CREATE TRIGGER units_inserted AFTER INSERT ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+CREATE TRIGGER units_updated AFTER UPDATE ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+CREATE TRIGGER units_deleted AFTER DELETE ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
 """
 
 # Version 1 → 2: what the store holds, withdrawals.
@@ -151,6 +163,17 @@ ALTER TABLE history ADD COLUMN reason TEXT NOT NULL DEFAULT 'corrected';
 ALTER TABLE sources ADD COLUMN sha256 TEXT;
 CREATE INDEX sources_sha256 ON sources (sha256);
 DROP INDEX data_values_unit;
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('units_version', 0);
+CREATE TRIGGER units_inserted AFTER INSERT ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+CREATE TRIGGER units_updated AFTER UPDATE ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+CREATE TRIGGER units_deleted AFTER DELETE ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
 CREATE INDEX data_values_unit ON data_values (unit_id, period);
 CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, start_day);
 INSERT INTO institutions (name, first_ingested_at)
@@ -244,6 +267,19 @@ def _later(stored: str | None, new: dt.datetime | None) -> bool:
     return old > new
 
 
+def _statements(script: str) -> Iterator[str]:
+    """Split a schema script into statements (a trigger's body holds semicolons of its own)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        yield pending
+
+
 def _one_tiling_type(rows: Sequence[tuple[Any, ...]]) -> bool:
     """Whether every row's period (its id, ``rows[i][2]``) is of one calendar type that tiles.
 
@@ -306,6 +342,8 @@ class Store:
         self._clock = clock
         self._timeout = timeout
         self._on_wait = on_wait
+        # The validated org tree and the units version it was read at (see _cached_tree).
+        self._tree_cache: tuple[int, OrgTree] | None = None
 
     # -------------------------------------------------------------- opening and closing
 
@@ -378,9 +416,8 @@ class Store:
                 else:
                     return
                 # Statement by statement: executescript() would commit on its own.
-                for statement in script.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in _statements(script):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise UsageError(f"{self._path!r} is not an epireport store ({exc})") from None
@@ -1008,9 +1045,23 @@ class Store:
             for code, name, parent, level, opening, closing in rows
         )
 
+    def _cached_tree(self) -> OrgTree:
+        # Building and validating a tree of 30,000 units is most of a one-unit read: keep it
+        # until a unit changes (triggers bump units_version, whoever writes).
+        version = self._db.execute("SELECT value FROM meta WHERE key = 'units_version'").fetchone()[
+            0
+        ]
+        cached = self._tree_cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        tree = self._tree()
+        if not self._db.in_transaction:
+            self._tree_cache = (version, tree)
+        return tree
+
     def units(self) -> OrgTree:
         """Every stored org unit, as a tree (roots and children in the order first stored)."""
-        return self._tree()
+        return self._cached_tree()
 
     def ingested(self, content_hash: str) -> tuple[str, dt.datetime] | None:
         """The name and ingest time of a stored file whose bytes had this sha256, if any."""
@@ -1151,7 +1202,7 @@ class Store:
         sets = tuple(indicator_sets) if indicator_sets is not None else None
         if sets is None and isinstance(institution, Institution):
             sets = institution.indicator_sets
-        tree = self._tree()
+        tree = self._cached_tree()
         if unit not in tree:
             raise UsageError(f"unknown org unit {unit!r} in the store {self._path!r}")
         depth = tree.depth(unit)

@@ -1,0 +1,240 @@
+"""The store at office scale: ingest, re-ingest, one changed row and one-unit reads.
+
+Every case runs in a child process (so its peak memory is its own), several times; the table
+gives medians with their spread. The baseline of an ingest is the best simple alternative: the
+CSV read with the csv module, codes mapped to ids once, and one ``executemany`` upsert into the
+same schema with the same indexes (the store's own, created by ``Store.open``), in one
+transaction, same pragmas. epireport's ingest does what ``epireport ingest`` does: read and
+check every row against the institution, refuse unknown units, overlaps and rule violations,
+order corrections, keep history.
+
+    python benchmarks/bench_store.py                 # 300k values, 3 runs
+    python benchmarks/bench_store.py --values 1e6    # the issue's size
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+INDICATORS = ("screened", "fever", "isolated")
+
+
+def institution():
+    from epireport.plugin import Indicator, IndicatorSet, Institution
+
+    indicators = tuple(Indicator(code=c, name=c, classifier="人") for c in INDICATORS)
+    return Institution(
+        code="bench",
+        title="基准",
+        indicator_sets=(IndicatorSet(code="s", title="集", indicators=indicators),),
+    )
+
+
+def shape(values: int) -> tuple[int, int, int]:
+    """(counties, schools per county, days) giving about *values* values."""
+    schools, days = 30, 14
+    counties = max(1, round(values / (len(INDICATORS) * schools * days)))
+    return counties, schools, days
+
+
+def generate(values: int, folder: Path) -> tuple[Path, Path]:
+    counties, schools, days = shape(values)
+    rng = random.Random(1)
+    start = dt.date(2020, 2, 1)
+    data, units = folder / "values.csv", folder / "units.yaml"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("indicator,unit,period,value\n")
+        for d in range(days):
+            day = (start + dt.timedelta(d)).strftime("%Y%m%d")
+            for c in range(counties):
+                for s in range(schools):
+                    for indicator in INDICATORS:
+                        handle.write(f"{indicator},C{c:04d}S{s:02d},{day},{rng.randint(0, 60)}\n")
+    lines = ["org_units:", "  - {code: P, name: 省}"]
+    for c in range(counties):
+        lines.append(f"  - {{code: C{c:04d}, name: 县{c}, parent: P}}")
+        lines.extend(
+            f"  - {{code: C{c:04d}S{s:02d}, name: 校{s}, parent: C{c:04d}}}" for s in range(schools)
+        )
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data, units
+
+
+# ------------------------------------------------------------------------------ the cases
+
+
+def case_baseline(data: Path, units: Path, db: Path) -> int:
+    from epireport.io._normalise import load_units
+    from epireport.store import Store
+
+    with Store.open(db) as store:  # the same schema, indexes and pragmas
+        store.put_units(load_units(units))
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA synchronous = NORMAL")
+    unit_ids = dict(connection.execute("SELECT code, id FROM units"))
+    connection.execute("BEGIN IMMEDIATE")
+    indicator_ids = {}
+    for code in INDICATORS:
+        indicator_ids[code] = connection.execute(
+            "INSERT INTO indicators (code, institution) VALUES (?, 'bench')", (code,)
+        ).lastrowid
+    now = dt.datetime.now(dt.UTC).isoformat()
+    rows = []
+    with data.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for number, (indicator, unit, period, value) in enumerate(reader, 2):
+            day = dt.date(int(period[:4]), int(period[4:6]), int(period[6:]))
+            rows.append(
+                (
+                    indicator_ids[indicator],
+                    unit_ids[unit],
+                    period,
+                    day.toordinal(),
+                    day.toordinal() + 1,
+                    value,
+                    float(value),
+                    now,
+                    f"row {number}",
+                )
+            )
+    connection.executemany(
+        "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, "
+        "kind, value_text, value_num, submitted_by, comment, ingested_at, source_row) "
+        "VALUES (?, ?, ?, ?, ?, 'reported', 'int', ?, ?, '', '', ?, ?) "
+        "ON CONFLICT (indicator_id, unit_id, period) "
+        "DO UPDATE SET value_text = excluded.value_text",
+        rows,
+    )
+    connection.execute("COMMIT")
+    connection.close()
+    return len(rows)
+
+
+def _ingest(data: Path, units: Path, db: Path) -> int:
+    from epireport import Plugins, make_plugin_manager
+    from epireport.io._normalise import load_units
+    from epireport.plugin import hookimpl
+    from epireport.store import Store, ingest_batch
+    from epireport.store._ingest import file_sha256
+
+    inst = institution()
+
+    class Only:
+        @hookimpl
+        def epireport_register_institutions(self):
+            return [inst]
+
+    plugins = Plugins(make_plugin_manager(plugins=[Only()], autoload=False))
+    with Store.open(db) as store:
+        sha = file_sha256(data)
+        if store.ingested(sha) is not None:
+            return 0
+        batch = plugins.load_batch(data, inst)
+        assert batch.ok, batch.problems[:3]
+        result = ingest_batch(
+            store,
+            batch,
+            units=load_units(units),
+            rules=plugins.validation_rules(inst),
+            content_hash=sha,
+        )
+    return result.total
+
+
+CASES = ("baseline", "ingest", "reingest", "changed", "read")
+
+
+def child(case: str, data: Path, units: Path, db: Path) -> dict[str, float]:
+    """Run one case; time only what the case is about."""
+    if case in ("reingest", "changed", "read"):
+        _ingest(data, units, db)  # the store the case starts from (not timed)
+    if case == "changed":
+        changed = data.with_name("changed.csv")
+        text = data.read_text(encoding="utf-8").splitlines()
+        first = text[1].rsplit(",", 1)
+        text[1] = f"{first[0]},{int(first[1]) + 1}"
+        changed.write_text("\n".join(text) + "\n", encoding="utf-8")
+        data = changed
+    start = time.perf_counter()
+    if case == "baseline":
+        count = case_baseline(data, units, db)
+    elif case == "read":
+        from epireport.store import Store
+
+        with Store.open(db) as store:
+            store.report_input(institution(), "C0000", "2020-02-01/2020-02-14")
+        count = 0
+    else:
+        count = _ingest(data, units, db)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "count": count, "peak_mb": peak}
+
+
+def run(case: str, data: Path, units: Path, folder: Path) -> dict[str, float]:
+    db = folder / f"{case}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", case, str(data), str(units), str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--values", type=float, default=3e5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        case, data, units, db = args.child
+        print(json.dumps(child(case, Path(data), Path(units), Path(db))))
+        return
+    folder = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    try:
+        data, units = generate(int(args.values), folder)
+        values = sum(1 for _ in data.open(encoding="utf-8")) - 1
+        print(f"{values} values, {shape(int(args.values))} (counties, schools, days)")
+        results: dict[str, list[dict[str, float]]] = {case: [] for case in CASES}
+        for _ in range(args.repeat):
+            for case in CASES:  # interleaved, so a busy moment hits every case alike
+                results[case].append(run(case, data, units, folder))
+        base = statistics.median(r["seconds"] for r in results["baseline"])
+        print("| case | median s | spread s | values/s | vs baseline | peak MB |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for case in CASES:
+            times = sorted(r["seconds"] for r in results[case])
+            median = statistics.median(times)
+            rate = f"{values / median:,.0f}" if case in ("baseline", "ingest") else "–"
+            ratio = f"{median / base:.2f}x" if case == "ingest" else "–"
+            peak = max(r["peak_mb"] for r in results[case])
+            print(
+                f"| {case} | {median:.3f} | {times[0]:.3f}–{times[-1]:.3f} | {rate} | "
+                f"{ratio} | {peak:.0f} |"
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("EPIREPORT_DISABLE_PLUGIN_AUTOLOAD", "1")
+    main()
