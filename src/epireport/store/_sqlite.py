@@ -342,6 +342,8 @@ class Store:
         self._clock = clock
         self._timeout = timeout
         self._on_wait = on_wait
+        # The sequence numbers of the values the last set-based write added or corrected.
+        self._written_seqs: list[int] | None = None
         # The validated org tree and the units version it was read at (see _cached_tree).
         self._tree_cache: tuple[int, OrgTree] | None = None
 
@@ -559,6 +561,8 @@ class Store:
                 unknown_units: dict[str, str] = {}
                 touched: dict[tuple[int, str], None] = {}
                 incoming: list[tuple[Any, ...]] = []
+                incoming_values: list[DataValue] = []
+                self._written_seqs = None
                 for value, row in zip(items, locations, strict=True):
                     indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
@@ -570,6 +574,7 @@ class Store:
                     if indicator_id is None:
                         continue
                     period = value.period
+                    incoming_values.append(value)
                     incoming.append(
                         (
                             indicator_id,
@@ -599,7 +604,12 @@ class Store:
                 )
                 self._check_tree(source, problems)
                 if rules and not problems:
-                    warnings = self._check_rules(rules, touched, problems, where)
+                    # What this ingest wrote is at hand; only the rest is read back.
+                    seqs = self._written_seqs
+                    mine = None if seqs is None else [incoming_values[i - 1] for i in seqs]
+                    warnings = self._check_rules(
+                        rules, touched, problems, where, written=mine, source_id=source_id
+                    )
                 if problems:
                     raise InputError(problems, source=source or None)
                 self._db.execute(
@@ -696,7 +706,8 @@ class Store:
         longest = db.execute("SELECT max(end_day - start_day) FROM data_values").fetchone()[0]
         checks = [
             "SELECT i.source_row, i.period, d.period, ic.code, u.code FROM temp.incoming i "
-            "JOIN data_values d ON d.indicator_id = i.indicator_id AND d.unit_id = i.unit_id "
+            "CROSS JOIN data_values d ON d.indicator_id = i.indicator_id "
+            "AND d.unit_id = i.unit_id "
             "AND d.start_day < i.end_day AND d.start_day > i.start_day - ? "
             "AND d.end_day > i.start_day AND d.withdrawn = 0 "
             "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
@@ -727,19 +738,20 @@ class Store:
         if problems:
             db.execute("DROP TABLE temp.incoming")
             return []
-        outcomes: list[tuple[int, tuple[int, str]]] = [
-            (0, (unit_id, period))
-            for unit_id, period in db.execute(
-                "SELECT unit_id, period FROM temp.incoming WHERE existing IS NULL"
-            )
-        ]
+        outcomes: list[tuple[int, tuple[int, str]]] = []
+        self._written_seqs = written = []
+        for seq, unit_id, period in db.execute(
+            "SELECT seq, unit_id, period FROM temp.incoming WHERE existing IS NULL"
+        ):
+            outcomes.append((0, (unit_id, period)))
+            written.append(seq)
         # Stored versions: unchanged, older than the stored one, or a correction.
         updates: list[tuple[int, int, int]] = []
         for seq, stored_id, withdrawn, unit_id, period, *both in db.execute(
             "SELECT i.seq, d.id, d.withdrawn, i.unit_id, i.period, d.status, d.kind, "
             "d.value_text, d.submitted_at, d.submitted_by, d.comment, i.status, i.kind, "
             "i.value_text, i.submitted_at, i.submitted_by, i.comment FROM temp.incoming i "
-            "JOIN data_values d ON d.id = i.existing"
+            "CROSS JOIN data_values d ON d.id = i.existing"
         ):
             stored, new = tuple(both[:6]), tuple(both[6:])
             if not withdrawn and stored == new:
@@ -749,6 +761,7 @@ class Store:
             else:
                 outcome = 1
                 updates.append((seq, stored_id, withdrawn))
+                written.append(seq)
             outcomes.append((outcome, (unit_id, period)))
         db.execute(
             "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
@@ -770,8 +783,8 @@ class Store:
                 "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
                 "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
                 "SELECT d.id, d.status, d.kind, d.value_text, d.submitted_at, d.submitted_by, "
-                "d.comment, d.ingested_at, d.source_id, d.source_row, ? FROM data_values d "
-                "JOIN temp.corrections c ON c.id = d.id WHERE c.withdrawn = 0 ORDER BY c.seq",
+                "d.comment, d.ingested_at, d.source_id, d.source_row, ? FROM temp.corrections c "
+                "CROSS JOIN data_values d ON d.id = c.id WHERE c.withdrawn = 0 ORDER BY c.seq",
                 (now,),
             )
             db.execute(
@@ -869,13 +882,19 @@ class Store:
         touched: Iterable[tuple[int, str]],
         problems: list[Problem],
         where: str,
+        *,
+        written: Sequence[DataValue] | None = None,
+        source_id: int | None = None,
     ) -> list[str]:
         from epireport.aggregate._rules import Importance
         from epireport.aggregate._validate import validate
 
         db = self._db
         db.execute("DROP TABLE IF EXISTS temp.touched")
-        db.execute("CREATE TEMP TABLE touched (unit_id INTEGER, period TEXT)")
+        db.execute(
+            "CREATE TEMP TABLE touched (unit_id INTEGER, period TEXT, "
+            "PRIMARY KEY (unit_id, period)) WITHOUT ROWID"
+        )
         db.executemany("INSERT INTO temp.touched VALUES (?, ?)", touched)
         # The rules read only their own indicators: the others need not come back.
         codes = sorted({code for rule in rules for code in rule.codes})
@@ -885,10 +904,13 @@ class Store:
         rows = db.execute(
             "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, "
             "v.submitted_at, v.submitted_by, v.comment FROM temp.touched t "
-            "JOIN data_values v ON v.unit_id = t.unit_id AND v.period = t.period "
+            # CROSS JOIN keeps touched outermost: one index lookup (unit_id, period) each.
+            "CROSS JOIN data_values v ON v.unit_id = t.unit_id AND v.period = t.period "
             "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
-            "WHERE v.withdrawn = 0" + wanted,
-            codes if wanted else (),
+            "WHERE v.withdrawn = 0"
+            + wanted
+            + (" AND v.source_id IS NOT ?" if written is not None else ""),
+            [*(codes if wanted else ()), *((source_id,) if written is not None else ())],
         )
         periods: dict[str, Period] = {}
         data = [
@@ -904,6 +926,10 @@ class Store:
             )
             for code, unit, period, status, kind, text, sent, by, comment in rows
         ]
+        if written is not None:
+            # Values this ingest added or corrected carry its source: they are taken as read
+            # instead of decoded back (everything else comes from the store, as it stands).
+            data.extend(written)
         db.execute("DROP TABLE temp.touched")
         warnings: list[str] = []
         for violation in validate(rules, data):
