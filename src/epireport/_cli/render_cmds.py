@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from epireport._files import write_atomic
+
+if TYPE_CHECKING:
+    from epireport._plugins import Plugins
+    from epireport.model._institution import Institution
+    from epireport.model._periods import Period
+    from epireport.model._report import ReportInput
 
 _FORMAT_HELP = "Output format: text, markdown, html, docx, json, or one a plugin registers."
 
@@ -25,7 +33,12 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
 @click.command(name="render")
 @click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "-f", "fmt", default="text", show_default=True, help=_FORMAT_HELP)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write here (a folder with --each).",
+)
 @click.option("--draft", is_flag=True, help="Write missing figures as xx instead of refusing.")
 @click.option("--template", help="Render with this template instead of the institution's own.")
 @click.option(
@@ -39,6 +52,13 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
     "--period", help="With --db: the report period, e.g. 202002 or 2020-01-23/2020-02-29."
 )
 @click.option("--unit", help="With --db: the reporting unit (default: the store's only root).")
+@click.option(
+    "--each",
+    "each_level",
+    metavar="LEVEL",
+    help="With --db: one summary for every unit at LEVEL (its number, 1 = the top, or its "
+    "level name such as 县) under --unit, written into the folder -o with an index.json.",
+)
 @click.option(
     "--allow-violations",
     is_flag=True,
@@ -55,6 +75,7 @@ def render(
     institution: str | None,
     period: str | None,
     unit: str | None,
+    each_level: str | None,
     allow_violations: bool,
 ) -> None:
     """Render the report input DATA (YAML or JSON), or figures from a store, as a summary.
@@ -82,6 +103,8 @@ def render(
     else:
         if institution is None or period is None:
             raise click.UsageError("--db needs --institution and --period")
+        if each_level is None and output is not None and output.is_dir():
+            raise click.UsageError(f"-o {output} is a folder: give a file (or use --each)")
         words = load_input(data, plugins=plugins) if data is not None else None
         inst = plugins.institution(institution)
         if words is None and not draft:
@@ -94,6 +117,14 @@ def render(
                     f"({wanted}): give them as DATA, a report input file without values"
                 )
         the_period = plugins.period(period)
+        if each_level is not None:
+            if output is None:
+                raise click.UsageError("--each needs -o FOLDER for the summaries")
+            _render_each(
+                plugins, db, inst, the_period, each_level, unit, words, output,
+                fmt=fmt, draft=draft, template=template, allow_violations=allow_violations,
+            )  # fmt: skip
+            return
         report = input_from_store(
             db, institution, the_period, unit=unit, words=words, plugins=plugins
         )
@@ -114,6 +145,96 @@ def render(
     for violation in rendered.violations:
         click.echo(f"epireport: {violation.message}", err=True)
     _emit(rendered.output, output, fmt_record.binary, f"--format {fmt}")
+
+
+def _render_each(
+    plugins: Plugins,
+    db: Path,
+    inst: Institution,
+    period: Period,
+    level_text: str,
+    under: str | None,
+    words: ReportInput | None,
+    folder: Path,
+    *,
+    fmt: str,
+    draft: bool,
+    template: str | None,
+    allow_violations: bool,
+) -> None:
+    """Write one summary per unit at a level, each linted, and an index of what was written."""
+    import json
+
+    import attrs
+
+    from epireport._files import write_atomic
+    from epireport._pipeline import input_from_store, render_report
+    from epireport.exceptions import EpireportError, InputError
+    from epireport.lint._lint import lint_text
+    from epireport.store._sqlite import Store
+
+    fmt_record = plugins.format(fmt)
+    with Store.open(db) as store:
+        tree = store.units()
+    names = tree.level_names or inst.level_names
+    if level_text.isdigit():
+        level = int(level_text)
+    elif level_text in names:
+        level = names.index(level_text) + 1
+    else:
+        known = ", ".join(f"{i} ({n})" for i, n in enumerate(names, 1)) or "numbers from 1"
+        raise click.UsageError(f"--each {level_text}: no such level; levels: {known}")
+    units = [u for u in tree.at_level(level) if under is None or tree.is_ancestor(under, u.code)]
+    if not units:
+        raise click.UsageError(f"--each {level_text}: no unit at level {level} under {under}")
+    # The words are the summary's, not one unit's: each unit keeps its own name and title.
+    shared = attrs.evolve(words, unit_name="", title="") if words is not None else None
+    folder.mkdir(parents=True, exist_ok=True)
+    index: list[dict[str, object]] = []
+    refused = 0
+    with click.progressbar(units, label="rendering", file=sys.stderr) as bar:
+        for unit in bar:
+            entry: dict[str, object] = {"unit": unit.code, "name": unit.name}
+            try:
+                report = input_from_store(
+                    db, inst, period, unit=unit.code, words=shared, plugins=plugins
+                )
+                rendered = render_report(
+                    report,
+                    format=fmt,
+                    plugins=plugins,
+                    draft=draft,
+                    template=template,
+                    allow_violations=allow_violations,
+                )
+            except EpireportError as exc:
+                refused += 1
+                problems = exc.problems if isinstance(exc, InputError) else (exc,)
+                entry.update(status="refused", errors=[str(p) for p in problems])
+                index.append(entry)
+                continue
+            target = folder / f"{unit.code}{fmt_record.suffix}"
+            write_atomic(target, rendered.output)
+            findings = []
+            if isinstance(rendered.output, str) and fmt in ("text", "markdown", "html"):
+                findings = lint_text(rendered.output, path=str(target), format=fmt)
+            entry.update(
+                status="written",
+                file=target.name,
+                violations=[v.message for v in rendered.violations],
+                lint=[f"{f.rule_id} {f.line}:{f.column} {f.message}" for f in findings],
+            )
+            index.append(entry)
+    write_atomic(folder / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    written = sum(1 for e in index if e["status"] == "written")
+    unclean = sum(1 for e in index if e.get("lint"))
+    click.echo(
+        f"wrote {written} summaries to {folder} ({refused} refused, {unclean} with lint "
+        f"findings); see {folder / 'index.json'}",
+        err=True,
+    )
+    if refused:
+        raise click.exceptions.Exit(2)
 
 
 @click.command(name="demo")

@@ -1,0 +1,64 @@
+"""render --each: one summary per unit at a level, equal to rendering each unit alone."""
+
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+
+import epireport
+from epireport.cli import main
+from epireport.store import Store
+
+pytest.importorskip("epireport_property_company")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Path, Path, str]:
+    """The property company's example in a store, and its words as a file without values."""
+    example = epireport.example_input("property-company")
+    db = tmp_path / "store.sqlite"
+    with Store.open(db) as opened:
+        assert example.tree is not None
+        opened.ingest(
+            example.values, "example", units=example.tree.units, institution="property-company"
+        )
+    words = tmp_path / "words.yaml"
+    bare = attrs.evolve(example, values=(), title="", unit_name="")
+    words.write_text(epireport.dumps_report(bare), encoding="utf-8")
+    return db, words, str(example.period)
+
+
+def test_each_unit_at_a_level_gets_its_summary_and_an_index(
+    store: tuple[Path, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every 小区 is written, linted and listed; each file equals the unit rendered alone."""
+    db, words, period = store
+    out = tmp_path / "out"
+    common = [str(words), "--db", str(db), "--institution", "property-company"]
+    assert main(["render", *common, "--period", period, "--each", "小区", "-o", str(out)]) == 0
+    assert "wrote 2 summaries" in capsys.readouterr().err
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [(e["unit"], e["status"], e["lint"]) for e in index] == [
+        ("ygh", "written", []),
+        ("chy", "written", []),
+    ]
+    for entry in index:
+        alone = tmp_path / f"{entry['unit']}-alone.txt"
+        argv = ["render", *common, "--period", period, "--unit", str(entry["unit"])]
+        assert main([*argv, "-o", str(alone)]) == 0
+        batch = (out / str(entry["file"])).read_text(encoding="utf-8")
+        assert batch == alone.read_text(encoding="utf-8")
+        assert entry["name"] in batch.splitlines()[0]  # each summary names its own unit
+
+
+def test_an_unknown_level_says_which_levels_there_are(
+    store: tuple[Path, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--each with a level name the tree does not have lists the levels; -o is required."""
+    db, words, period = store
+    common = [str(words), "--db", str(db), "--institution", "property-company", "--period", period]
+    assert main(["render", *common, "--each", "街道", "-o", str(tmp_path / "o")]) == 2
+    assert "1 (服务中心), 2 (小区), 3 (班组)" in capsys.readouterr().err
+    assert main(["render", *common, "--each", "2"]) == 2
+    assert "--each needs -o FOLDER" in capsys.readouterr().err
