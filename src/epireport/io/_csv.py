@@ -144,34 +144,43 @@ def read_csv_text(
     if builder.has_problems:
         return builder.build()
     columns = {field: f"{_letter(i)} ({field})" for field, i in positions.items()}
+    # Where each field stands in a row (None: no such column), looked up once for the file.
+    fields = (
+        "indicator",
+        "unit",
+        "period",
+        "value",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "comment",
+    )
+    spots = [positions.get(field) for field in fields]
+    width = len(header)
     record = row_number
     for cells in reader:
         record += 1
-        if not any(cell.strip() for cell in cells):
+        if not any(cells) or not any(cell.strip() for cell in cells):
             continue
         location = f"row {record}"
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            builder.problem(
-                location, f"{len(cells)} cells, but the header names {len(header)} columns"
-            )
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            builder.problem(location, f"{len(cells)} cells, but the header names {width} columns")
             continue
-        cells = [_unneutralise(cell) for cell in cells]
-
-        def cell(field: str, cells: list[str] = cells) -> str | None:
-            index = positions.get(field)
-            return cells[index] if index is not None and index < len(cells) else None
-
+        if any(cell[:1] == "'" for cell in cells):
+            cells = [_unneutralise(cell) for cell in cells]
+        size = len(cells)
+        got = [cells[i] if i is not None and i < size else None for i in spots]
         read_cells(
             builder,
             location,
-            indicator=cell("indicator"),
-            unit=cell("unit"),
-            period=cell("period"),
-            value=cell("value"),
-            status=cell("status"),
-            submitted_at=cell("submitted_at"),
-            submitted_by=cell("submitted_by"),
-            comment=cell("comment"),
+            indicator=got[0],
+            unit=got[1],
+            period=got[2],
+            value=got[3],
+            status=got[4],
+            submitted_at=got[5],
+            submitted_by=got[6],
+            comment=got[7],
             columns=columns,
         )
     return builder.build()
