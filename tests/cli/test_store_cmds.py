@@ -286,3 +286,50 @@ def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
         progress(store_cmds.PROGRESS_THRESHOLD)
     with store_cmds._progress(3) as progress:
         assert progress is None
+
+
+def _dump(db: Path) -> str:
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        return "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"A3": "S09", "D3": 4}, "S09"),
+        ({"C3": "2020-03-02", "D3": 4}, "outside this form's period"),
+        ({"C3": "202002", "D3": 4}, "expected a day"),
+        ({"D3": "=30+12"}, "without a saved result"),
+        ({"D3": 1, "D4": 2, "merge": "D3:D4"}, "unmerge"),
+    ],
+)
+def test_a_form_a_clerk_got_wrong_changes_nothing(
+    tmp_path: Path,
+    units: Path,
+    capsys: pytest.CaptureFixture[str],
+    cells: dict[str, object],
+    message: str,
+) -> None:
+    """Each form mistake is refused through the CLI with its cell, and the store is unchanged."""
+    db = tmp_path / "s.db"
+    good = _filled_form(tmp_path, units, {"D3": 1, "D4": 2})
+    assert main(["ingest", str(good), "--db", str(db)]) == 0
+    before = _dump(db)
+    cells = dict(cells)
+    merge = cells.pop("merge", None)
+    bad = _filled_form(tmp_path, units, dict(cells))
+    if merge is not None:
+        workbook = openpyxl.load_workbook(bad)
+        workbook["社会宣传"].merge_cells(str(merge))
+        workbook.save(bad)
+    capsys.readouterr()
+    assert main(["ingest", str(bad), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "sheet 社会宣传" in err or "daily.xlsx" in err
+    assert message in err
+    assert _dump(db) == before
