@@ -128,6 +128,7 @@ class FactSet:
         completeness: Mapping[str, Completeness] | None = None,
         unit_words: Mapping[str, str] | None = None,
         violations: Sequence[Violation] = (),
+        more: Callable[[str], Iterable[Fact]] | None = None,
     ) -> None:
         self._facts = {fact.key: fact for fact in facts}
         self.unit = unit
@@ -135,6 +136,9 @@ class FactSet:
         self._completeness = MappingProxyType(dict(completeness or {}))
         self._unit_words = dict(unit_words or {})
         self.violations: tuple[Violation, ...] = tuple(violations)
+        # Facts of units deeper in the tree than the children, computed when first asked for.
+        self._more = more
+        self._asked: set[str] = {fact.unit for fact in self._facts.values()}
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self._facts.values())
@@ -158,8 +162,20 @@ class FactSet:
     def find(
         self, indicator: str, unit: str | None = None, period: Period | None = None
     ) -> Fact | None:
-        """Return the fact, or ``None`` when there is none."""
-        return self._facts.get((indicator, unit or self.unit, period or self.period))
+        """Return the fact, or ``None`` when there is none.
+
+        The reporting unit and its children are computed with the report; any other unit of
+        its tree (a grandchild, a school under a district) is computed the first time it is
+        asked for, for the report period.
+        """
+        key = (indicator, unit or self.unit, period or self.period)
+        found = self._facts.get(key)
+        if found is None and self._more is not None and key[1] not in self._asked:
+            self._asked.add(key[1])
+            for fact in self._more(key[1]):
+                self._facts.setdefault(fact.key, fact)
+            found = self._facts.get(key)
+        return found
 
     def get(self, indicator: str, unit: str | None = None, period: Period | None = None) -> Fact:
         """Return the fact; :class:`KeyError` naming the triple when there is none."""
@@ -344,6 +360,37 @@ def compute_facts(
                     children if unit == report.unit and (indicator.code, unit) in stated else (),
                 )
             )
+
+    def more(unit: str) -> tuple[Fact, ...]:
+        # A unit below the children: its own plan over the same periods, on demand.
+        if unit not in tree or not tree.is_ancestor(report.unit, unit):
+            return ()
+        deeper = make_plan(
+            tree,
+            indicators,
+            [(unit, p) for p in periods],
+            frequency=frequency_or_none,
+            stock_lookback_days=stock_lookback_days,
+        )
+        found = aggregate(deeper, report.values)
+        state = completeness_of(calendar, report.values, (unit,), period)[unit]
+        return tuple(
+            _fact(
+                indicator,
+                unit,
+                tree,
+                found,
+                period,
+                previous,
+                last_year,
+                cumulative,
+                None,
+                state.by_unit,
+                violations,
+            )
+            for indicator in indicators
+        )
+
     return FactSet(
         facts,
         unit=report.unit,
@@ -351,6 +398,7 @@ def compute_facts(
         completeness=states,
         unit_words=words,
         violations=violations,
+        more=more,
     )
 
 
