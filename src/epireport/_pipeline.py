@@ -278,6 +278,7 @@ def demo_input(institution: str | Institution, *, plugins: Plugins | None = None
     import tempfile
     from pathlib import Path
 
+    from epireport.model._units import OrgUnit
     from epireport.store import Store
 
     plugins = _plugins(plugins)
@@ -289,7 +290,13 @@ def demo_input(institution: str | Institution, *, plugins: Plugins | None = None
             store.ingest(
                 example.values,
                 source=f"{inst.code}:example",
-                units=example.tree.units if example.tree is not None else (),
+                # An example without an org tree declares its unit by name: the store would
+                # refuse an unknown unit, and one added unnamed is known only by its code.
+                units=(
+                    example.tree.units
+                    if example.tree is not None
+                    else (OrgUnit(example.unit, example.display_name),)
+                ),
                 institution=inst.code,
             )
         return input_from_store(

@@ -8,7 +8,8 @@ The template context holds:
 ``institution``
     the :class:`~epireport.model.Institution`;
 ``unit``
-    the reporting unit's name (``unit_code`` its code);
+    the reporting unit's name (``unit_code`` its code; the code stands in only when no name is
+    known anywhere);
 ``period`` and ``period_label``
     the report period and its Chinese label (2020年2月);
 ``facts``
@@ -34,7 +35,7 @@ import jinja2
 import jinja2.sandbox
 
 from epireport._plugins import Plugins
-from epireport.document import Document, Meta
+from epireport.document import Document, Meta, _has_words
 from epireport.exceptions import EpireportError, TemplateError
 from epireport.model._institution import Institution
 from epireport.model._measures import Measure
@@ -53,7 +54,43 @@ from epireport.narrative._figures import (
     prepared_tables,
 )
 
-__all__ = ["compose", "render_markup"]
+__all__ = ["compose", "default_title", "render_markup"]
+
+
+def _unit_name(report: ReportInput) -> str:
+    """The reporting unit's name, or ``""`` when none is known: never its code.
+
+    The org tree's name wins, as in :attr:`ReportInput.display_name`, unless the tree only
+    knows the unit by its code (a unit the store added unnamed): ``unit_name`` is then the
+    better name.
+    """
+    if report.tree is not None:
+        name = report.tree.get(report.unit).name
+        if name != report.unit:
+            return name
+    return report.unit_name
+
+
+def default_title(report: ReportInput, institution: Institution) -> str:
+    """The title of a summary whose template writes no ``# title`` line.
+
+    The report's own ``title`` when it has one; otherwise the unit's name, the institution's
+    title and 工作总结 (城关区 + 区委宣传部 -> 城关区区委宣传部工作总结), without writing a name
+    twice: a title that already holds the unit's name (城关镇 + 城关镇 -> 城关镇工作总结) or a
+    name that ends with the title (阳光花园物业服务中心 + 物业服务中心) is written once. Without a
+    known name (no ``unit_name`` and no org tree) the institution's title stands alone: a
+    unit's code is not a title.
+    """
+    if _has_words(report.title):
+        return report.title
+    body = institution.title
+    name = clean_input(_unit_name(report)).strip()
+    if name.endswith(body):
+        body = name
+    elif name and name not in body:
+        body = name + body
+    # 工作总结 or 总结 already ends the title (……防控工作总结): not twice.
+    return body if body.endswith("总结") else f"{body}工作总结"
 
 
 def _measures(report: ReportInput, institution: Institution) -> dict[str, Measure]:
@@ -136,7 +173,7 @@ def _render(
     context = {
         "report": report,
         "institution": institution,
-        "unit": clean_input(report.display_name),
+        "unit": clean_input(_unit_name(report) or report.display_name),
         "unit_code": report.unit,
         "period": report.period,
         "period_label": report.period.label(),
@@ -195,7 +232,7 @@ def compose(
         sandboxed=sandboxed,
         placeholder=placeholder,
     )
-    meta = Meta._build(institution.code, report.display_name, str(report.period), draft)
-    default_title = report.title or f"{report.display_name}{institution.title}工作总结"
+    unit = _unit_name(report) or report.display_name
+    meta = Meta._build(institution.code, unit, str(report.period), draft)
     # Through the compiled plan of the markup's shape where there is one (same document).
-    return entry.shapes.compose(name, text, state.refs, meta, default_title)
+    return entry.shapes.compose(name, text, state.refs, meta, default_title(report, institution))
