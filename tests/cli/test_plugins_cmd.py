@@ -109,3 +109,20 @@ def test_help_lists_the_plugins_command(capsys: pytest.CaptureFixture[str]) -> N
     """``epireport --help`` lists ``plugins`` with its short help."""
     assert main(["--help"]) == 0
     assert "plugins" in capsys.readouterr().out
+
+
+def test_plugins_template_api_prints_the_reference_as_text(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--template-api`` prints the template reference, plain text, instead of the plugins."""
+    from epireport.narrative import template_reference
+
+    assert main(["plugins", "--template-api"]) == 0
+    out = capsys.readouterr().out
+    assert out == template_reference(form="text")
+    assert out.startswith("Template reference\n")
+    assert "  figure(code, unit=None, period=None, *," in out
+    assert "  value | cn_count    [filter]" in out
+    assert "Draft and final: A missing figure is the draft placeholder" in out
+    assert "fake  [entry point" not in out
+    assert "### " not in out  # text, not Markdown

@@ -44,14 +44,26 @@ def _text(description: PluginDescription) -> list[str]:
 
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
-def plugins(as_json: bool) -> None:
+@click.option(
+    "--template-api",
+    is_flag=True,
+    help="Print the template reference instead: every global, filter and test templates can use.",
+)
+def plugins(as_json: bool, template_api: bool) -> None:
     """List installed plugins and what they register.
 
     Plugins load in a fixed order: built-ins, then entry points of the ``epireport`` group
     sorted by name, then plugins passed in code. EPIREPORT_LOAD_PLUGINS=a,b loads only those
     entry points, EPIREPORT_DISABLE_PLUGIN_AUTOLOAD=1 none, EPIREPORT_STRICT_PLUGINS=1 makes a
     broken plugin an error, EPIREPORT_TRACE_PLUGINS=1 prints every hook call.
+
+    --template-api prints the template reference (docs/reference/templates.md) as plain text.
     """
+    if template_api:
+        from epireport.narrative._reference import template_reference
+
+        click.echo(template_reference(form="text"), nl=False)
+        return
     descriptions = Plugins.create().describe()
     if as_json:
         payload = [d.as_dict() for d in descriptions]

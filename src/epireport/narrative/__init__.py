@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         run_in_marker,
         section_number,
     )
+    from epireport.narrative._reference import template_reference
     from epireport.narrative._static_facts import (
         StaticFacts,
     )
@@ -103,6 +104,7 @@ __all__ = [
     "run_in_marker",
     "section_number",
     "significant_step",
+    "template_reference",
     "weekday",
 ]
 
@@ -142,6 +144,7 @@ __getattr__, __dir__ = lazy_exports(
         "run_in_marker": "epireport.narrative._numerals",
         "section_number": "epireport.narrative._numerals",
         "significant_step": "epireport.narrative._numbers",
+        "template_reference": "epireport.narrative._reference",
         "weekday": "epireport.narrative._dates",
     },
 )

@@ -173,6 +173,7 @@ def _book_titles(titles: object) -> str:
 
 
 def _period_label(period: Period, with_year: bool = True) -> str:
+    """Write a period as the prose names it: 2020年2月, 2月10日至2月16日 (same in drafts)."""
     return period.label(with_year)
 
 
