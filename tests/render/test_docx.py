@@ -101,12 +101,14 @@ class TestPage:
             assert abs(getattr(section, attribute) - length) < Mm(0.1), attribute
 
     def test_document_grid_gives_22_lines_of_28_characters(self) -> None:
-        """The grid has a 579-twip line pitch and a character pitch fitting 28 characters."""
-        section = open_docx(render_docx(simple_document(), OPTIONS)).sections[0]
+        """A 579-twip line grid gives 22 lines; the body's character spacing 28 characters."""
+        doc = open_docx(render_docx(simple_document(), OPTIONS))
+        section = doc.sections[0]
         grid = section._sectPr.find(qn("w:docGrid"))
-        assert grid.get(qn("w:type")) == "linesAndChars"
+        assert grid.get(qn("w:type")) == "lines"
         assert grid.get(qn("w:linePitch")) == "579"
-        pitch_pt = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+        spacing = style_of(doc, "公文正文").element.find(f"{qn('w:rPr')}/{qn('w:spacing')}")
+        pitch_pt = 16 + int(spacing.get(qn("w:val"))) / 20
         width_pt = Emu(section.page_width - section.left_margin - section.right_margin).pt
         assert int(width_pt // pitch_pt) == 28
         height_pt = Emu(section.page_height - section.top_margin - section.bottom_margin).pt
@@ -129,7 +131,10 @@ class TestPage:
 
 class TestStyles:
     def test_body_style(self) -> None:
-        """Body text is 仿宋_GB2312 16 pt, justified, two-character indent, exact 28.95 pt lines."""
+        """Body text is 仿宋_GB2312 16 pt, justified, two-character indent, exact 28.95 pt lines.
+
+        The indent is two condensed characters (315 twips each: 28 fill the 156 mm line).
+        """
         doc = open_docx(render_docx(simple_document(), OPTIONS))
         body = style_of(doc, "公文正文")
         assert fonts(body.element) == same_font("仿宋_GB2312")
@@ -139,8 +144,8 @@ class TestStyles:
         assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
         assert fmt.line_spacing.twips == 579
         ind = body.element.pPr.find(qn("w:ind"))
-        assert ind.get(qn("w:firstLineChars")) == "200"
-        assert ind.get(qn("w:firstLine")) == "640"
+        assert ind.get(qn("w:firstLineChars")) == "0"
+        assert ind.get(qn("w:firstLine")) == "630"
 
     def test_normal_style_has_east_asian_font(self) -> None:
         """The Normal style of a fresh document is 仿宋_GB2312 16 pt in every font slot."""
@@ -268,11 +273,14 @@ class TestSignature:
         doc = open_docx(render_docx(simple_document(), OPTIONS))
         unit, date = doc.paragraphs[-2:]
 
-        def right_chars(paragraph: Any) -> int:
-            return int(paragraph._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")))
+        def right_chars(paragraph: Any) -> float:
+            # In twips: a character is 315 of them (condensed so that 28 fill a line).
+            ind = paragraph._p.pPr.find(qn("w:ind"))
+            assert ind.get(qn("w:rightChars")) == "0"
+            return int(ind.get(qn("w:right"))) / 315
 
-        assert right_chars(date) == 200
-        assert right_chars(unit) == 300  # 2 + 6 (date) + 2 - 7 (unit)
+        assert right_chars(date) == 2
+        assert right_chars(unit) == 3  # 2 + 6 (date) + 2 - 7 (unit)
         assert unit.paragraph_format.space_before == Pt(28.95)
 
 

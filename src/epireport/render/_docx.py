@@ -1,8 +1,10 @@
 """DOCX laid out per GB/T 9704-2012 (党政机关公文格式), drawn with python-docx.
 
 A fresh document is A4 with margins of 37 mm (top), 35 mm (bottom), 28 mm (left) and 26 mm
-(right): 22 lines of 28 characters of 仿宋_GB2312 三号 (16 pt). The title is 方正小标宋简体 二号
-(22 pt) centred; headings are 黑体 (一、), 楷体_GB2312 (（一）) and the body font (1. and （1））.
+(right): 22 lines of 28 characters of 仿宋_GB2312 三号 (16 pt), from a line grid and body
+styles condensed by a quarter point (no character grid: LibreOffice would halve the line). The
+title is 方正小标宋简体 二号 (22 pt) centred; headings are 黑体 (一、), 楷体_GB2312 (（一）) and
+the body font (1. and （1））.
 Page numbers read ``— 1 —`` in 四号 半角宋体, right on odd pages and left on even ones.
 
 An institution may supply its own .docx as ``base`` (its red 版头, styles, footers): the base
@@ -18,7 +20,6 @@ from __future__ import annotations
 import copy
 import datetime
 import io
-import math
 import os
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -72,6 +73,7 @@ _SMALL_PT: Final = 14  # 四号: page numbers and table cells
 _LINE_TWIPS: Final = 579
 _TITLE_LINE_TWIPS: Final = 700  # 35 pt, the usual fixed line height of a 二号 title
 _CHARS_PER_LINE: Final = 28
+_MAX_CONDENSE_TWIPS: Final = 40  # 2 pt
 _A4_TWIPS: Final = (11906, 16838)
 _MARGINS_MM: Final = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # The page number's dashes sit 7 mm below the type area: 35 - 7 mm to the line's top, and a
@@ -257,7 +259,7 @@ _TITLE: Final = _Role(
     indent=False,
     keep_next=True,
     line_twips=_TITLE_LINE_TWIPS,
-    # A 22 pt glyph would take two cells of the 28-character grid and spread the title out.
+    # Its 35 pt lines would each snap to two rows of the 28.95 pt line grid.
     snap=False,
     space_after=_LINE_TWIPS,  # 空一行 between title and body
 )
@@ -383,14 +385,18 @@ def _set_bold(rpr: Any, bold: bool) -> None:
     _put(rpr, "w:bCs", _RPR_SEQ, val=value)
 
 
-def _first_line_indent(ppr: Any) -> None:
-    """Indent the first line two characters, in grid units and (for grid-less readers) twips."""
+def _first_line_indent(ppr: Any, pitch: int) -> None:
+    """Indent the first line two characters of *pitch* twips each.
+
+    In twips, not in character units (firstLineChars): without a character grid a character
+    unit is not the condensed pitch, and readers differ on what it is.
+    """
     _put(
         ppr,
         "w:ind",
         _PPR_SEQ,
-        firstLineChars="200",
-        firstLine=str(2 * _BODY_PT * 20),
+        firstLineChars="0",
+        firstLine=str(2 * pitch),
         left="0",
         right="0",
     )
@@ -401,9 +407,26 @@ def _no_indent(ppr: Any) -> None:
     ind.attrib.pop(_qn("w:hanging"), None)
 
 
-def _chars(n: float) -> tuple[str, str]:
-    """Return a width of *n* body characters in grid units (1/100 character) and in twips."""
-    return str(round(n * 100)), str(round(n * _BODY_PT * 20))
+def _chars(n: float, pitch: int) -> str:
+    """Return a width of *n* body characters of *pitch* twips each, in twips."""
+    return str(round(n * pitch))
+
+
+def _char_pitch(doc: Any) -> int:
+    """Twips a body character takes so that 28 fill a line of the type area.
+
+    GB/T 9704's 156 mm line holds 28 三号 characters only slightly condensed: 315 twips
+    (15.75 pt) each instead of 320. Rounded down, since a pitch a hair too wide leaves 27
+    characters on a line. Never wider than the font (a wide base's lines keep their natural
+    spacing) and never condensed by more than 2 pt (a narrow base's glyphs would touch).
+    """
+    natural = _BODY_PT * 20
+    return max(natural - _MAX_CONDENSE_TWIPS, min(natural, _type_width(doc) // _CHARS_PER_LINE))
+
+
+def _set_char_spacing(rpr: Any, pitch: int) -> None:
+    """Condense (w:spacing, in twips) a body-size run so that it advances *pitch* twips."""
+    _put(rpr, "w:spacing", _RPR_SEQ, val=str(pitch - _BODY_PT * 20))
 
 
 def _text_width(text: str) -> float:
@@ -439,20 +462,12 @@ def _setup_fresh(doc: Any) -> None:
     section.right_margin = Mm(_MARGINS_MM["right"])
     section.header_distance = Mm(_HEADER_MM)
     section.footer_distance = Mm(_FOOTER_MM)
-    # The grid makes Word lay out 22 lines of 28 characters; the exact line height of the
-    # styles gives the same lines to readers that ignore the grid (LibreOffice mostly does).
-    width = _type_width(doc)
-    # charSpace: 1/4096 pt added to (here: taken from) the 16 pt default character pitch.
-    # Rounded down: a pitch a hair too wide leaves 27 characters on a line.
-    char_space = math.floor((width / _CHARS_PER_LINE / 20 - _BODY_PT) * 4096)
-    _put(
-        section._sectPr,
-        "w:docGrid",
-        _SECTPR_SEQ,
-        type="linesAndChars",
-        linePitch=str(_LINE_TWIPS),
-        charSpace=str(char_space),
-    )
+    # A line grid only: 22 lines of 579 twips, which every reader honours. A character grid
+    # (type linesAndChars) would give 28 characters in Word, but LibreOffice and the suites
+    # built on it put each character of a 16 pt font in two of its cells: 14 a line. The 28
+    # characters come from the styles' character spacing instead (_char_pitch).
+    grid = _put(section._sectPr, "w:docGrid", _SECTPR_SEQ, type="lines", linePitch=str(_LINE_TWIPS))
+    grid.attrib.pop(_qn("w:charSpace"), None)
     # Everything not styled by a role (footnotes, new paragraphs typed in Word) is body text.
     styles = doc.styles.element
     rpr_default = styles.find(f"{_qn('w:docDefaults')}/{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
@@ -462,6 +477,8 @@ def _setup_fresh(doc: Any) -> None:
             _set_fonts(rpr, _FANGSONG)
             _set_size(rpr, _BODY_PT)
             _put(rpr, "w:lang", _RPR_SEQ, val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+    # On Normal only, not the defaults: the 四号 table cells and page numbers keep theirs.
+    _set_char_spacing(normal.element.get_or_add_rPr(), _char_pitch(doc))
 
 
 def _ensure_styles(doc: Any) -> dict[str, bool]:
@@ -473,6 +490,7 @@ def _ensure_styles(doc: Any) -> dict[str, bool]:
     from docx.enum.style import WD_STYLE_TYPE
 
     names = {style.name for style in doc.styles}
+    pitch = _char_pitch(doc)
     owned: dict[str, bool] = {}
     for role in _ROLES:
         if role.name in names:
@@ -481,16 +499,20 @@ def _ensure_styles(doc: Any) -> dict[str, bool]:
         style = doc.styles.add_style(role.name, WD_STYLE_TYPE.PARAGRAPH)
         style.style_id = role.style_id
         style.quick_style = role is not _PAGE_NUMBER
-        _style_role(style, role)
+        _style_role(style, role, pitch)
         owned[role.style_id] = True
     return owned
 
 
-def _style_role(style: Any, role: _Role) -> None:
+def _style_role(style: Any, role: _Role, pitch: int) -> None:
     ppr = style.element.get_or_add_pPr()
     if role.keep_next:
         _put(ppr, "w:keepNext", _PPR_SEQ)
     _put(ppr, "w:widowControl", _PPR_SEQ)
+    # No extra space between Chinese and Latin letters or digits (2020年2月7日, not
+    # 2020 年 2 月 7 日): it would push characters off the 28 columns.
+    _put(ppr, "w:autoSpaceDE", _PPR_SEQ, val="0")
+    _put(ppr, "w:autoSpaceDN", _PPR_SEQ, val="0")
     if not role.snap:
         _put(ppr, "w:snapToGrid", _PPR_SEQ, val="0")
     spacing: dict[str, str] = {"before": str(role.space_before), "after": str(role.space_after)}
@@ -500,7 +522,7 @@ def _style_role(style: Any, role: _Role) -> None:
         spacing.update(line=str(role.line_twips), lineRule="exact")
     _put(ppr, "w:spacing", _PPR_SEQ, beforeLines="0", afterLines="0", **spacing)
     if role.indent:
-        _first_line_indent(ppr)
+        _first_line_indent(ppr, pitch)
     else:
         _no_indent(ppr)
     _put(ppr, "w:jc", _PPR_SEQ, val=role.align)
@@ -511,6 +533,8 @@ def _style_role(style: Any, role: _Role) -> None:
     _set_bold(rpr, role.bold)
     _put(rpr, "w:color", _RPR_SEQ, val="000000")
     _set_size(rpr, role.size_pt)
+    if role.size_pt == _BODY_PT:
+        _set_char_spacing(rpr, pitch)
     _put(rpr, "w:lang", _RPR_SEQ, val="en-US", eastAsia="zh-CN")
 
 
@@ -588,6 +612,7 @@ class _Writer:
     def __init__(self, doc: Any, owned: dict[str, bool]) -> None:
         self.doc = doc
         self.owned = owned
+        self.pitch = _char_pitch(doc)
 
     def paragraph(self, role: _Role) -> Any:
         paragraph = self.doc.add_paragraph()
@@ -611,6 +636,8 @@ class _Writer:
             if bold is not None:
                 _set_bold(rpr, bold)
             _set_size(rpr, role.size_pt)
+            if role.size_pt == _BODY_PT:
+                _set_char_spacing(rpr, self.pitch)
         elif bold is not None:
             run.bold = bold
         return run
@@ -705,15 +732,13 @@ class _Writer:
             self._right_indent(date, date_right)
             self.run(date, event.date, _SIGNATURE)
 
-    @staticmethod
-    def _right_indent(paragraph: Any, chars: float) -> None:
-        grid_units, twips = _chars(chars)
+    def _right_indent(self, paragraph: Any, chars: float) -> None:
         _put(
             paragraph._p.pPr,
             "w:ind",
             _PPR_SEQ,
-            rightChars=grid_units,
-            right=twips,
+            rightChars="0",
+            right=_chars(chars, self.pitch),
             firstLineChars="0",
             firstLine="0",
         )
