@@ -61,8 +61,9 @@ def texts() -> Callable[[Document], list[str]]:
 def _lint_all(plugins: Plugins, document: Document) -> dict[str, list[Finding]]:
     rules = list(plugins.lint_rules().values())
     options = RenderOptions()
+    draft = document.meta.draft  # a draft's 【草稿】 banner is expected, not a leftover
     found = {
-        name: lint_text(render(document, options), format=name, rules=rules)
+        name: lint_text(render(document, options), format=name, rules=rules, draft=draft)
         for name, render in (
             ("text", render_text),
             ("markdown", render_markdown),
@@ -72,7 +73,7 @@ def _lint_all(plugins: Plugins, document: Document) -> dict[str, list[Finding]]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "report.docx"
         path.write_bytes(render_docx(document, options))
-        found["docx"] = lint_file(path, rules=rules)
+        found["docx"] = lint_file(path, rules=rules, draft=draft)
     return found
 
 

@@ -56,6 +56,12 @@ def _rules() -> tuple[LintRule, ...]:
     metavar="RULE",
     help="Skip a rule by id (repeatable): --ignore EPI401.",
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="The files are meant as drafts: their 【草稿】 banner is expected (a final document "
+    "must not carry one).",
+)
 @click.option("--list-rules", is_flag=True, help="List the lint rules and exit.")
 @click.pass_context
 def lint(
@@ -65,6 +71,7 @@ def lint(
     date: dt.date | None,
     data: Path | None,
     ignore: tuple[str, ...],
+    draft: bool,
     list_rules: bool,
 ) -> None:
     """Check rendered summaries (text, Markdown, HTML, DOCX) for slips.
@@ -87,7 +94,7 @@ def lint(
     claims = load_claims(data) if data is not None else None
     findings: list[Finding] = []
     for path in files:
-        findings.extend(lint_file(path, rules=chosen, date=date, data=claims))
+        findings.extend(lint_file(path, rules=chosen, date=date, data=claims, draft=draft))
     if as_json:
         click.echo(findings_to_json(findings))
     elif findings:

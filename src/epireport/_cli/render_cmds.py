@@ -217,7 +217,7 @@ def _render_each(
             write_atomic(target, rendered.output)
             findings = []
             if isinstance(rendered.output, str) and fmt in ("text", "markdown", "html"):
-                findings = lint_text(rendered.output, path=str(target), format=fmt)
+                findings = lint_text(rendered.output, path=str(target), format=fmt, draft=draft)
             entry.update(
                 status="written",
                 file=target.name,

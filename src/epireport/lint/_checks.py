@@ -1465,17 +1465,18 @@ def check_draft_mark(doc: LintDocument) -> Iterator[Hit]:
 
     Finds 草稿 in the title line (``工作总结（草稿）``, ``【草稿】关于…的总结``) but not inside a
     cited title (``《防控方案（草稿）》``), ``【草稿】`` (or ``[草稿]``) anywhere else, and a
-    paragraph that is only a bracketed mark (``（草稿）``) below the top. A mark standing alone
-    at the top, above the title, is the banner ``epireport render --draft`` writes: it
-    declares the whole document a draft, and the rule leaves it alone (a linter cannot tell a
-    declared draft from a forgotten banner). A document that still has placeholders (EPI101)
-    is a draft indeed, and the rule is silent on it.
+    paragraph that is only a bracketed mark (``（草稿）``), the banner at the top included:
+    ``epireport render --draft`` writes that banner, and a document linted as final (the
+    default) must not carry it. A document linted as a draft (``lint --draft``) keeps its
+    banner; a document that still has placeholders (EPI101) is a draft indeed, and the rule
+    is silent on it.
     """
     if next(iter(check_placeholder(doc)), None) is not None:
         return
     filled = [p for p in doc.paragraphs if p.text.strip()]
-    banner = filled[0] if filled and _DRAFT_ALONE.fullmatch(filled[0].text) else None
-    title = next((p for p in filled if p is not banner), None)
+    top = filled[0] if filled and _DRAFT_ALONE.fullmatch(filled[0].text) else None
+    banner = top if doc.draft else None
+    title = next((p for p in filled if p is not top), None)
     for paragraph in filled:
         text = paragraph.text
         if paragraph is banner:

@@ -181,7 +181,8 @@ class LintDocument:
 
     ``date`` is the date the document speaks from (``--date``, else the latest date written in
     it, else ``None``); terminology rules use it. ``claims`` are the figures ``--data`` says
-    the prose states.
+    the prose states. ``draft`` says the document is meant as a draft (``--draft``): its
+    【草稿】 banner is then expected, where in a final document it is a leftover.
     """
 
     paragraphs: tuple[Paragraph, ...] = attrs.field(
@@ -191,6 +192,7 @@ class LintDocument:
     format: str = attrs.field(default="text", validator=_format)
     date: dt.date | None = attrs.field(default=None, converter=_date_or_none)
     claims: tuple[Claim, ...] = attrs.field(default=(), converter=_claim_tuple, validator=_claims)
+    draft: bool = attrs.field(default=False, converter=bool)
 
     def hit(self, paragraph: Paragraph, offset: int, message: str) -> Hit:
         """Return a :class:`Hit` at ``paragraph.text[offset]`` (the usual way rules report)."""

@@ -97,8 +97,11 @@ def _make_document(
     format: str,
     date: dt.date | str | None,
     data: Iterable[Claim] | None,
+    draft: bool = False,
 ) -> LintDocument:
-    doc = LintDocument(paragraphs, path=path, format=format, date=date, claims=data or ())
+    doc = LintDocument(
+        paragraphs, path=path, format=format, date=date, claims=data or (), draft=draft
+    )
     if doc.date is None:
         doc = attrs.evolve(doc, date=latest_date(p.text for p in doc.paragraphs))
     return doc
@@ -112,19 +115,21 @@ def lint_text(
     date: dt.date | str | None = None,
     data: Iterable[Claim] | None = None,
     rules: Iterable[LintRule] | Mapping[str, LintRule] | None = None,
+    draft: bool = False,
 ) -> list[Finding]:
     """Lint *text* written in *format* (text, markdown or html) and return the findings.
 
     *date* (a date or ``YYYY-MM-DD``) is the date the document speaks from, by default the
     latest date written in it; *data* are the claims ``--data`` would load
-    (:func:`~epireport.lint.load_claims`); *rules* default to the built-in rules.
+    (:func:`~epireport.lint.load_claims`); *rules* default to the built-in rules; *draft*
+    says the text is meant as a draft (its 【草稿】 banner is then no leftover).
 
     >>> [f.rule_id for f in lint_text("共发放口罩xx只。")]
     ['EPI101']
     """
     if format not in FORMATS or format == "docx":
         raise UsageError(f"lint_text: format must be text, markdown or html, not {format!r}")
-    doc = _make_document(read_paragraphs(text, format), path, format, date, data)
+    doc = _make_document(read_paragraphs(text, format), path, format, date, data, draft)
     return lint_document(doc, rules)
 
 
@@ -144,6 +149,7 @@ def read_document(
     format: str | None = None,
     date: dt.date | str | None = None,
     data: Iterable[Claim] | None = None,
+    draft: bool = False,
 ) -> LintDocument:
     """Read the file *path* into a :class:`LintDocument`; the format comes from the suffix.
 
@@ -162,7 +168,7 @@ def read_document(
         except OSError as exc:
             raise InputError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from exc
         paragraphs = read_paragraphs(_decode(raw, name), chosen)
-    return _make_document(paragraphs, name, chosen, date, data)
+    return _make_document(paragraphs, name, chosen, date, data, draft)
 
 
 def lint_file(
@@ -172,12 +178,14 @@ def lint_file(
     date: dt.date | str | None = None,
     data: Iterable[Claim] | None = None,
     format: str | None = None,
+    draft: bool = False,
 ) -> list[Finding]:
     """Lint the file *path* (text, Markdown, HTML or DOCX) and return the findings.
 
     Arguments as for :func:`lint_text`; *format* overrides the one the suffix gives.
     """
-    return lint_document(read_document(path, format=format, date=date, data=data), rules)
+    doc = read_document(path, format=format, date=date, data=data, draft=draft)
+    return lint_document(doc, rules)
 
 
 def format_findings(findings: Iterable[Finding]) -> str:

@@ -159,10 +159,10 @@ def render_report(epireport_plugins: Plugins) -> Callable[..., Rendered]:
 def lint_clean(epireport_plugins: Plugins) -> Callable[..., None]:
     """An assertion that a rendered summary (or a text) has no lint finding at all."""
 
-    def check(rendered: Rendered | str, format: str = "text") -> None:
-        """Fail with every finding unless *rendered* lints clean."""
+    def check(rendered: Rendered | str, format: str = "text", *, draft: bool = False) -> None:
+        """Fail with every finding unless *rendered* lints clean (a draft if it is one)."""
         __tracebackhide__ = True
-        findings = _lint(epireport_plugins, rendered, format)
+        findings = _lint(epireport_plugins, rendered, format, draft)
         if findings:
             from epireport.lint import format_findings
 
@@ -171,7 +171,7 @@ def lint_clean(epireport_plugins: Plugins) -> Callable[..., None]:
     return check
 
 
-def _lint(plugins: Plugins, rendered: Rendered | str, format: str) -> list[Any]:
+def _lint(plugins: Plugins, rendered: Rendered | str, format: str, draft: bool) -> list[Any]:
     import json
 
     from epireport.exceptions import InputError, UsageError
@@ -180,7 +180,8 @@ def _lint(plugins: Plugins, rendered: Rendered | str, format: str) -> list[Any]:
 
     rules = list(plugins.lint_rules().values())
     if isinstance(rendered, str):
-        return lint_text(rendered, rules=rules, format=format)
+        return lint_text(rendered, rules=rules, format=format, draft=draft)
+    draft = draft or rendered.document.meta.draft
     name = rendered.format.code
     if name not in _LINT_SUFFIXES:
         raise UsageError(
@@ -194,9 +195,9 @@ def _lint(plugins: Plugins, rendered: Rendered | str, format: str) -> list[Any]:
     except InputError:  # a summary that states no figure has nothing to check them against
         claims = None
     if isinstance(rendered.output, str):
-        return lint_text(rendered.output, rules=rules, format=name, data=claims)
+        return lint_text(rendered.output, rules=rules, format=name, data=claims, draft=draft)
     # The DOCX reader takes a file; a private directory keeps parallel tests apart.
     with tempfile.TemporaryDirectory(prefix="epireport-lint-") as directory:
         path = Path(directory) / f"summary{_LINT_SUFFIXES[name]}"
         path.write_bytes(rendered.output)
-        return lint_file(path, rules=rules, data=claims)
+        return lint_file(path, rules=rules, data=claims, draft=draft)
