@@ -2,6 +2,7 @@
 
 import copy
 import gc
+import weakref
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -222,6 +223,9 @@ def test_prepared_tables_die_with_their_fact_set(
     compose(full, institution, facts, plugins)
     assert facts in _PREPARED
     before = len(_PREPARED)
+    kept = weakref.ref(facts)
     del facts
     gc.collect()
-    assert len(_PREPARED) == before - 1
+    # Other tests' fact sets may be collected by the same pass: only this one is pinned.
+    assert kept() is None
+    assert len(_PREPARED) <= before - 1
