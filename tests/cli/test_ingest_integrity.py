@@ -4,8 +4,9 @@ Each case runs through the CLI, checks the message and compares a dump of the st
 after: a refused file leaves the store byte for byte as it was.
 """
 
-import multiprocessing
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -205,11 +206,25 @@ def test_export_with_units_round_trips_into_a_fresh_store(
         assert list(a.values()) == list(b.values())
 
 
-def _ingest_one(args: tuple[str, ...]) -> int:
-    import epireport._cli.store_cmds as cmds
+CHILD = """
+import sys
+from epireport import Plugins, make_plugin_manager
+from epireport._cli import store_cmds
+from epireport.cli import main
+from epireport.plugin import Indicator, IndicatorSet, Institution, hookimpl
 
-    cmds._make_plugins = make_plugins  # a new process: the fixture's patch is not there
-    return main(list(args))
+SET = IndicatorSet(code="screening", title="排查", indicators=(
+    Indicator(code="screened", name="排查人数", classifier="人"),))
+INSTITUTION = Institution(code="test-screening", title="测试局", indicator_sets=(SET,))
+
+class Only:
+    @hookimpl
+    def epireport_register_institutions(self):
+        return [INSTITUTION]
+
+store_cmds._make_plugins = lambda: Plugins(make_plugin_manager(plugins=[Only()], autoload=False))
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def test_parallel_first_ingests_into_a_new_store(tmp_path: Path) -> None:
@@ -217,18 +232,18 @@ def test_parallel_first_ingests_into_a_new_store(tmp_path: Path) -> None:
     units = tmp_path / "units.yaml"
     units.write_text(UNITS, encoding="utf-8")
     db = tmp_path / "race.db"
-    jobs = []
+    child = tmp_path / "child.py"
+    child.write_text(CHILD, encoding="utf-8")
+    running = []
     for day in range(1, 5):
         path = csv(tmp_path, f"d{day}.csv", f"screened,S01,2020020{day},{day},\n")
-        jobs.append(
-            (
-                *("ingest", str(path), "--db", str(db)),
-                *("--institution", "test-screening", "--units", str(units)),
-            )
+        argv = [sys.executable, str(child), "ingest", str(path), "--db", str(db)]
+        argv += ["--institution", "test-screening", "--units", str(units)]
+        running.append(
+            subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         )
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        codes = pool.map(_ingest_one, jobs)
-    assert codes == [0, 0, 0, 0]
+    results = [process.communicate(timeout=120) for process in running]
+    assert [process.returncode for process in running] == [0, 0, 0, 0], results
     with Store.open(db) as opened:
         assert sorted(v.value for v in opened.values()) == [1, 2, 3, 4]  # type: ignore[type-var]
 
