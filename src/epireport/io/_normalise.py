@@ -36,7 +36,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -506,6 +506,30 @@ class Batch:
         return not self.problems
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remembered(cache: dict[_K, _V | str], key: _K, compute: Callable[[], _V]) -> _V:
+    """``compute()`` once per *key*; a refusal is remembered as its message and raised anew.
+
+    A file repeats its codes, days and small figures on every row: each is read once, and
+    every row with a bad one still gets its own problem (a fresh error, so no traceback grows
+    from row to row).
+    """
+    if key in cache:
+        found = cache[key]
+    else:
+        try:
+            found = compute()
+        except ModelError as exc:
+            found = str(exc)
+        cache[key] = found
+    if isinstance(found, str):
+        raise ModelError(found)
+    return found
+
+
 #: How many distinct value texts a reader remembers (a bound on its memory, not on the file).
 _VALUE_CACHE_SIZE: Final = 50_000
 _ANY_DAY: Final = Period.parse("20200101")
@@ -539,14 +563,11 @@ class BatchBuilder:
         self._problems: list[Problem] = []
         self._seen: dict[tuple[str, str, Period], str] = {}
         self._indicators: dict[str, Indicator] = {}
-        # A file repeats its codes, days and small figures on every row: each is read once.
-        # A cached failure is re-raised, so every row with it is still reported.
-        self._indicator_cache: dict[
-            tuple[str, str | None], tuple[str, Indicator | None] | Exception
-        ] = {}
-        self._unit_cache: dict[str, str | Exception] = {}
-        self._period_cache: dict[str, Period | Exception] = {}
-        self._value_cache: dict[tuple[str, str], tuple[ValueStatus, Value | None] | Exception] = {}
+        # What each distinct code, day and value text read as, or why not (see _remembered).
+        self._indicator_cache: dict[tuple[str, str | None], tuple[str, Indicator | None] | str] = {}
+        self._unit_cache: dict[str, tuple[str] | str] = {}
+        self._period_cache: dict[str, Period | str] = {}
+        self._value_cache: dict[tuple[str, str], tuple[ValueStatus, Value | None] | str] = {}
         if institution is not None:
             for indicator_set in institution.indicator_sets:
                 for indicator in indicator_set.indicators:
@@ -567,17 +588,9 @@ class BatchBuilder:
 
     def indicator(self, code: str, combo: str | None = None) -> tuple[str, Indicator | None]:
         """Map *code* and find its indicator; raise :class:`ModelError` if unknown."""
-        key = (code, combo)
-        found = self._indicator_cache.get(key)
-        if found is None:
-            try:
-                found = self._indicator(code, combo)
-            except ModelError as exc:
-                found = exc
-            self._indicator_cache[key] = found
-        if isinstance(found, Exception):
-            raise found
-        return found
+        return _remembered(
+            self._indicator_cache, (code, combo), lambda: self._indicator(code, combo)
+        )
 
     def _indicator(self, code: str, combo: str | None) -> tuple[str, Indicator | None]:
         mapped = self.mapping.indicator(code, combo)
@@ -600,53 +613,36 @@ class BatchBuilder:
 
     def unit(self, code: str) -> str:
         """Map a unit code; raise :class:`ModelError` if it is not a usable code."""
-        found = self._unit_cache.get(code)
-        if found is None:
-            try:
-                found = self.mapping.unit(code)
-                check_code("unit", found)
-            except ModelError as exc:
-                found = exc
-            self._unit_cache[code] = found
-        if isinstance(found, Exception):
-            raise found
-        return found
+
+        def mapped() -> tuple[str]:
+            unit = self.mapping.unit(code)
+            check_code("unit", unit)
+            return (unit,)  # a tuple, since a remembered str is a refusal
+
+        return _remembered(self._unit_cache, code, mapped)[0]
 
     def period(self, raw: object) -> Period:
         """Read a period cell (see :func:`normalise_period`), each distinct text once."""
         if not isinstance(raw, str):
             return normalise_period(raw)
-        found = self._period_cache.get(raw)
-        if found is None:
-            try:
-                found = normalise_period(raw)
-            except ModelError as exc:
-                found = exc
-            self._period_cache[raw] = found
-        if isinstance(found, Exception):
-            raise found
-        return found
+        return _remembered(self._period_cache, raw, lambda: normalise_period(raw))
 
     def value(self, raw: object, indicator: Indicator | None) -> tuple[ValueStatus, Value | None]:
         """Read a value cell for *indicator* (see :func:`normalise_value`), texts once each."""
         if not isinstance(raw, str) or len(self._value_cache) > _VALUE_CACHE_SIZE:
             return normalise_value(raw, indicator)
         key = (raw, indicator.code if indicator is not None else "")
-        found = self._value_cache.get(key)
-        if found is None:
-            try:
-                found = normalise_value(raw, indicator)
-                if indicator is not None and found[1] is not None:
-                    # The checks DataValue.check_against would make, once per distinct text.
-                    DataValue(indicator.code, "_", _ANY_DAY, found[0], found[1]).check_against(
-                        indicator
-                    )
-            except ModelError as exc:
-                found = exc
-            self._value_cache[key] = found
-        if isinstance(found, Exception):
-            raise found
-        return found
+
+        def read() -> tuple[ValueStatus, Value | None]:
+            found = normalise_value(raw, indicator)
+            if indicator is not None and found[1] is not None:
+                # The checks DataValue.check_against would make, once per distinct text.
+                DataValue(indicator.code, "_", _ANY_DAY, found[0], found[1]).check_against(
+                    indicator
+                )
+            return found
+
+        return _remembered(self._value_cache, key, read)
 
     def add(
         self,

@@ -71,7 +71,22 @@ SCHEMA_VERSION: Final = 2
 TIMEOUT_ENV: Final = "EPIREPORT_STORE_TIMEOUT"
 DEFAULT_TIMEOUT: Final = 30.0
 
-_SCHEMA: Final = """
+# The units version the org-tree cache reads: bumped by triggers, whoever changes a unit.
+_UNITS_VERSION: Final = """\
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('units_version', 0);
+CREATE TRIGGER units_inserted AFTER INSERT ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+CREATE TRIGGER units_updated AFTER UPDATE ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+CREATE TRIGGER units_deleted AFTER DELETE ON units
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+"""
+
+_SCHEMA: Final = f"""
 CREATE TABLE institutions (
     name TEXT PRIMARY KEY,
     first_ingested_at TEXT NOT NULL
@@ -139,21 +154,10 @@ CREATE TABLE history (
     reason TEXT NOT NULL DEFAULT 'corrected'
 );
 CREATE INDEX history_value ON history (value_id);
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-INSERT INTO meta (key, value) VALUES ('units_version', 0);
-CREATE TRIGGER units_inserted AFTER INSERT ON units
-    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
-CREATE TRIGGER units_updated AFTER UPDATE ON units
-    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
-CREATE TRIGGER units_deleted AFTER DELETE ON units
-    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
-"""
+{_UNITS_VERSION}"""
 
 # Version 1 → 2: what the store holds, withdrawals.
-_MIGRATE_1_TO_2: Final = """
+_MIGRATE_1_TO_2: Final = f"""
 CREATE TABLE institutions (
     name TEXT PRIMARY KEY,
     first_ingested_at TEXT NOT NULL
@@ -163,18 +167,7 @@ ALTER TABLE history ADD COLUMN reason TEXT NOT NULL DEFAULT 'corrected';
 ALTER TABLE sources ADD COLUMN sha256 TEXT;
 CREATE INDEX sources_sha256 ON sources (sha256);
 DROP INDEX data_values_unit;
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-INSERT INTO meta (key, value) VALUES ('units_version', 0);
-CREATE TRIGGER units_inserted AFTER INSERT ON units
-    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
-CREATE TRIGGER units_updated AFTER UPDATE ON units
-    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
-CREATE TRIGGER units_deleted AFTER DELETE ON units
-    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
-CREATE INDEX data_values_unit ON data_values (unit_id, period);
+{_UNITS_VERSION}CREATE INDEX data_values_unit ON data_values (unit_id, period);
 CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, start_day);
 INSERT INTO institutions (name, first_ingested_at)
     SELECT DISTINCT institution, '' FROM indicators WHERE institution IS NOT NULL
