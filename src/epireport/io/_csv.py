@@ -144,18 +144,9 @@ def read_csv_text(
     if builder.has_problems:
         return builder.build()
     columns = {field: f"{_letter(i)} ({field})" for field, i in positions.items()}
-    # Where each field stands in a row (None: no such column), looked up once for the file.
-    fields = (
-        "indicator",
-        "unit",
-        "period",
-        "value",
-        "status",
-        "submitted_at",
-        "submitted_by",
-        "comment",
-    )
-    spots = [positions.get(field) for field in fields]
+    # Where each field stands in a row (None: no such column), looked up once for the file;
+    # `got` below follows the order of COLUMNS.
+    spots = [positions.get(field) for field in COLUMNS]
     width = len(header)
     record = row_number
     for cells in reader:

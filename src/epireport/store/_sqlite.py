@@ -335,8 +335,6 @@ class Store:
         self._clock = clock
         self._timeout = timeout
         self._on_wait = on_wait
-        # The sequence numbers of the values the last set-based write added or corrected.
-        self._written_seqs: list[int] | None = None
         # The validated org tree and the units version it was read at (see _cached_tree).
         self._tree_cache: tuple[int, OrgTree] | None = None
 
@@ -555,7 +553,6 @@ class Store:
                 touched: dict[tuple[int, str], None] = {}
                 incoming: list[tuple[Any, ...]] = []
                 incoming_values: list[DataValue] = []
-                self._written_seqs = None
                 for value, row in zip(items, locations, strict=True):
                     indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
@@ -579,8 +576,13 @@ class Store:
                             row,
                         )
                     )
+                # The values this ingest added or corrected, when the set-based write knows them.
+                mine: list[DataValue] | None = None
                 if len({r[:3] for r in incoming}) == len(incoming):
-                    outcomes = self._write_all(incoming, now, source_id, problems, where, progress)
+                    outcomes, seqs = self._write_all(
+                        incoming, now, source_id, problems, where, progress
+                    )
+                    mine = [incoming_values[i - 1] for i in seqs]
                 else:
                     # Two values for one key in one call (readers refuse that; the API may
                     # not): value by value, the later one a correction of the earlier.
@@ -598,8 +600,6 @@ class Store:
                 self._check_tree(source, problems)
                 if rules and not problems:
                     # What this ingest wrote is at hand; only the rest is read back.
-                    seqs = self._written_seqs
-                    mine = None if seqs is None else [incoming_values[i - 1] for i in seqs]
                     warnings = self._check_rules(
                         rules, touched, problems, where, written=mine, source_id=source_id
                     )
@@ -659,8 +659,11 @@ class Store:
         problems: list[Problem],
         where: str,
         progress: Callable[[int], None] | None,
-    ) -> list[tuple[int, tuple[int, str]]]:
+    ) -> tuple[list[tuple[int, tuple[int, str]]], list[int]]:
         """Write many values with a few set-based statements: the same rules as :meth:`_write`.
+
+        Returns the outcomes (as :meth:`_write_each`) and the positions (from 1) in *rows* of
+        the values added or corrected.
 
         The values go to a temporary table; SQLite then finds the stored versions, the overlaps,
         the corrections and the new values with indexes, instead of three statements a value.
@@ -730,9 +733,9 @@ class Store:
             )
         if problems:
             db.execute("DROP TABLE temp.incoming")
-            return []
+            return [], []
         outcomes: list[tuple[int, tuple[int, str]]] = []
-        self._written_seqs = written = []
+        written: list[int] = []
         for seq, unit_id, period in db.execute(
             "SELECT seq, unit_id, period FROM temp.incoming WHERE existing IS NULL"
         ):
@@ -790,7 +793,7 @@ class Store:
                 (now, source_id),
             )
         db.execute("DROP TABLE temp.incoming")
-        return outcomes
+        return outcomes, written
 
     def _withdraw(
         self,
