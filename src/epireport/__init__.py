@@ -13,7 +13,8 @@ from epireport._lazy import lazy_reexports
 # with it) stays cheap, and ``from epireport import hookimpl`` pays only for pluggy.
 with lazy_reexports(globals()):
     # isort would split each 'name as name' into a statement of its own: sorted by hand instead.
-    from epireport._markers import hookimpl as hookimpl  # noqa: I001
+    from epireport._each import EachResult as EachResult, render_each as render_each  # noqa: I001
+    from epireport._markers import hookimpl as hookimpl
     from epireport._pipeline import (
         Rendered as Rendered,
         build_document as build_document,

@@ -253,6 +253,14 @@ def input_from_store(
                 )
             unit = roots[0]
         data = store.report_input(inst, unit, period)
+    return combine_words(data, words)
+
+
+def combine_words(data: ReportInput, words: ReportInput | None) -> ReportInput:
+    """*data* (figures from the store) with the words of *words* (title, measures, narrative).
+
+    What :func:`input_from_store` and ``render --each`` give each unit.
+    """
     if words is None:
         return data
     tree = data.tree

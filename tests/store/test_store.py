@@ -395,3 +395,77 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
+
+
+def test_a_tree_is_built_once_per_process_and_rebuilt_after_a_change(tmp_path: Path) -> None:
+    """Opening the same store again reuses its validated tree, until a unit changes.
+
+    A store deleted and made again at the same path is another store (its own random id), so
+    it never sees the old tree.
+    """
+    path = tmp_path / "s.db"
+    with Store.open(path) as store:
+        store.put_units(UNITS)
+        first = store.units()
+    with Store.open(path) as again:
+        assert again.units() is first
+        again.put_units([OrgUnit("S03", "北街道", "D01")])
+        changed = again.units()
+        assert "S03" in changed
+    with Store.open(path) as third:
+        assert third.units() is changed
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with Store.open(path) as fresh:
+        fresh.put_units(UNITS[:2])
+        assert fresh.units().codes == ("D01", "S01")
+
+
+_EACH_UNITS = (
+    *UNITS,
+    OrgUnit("C02", "西社区", "S02"),
+    OrgUnit("C03", "南社区", "S02"),
+    OrgUnit("S04", "空街道", "D01"),
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["billboards", "hours", "other"]),
+            st.sampled_from([u.code for u in _EACH_UNITS]),
+            st.sampled_from(["20200115", "20200201", "20200202", "2020W6", "20200301"]),
+            _STATUSES,
+            st.integers(0, 9),
+        ),
+        max_size=25,
+        unique_by=lambda t: (t[0], t[1], t[2]),
+    ),
+    st.lists(st.sampled_from([u.code for u in _EACH_UNITS]), min_size=1, max_size=4, unique=True),
+)
+def test_report_inputs_equal_each_report_input(
+    rows: list[tuple[str, str, str, ValueStatus, int]], wanted: list[str]
+) -> None:
+    """report_inputs (one read, ordered by unit) gives what report_input gives unit by unit.
+
+    Any units: siblings, a unit and its child (read one by one), a unit with no values.
+    """
+    values = []
+    for indicator, unit, period, status, number in rows:
+        parsed = Period.parse(period)
+        if any(
+            v.indicator == indicator and v.unit == unit and v.period.overlaps(parsed)
+            for v in values
+        ):
+            continue  # the store refuses overlapping periods of one indicator and unit
+        reported = status is ValueStatus.REPORTED
+        values.append(DataValue(indicator, unit, parsed, status, number if reported else None))
+    with Store.open(":memory:") as store:
+        store.ingest(values, "v.csv", units=_EACH_UNITS, institution="test-publicity")
+        for institution in (INSTITUTION, "test-publicity"):
+            together = list(store.report_inputs(institution, wanted, "202002"))
+            alone = [store.report_input(institution, unit, "202002") for unit in wanted]
+            assert together == alone
+        with pytest.raises(UsageError, match="unknown org unit 'X9'"):
+            list(store.report_inputs(INSTITUTION, [*wanted, "X9"], "202002"))

@@ -165,55 +165,43 @@ def _render_each(
     """Write one summary per unit at a level, each linted, and an index of what was written."""
     import json
 
-    import attrs
-
+    from epireport._each import render_each
     from epireport._files import write_atomic
-    from epireport._pipeline import input_from_store, render_report
-    from epireport.exceptions import EpireportError, InputError
+    from epireport.exceptions import InputError
     from epireport.lint._lint import lint_text
-    from epireport.store._sqlite import Store
 
     fmt_record = plugins.format(fmt)
-    with Store.open(db) as store:
-        tree = store.units()
-    names = tree.level_names or inst.level_names
-    if level_text.isdigit():
-        level = int(level_text)
-    elif level_text in names:
-        level = names.index(level_text) + 1
-    else:
-        known = ", ".join(f"{i} ({n})" for i, n in enumerate(names, 1)) or "numbers from 1"
-        raise click.UsageError(f"--each {level_text}: no such level; levels: {known}")
-    units = [u for u in tree.at_level(level) if under is None or tree.is_ancestor(under, u.code)]
-    if not units:
-        raise click.UsageError(f"--each {level_text}: no unit at level {level} under {under}")
-    # The words are the summary's, not one unit's: each unit keeps its own name and title.
-    shared = attrs.evolve(words, unit_name="", title="") if words is not None else None
     folder.mkdir(parents=True, exist_ok=True)
     index: list[dict[str, object]] = []
     refused = 0
-    with click.progressbar(units, label="rendering", file=sys.stderr) as bar:
-        for unit in bar:
-            entry: dict[str, object] = {"unit": unit.code, "name": unit.name}
-            try:
-                report = input_from_store(
-                    db, inst, period, unit=unit.code, words=shared, plugins=plugins
-                )
-                rendered = render_report(
-                    report,
-                    format=fmt,
-                    plugins=plugins,
-                    draft=draft,
-                    template=template,
-                    allow_violations=allow_violations,
-                )
-            except EpireportError as exc:
+    results = render_each(
+        db,
+        inst,
+        period,
+        level_text,
+        under=under,
+        words=words,
+        format=fmt,
+        plugins=plugins,
+        draft=draft,
+        template=template,
+        allow_violations=allow_violations,
+    )
+    # A bar with rate and time left on a terminal; nothing when stderr is not one.
+    with click.progressbar(
+        results, label="rendering", file=sys.stderr, show_pos=True, show_eta=True
+    ) as bar:
+        for result in bar:
+            entry: dict[str, object] = {"unit": result.unit, "name": result.name}
+            if result.rendered is None:
                 refused += 1
+                exc = result.error
                 problems = exc.problems if isinstance(exc, InputError) else (exc,)
                 entry.update(status="refused", errors=[str(p) for p in problems])
                 index.append(entry)
                 continue
-            target = folder / f"{unit.code}{fmt_record.suffix}"
+            rendered = result.rendered
+            target = folder / f"{result.unit}{fmt_record.suffix}"
             write_atomic(target, rendered.output)
             findings = []
             if isinstance(rendered.output, str) and fmt in ("text", "markdown", "html"):

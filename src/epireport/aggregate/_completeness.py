@@ -20,6 +20,7 @@ no report.
 """
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,7 +102,7 @@ class ReportingCalendar:
         """The base periods (report slots) lying wholly inside *period*."""
         if self.frequency is None:
             return (period,)
-        return period.periods_within(self.frequency, self.week_start)
+        return _periods_within(period, self.frequency, self.week_start)
 
     def is_reporter(self, code: str) -> bool:
         """Whether *code* is a reporting unit (at the reporting level, or a shallower leaf)."""
@@ -129,10 +130,14 @@ class ReportingCalendar:
 
     def expected(self, under: str, period: Period) -> tuple[tuple[str, Period], ...]:
         """Every (reporting unit, base period) report expected under *under* within *period*."""
+        # The reporters once, then who is open during each base period (not the subtree anew
+        # for every day of the period).
+        reporters = self.reporters(under)
         return tuple(
             (unit.code, base)
             for base in self.base_periods(period)
-            for unit in self.reporters(under, base)
+            for unit in reporters
+            if unit.is_open_during(base)
         )
 
     def due(self, base: Period, tzinfo: object = None) -> datetime:
@@ -243,6 +248,12 @@ def completeness(
     pooled (a report is one unit's submission for one base period, whatever it contains).
     """
     return completeness_of(calendar, values, (under,), period)[under]
+
+
+@functools.lru_cache(maxsize=256)
+def _periods_within(period: Period, frequency: PeriodType, week_start: int) -> tuple[Period, ...]:
+    # Every unit of a report (and every report of a batch) asks for the same days.
+    return period.periods_within(frequency, week_start)
 
 
 def completeness_of(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 import operator as _op
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -150,3 +150,54 @@ class ValidationRule:
     def compare(self, left: Decimal, right: Decimal) -> bool:
         """Whether *left* and *right* satisfy the rule's operator."""
         return _COMPARE[self.operator](left, right)
+
+    @functools.cached_property
+    def holds_for_integers(self) -> Callable[[Mapping[str, object]], bool] | None:
+        """A quick test that the rule holds, for figures that are all plain integers.
+
+        Integer arithmetic with ``+ - *`` and integer constants is exact, as the rule's
+        ``Decimal`` evaluation is: where every figure the rule reads is an ``int``, the two
+        agree, and a rule checked on every unit and period of a store need not make a
+        ``Decimal`` of each figure. ``False`` means "not shown to hold": the caller evaluates
+        the rule in full (a violation, a missing or non-integer figure). ``None`` when the
+        rule's sides have a division or a fractional constant.
+        """
+        codes = sorted(self.codes)
+        names = {code: f"v{i}" for i, code in enumerate(codes)}
+        try:
+            left = _integer_source(self.left_expression, names)
+            right = _integer_source(self.right_expression, names)
+        except ValueError:
+            return None
+        lines = ["def holds(figures):", "    get = figures.get"]
+        for code, name in names.items():
+            lines.append(f"    {name} = get({code!r})")
+            lines.append(f"    if type({name}) is not int:")
+            lines.append("        return False")
+        lines.append(f"    return ({left}) {self.operator.value} ({right})")
+        scope: dict[str, Any] = {}
+        # The source is built from parsed expressions only: names v0, v1 ..., integer
+        # literals, + - * and parentheses; codes go in as repr'd string keys (as attrs
+        # writes its methods).
+        exec(compile("\n".join(lines), f"<rule {self.code}>", "exec"), scope)
+        holds: Callable[[Mapping[str, object]], bool] = scope["holds"]
+        return holds
+
+
+def _integer_source(expression: Expression, names: Mapping[str, str]) -> str:
+    """Python source computing *expression* over ints; ValueError where that is not exact."""
+    op = expression.op
+    if op == "num":
+        number = expression.value
+        if not isinstance(number, Decimal) or number != number.to_integral_value():
+            raise ValueError(number)
+        return str(int(number))
+    if op == "code":
+        assert isinstance(expression.value, str)
+        return names[expression.value]
+    if op == "neg":
+        return f"-({_integer_source(expression.args[0], names)})"
+    if op in ("+", "-", "*"):
+        left, right = (_integer_source(arg, names) for arg in expression.args)
+        return f"({left}) {op} ({right})"
+    raise ValueError(op)

@@ -224,6 +224,9 @@ def evaluate_rule(
 
     Returns the :class:`Violation`, or ``None`` when the rule holds or is not evaluated.
     """
+    holds = rule.holds_for_integers
+    if holds is not None and holds(figures):
+        return None  # the common case, decided without Decimals (see holds_for_integers)
     codes = sorted(rule.codes)
     read = tuple((code, figures.get(code)) for code in codes)
     missing = tuple(code for code, value in read if _number(value) is None)

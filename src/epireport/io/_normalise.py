@@ -568,10 +568,73 @@ class BatchBuilder:
         self._unit_cache: dict[str, tuple[str] | str] = {}
         self._period_cache: dict[str, Period | str] = {}
         self._value_cache: dict[tuple[str, str], tuple[ValueStatus, Value | None] | str] = {}
+        # Cells read well before, by their raw text, for quick_row.
+        self._quick_indicators: dict[str, tuple[str, Indicator | None]] = {}
+        self._quick_units: dict[str, str] = {}
+        self._quick_periods: dict[str, Period] = {}
+        self._quick_values: dict[tuple[str, str], tuple[ValueStatus, Value | None]] = {}
         if institution is not None:
             for indicator_set in institution.indicator_sets:
                 for indicator in indicator_set.indicators:
                     self._indicators[indicator.code] = indicator
+
+    def quick_row(self, location: str, indicator: str, unit: str, period: str, value: str) -> bool:
+        """Add a plain row (four filled cells, no status or provenance) at once, if it is sound.
+
+        The common row of a large file repeats codes, days and small figures read well
+        before: it is added with a few lookups. Returns ``False`` without recording anything
+        for any other row (a cell never read, a doubtful one, a duplicate): the caller then
+        reads it in full with :func:`read_cells`, which records what is wrong where.
+        """
+        try:
+            found = self._quick_indicators.get(indicator)
+            if found is None:
+                code = indicator.strip(_BLANKS)
+                if not code or code[:1] == "'":
+                    return False
+                found = self._quick_indicators[indicator] = self.indicator(code, None)
+            unit_code = self._quick_units.get(unit)
+            if unit_code is None:
+                code = unit.strip(_BLANKS)
+                if not code or code[:1] == "'":
+                    return False
+                unit_code = self._quick_units[unit] = self.unit(code)
+            the_period = self._quick_periods.get(period)
+            if the_period is None:
+                if period[:1] == "'":
+                    return False
+                the_period = self._quick_periods[period] = self.period(period)
+            indicator_code, spec = found
+            read = self._quick_values.get((value, indicator_code))
+            if read is None:
+                if not value.strip(_BLANKS) or value[:1] == "'":
+                    return False
+                if spec is None and self.institution is not None:
+                    return False
+                read = self.value(value, spec)
+                number = read[1]
+                if not (
+                    number is None
+                    or (
+                        isinstance(number, int | Decimal)
+                        and not (isinstance(number, Decimal) and not number.is_finite())
+                    )
+                ):
+                    return False  # text and the like: read_cells builds it with every check
+                if len(self._quick_values) < _VALUE_CACHE_SIZE:
+                    self._quick_values[(value, indicator_code)] = read
+        except ModelError:
+            return False
+        data_value = DataValue._trusted(
+            indicator_code, unit_code, the_period, read[0], read[1], None, "", ""
+        )
+        key = data_value.key
+        if key in self._seen:
+            return False
+        self._seen[key] = location
+        self._values.append(data_value)
+        self._rows.append(location)
+        return True
 
     def where(self, location: str) -> str:
         """``source: location`` (or the source alone)."""
