@@ -9,7 +9,7 @@ tests hold the two equal), so a batch never says anything a single render would 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -86,7 +86,6 @@ def render_each(
     draft: bool = False,
     template: str | None = None,
     allow_violations: bool = False,
-    started: Callable[[int], None] | None = None,
 ) -> Iterator[EachResult]:
     """Render a summary for every unit at *level* of the store at *store*, one at a time.
 
@@ -95,7 +94,7 @@ def render_each(
     for :func:`~epireport.input_from_store` of that unit (final renders are checked, and a
     refused unit comes back with its error instead of stopping the batch). *words* supplies
     measures and narrative inputs for every unit (each keeps its own name and title).
-    *started* is called once with the number of units before the first is rendered.
+    :func:`each_units` tells beforehand which units these are.
 
     Raises :class:`UsageError` for an unknown level or unit, before anything is rendered.
     """
@@ -115,8 +114,6 @@ def render_each(
     shared = attrs.evolve(words, unit_name="", title="") if words is not None else None
     with Store.open(store) as opened:
         units = each_units(opened.units(), level, under=under, level_names=inst.level_names)
-        if started is not None:
-            started(len(units))
         names = {u.code: u.name for u in units}
         for data in opened.report_inputs(inst, list(names), the_period):
             report = combine_words(data, shared)

@@ -62,3 +62,55 @@ def test_an_unknown_level_says_which_levels_there_are(
     assert "1 (服务中心), 2 (小区), 3 (班组)" in capsys.readouterr().err
     assert main(["render", *common, "--each", "2"]) == 2
     assert "--each needs -o FOLDER" in capsys.readouterr().err
+
+
+def test_the_api_renders_each_unit_as_it_renders_one(store: tuple[Path, Path, str]) -> None:
+    """epireport.render_each yields, per unit in tree order, what render_report gives it alone."""
+    db, words_file, period = store
+    words = epireport.load_input(words_file)
+    results = list(
+        epireport.render_each(db, "property-company", period, 2, words=words, format="markdown")
+    )
+    assert [(r.unit, r.name) for r in results] == [("ygh", "阳光花园小区"), ("chy", "翠湖苑小区")]
+    for result in results:
+        assert result.error is None
+        assert result.rendered is not None
+        alone = epireport.render_report(
+            epireport.input_from_store(
+                db,
+                "property-company",
+                period,
+                unit=result.unit,
+                words=attrs.evolve(words, unit_name="", title=""),
+            ),
+            format="markdown",
+        )
+        assert result.rendered.output == alone.output
+        assert result.rendered.document == alone.document
+    with pytest.raises(epireport.UsageError, match=r"no such level; levels: 1 \(服务中心\)"):
+        next(epireport.render_each(db, "property-company", period, "街道"))
+    with pytest.raises(epireport.UsageError, match="unknown org unit 'nowhere'"):
+        next(epireport.render_each(db, "property-company", period, 2, under="nowhere"))
+
+
+def test_a_unit_whose_data_fails_a_rule_is_refused_and_the_others_written(
+    store: tuple[Path, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One unit's broken figure refuses that unit alone: listed with its error, exit status 2."""
+    db, words, period = store
+    example = epireport.example_input("property-company")
+    value = next(v for v in example.values if v.unit in ("ygh",) or v.unit.startswith("ygh"))
+    broken = attrs.evolve(value, value=-5)
+    with Store.open(db) as opened:
+        opened.ingest([broken], "fix.csv", institution="property-company")
+    out = tmp_path / "out"
+    common = [str(words), "--db", str(db), "--institution", "property-company"]
+    assert main(["render", *common, "--period", period, "--each", "小区", "-o", str(out)]) == 2
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    status = {e["unit"]: e["status"] for e in index}
+    assert status == {"ygh": "refused", "chy": "written"}
+    refused = next(e for e in index if e["unit"] == "ygh")
+    assert any("ygh" in e and "-5" in e for e in refused["errors"]), refused["errors"]
+    assert not (out / "ygh.txt").exists()
+    assert (out / "chy.txt").exists()
+    assert "1 refused" in capsys.readouterr().err

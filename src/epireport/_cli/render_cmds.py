@@ -165,12 +165,16 @@ def _render_each(
     """Write one summary per unit at a level, each linted, and an index of what was written."""
     import json
 
-    from epireport._each import render_each
+    from epireport._each import each_units, render_each
     from epireport._files import write_atomic
     from epireport.exceptions import InputError
     from epireport.lint._lint import lint_text
+    from epireport.store._sqlite import Store
 
     fmt_record = plugins.format(fmt)
+    with Store.open(db) as store:  # the units, for the bar (the tree is kept for the batch)
+        units = each_units(store.units(), level_text, under=under, level_names=inst.level_names)
+    total = len(units)
     folder.mkdir(parents=True, exist_ok=True)
     index: list[dict[str, object]] = []
     refused = 0
@@ -187,9 +191,9 @@ def _render_each(
         template=template,
         allow_violations=allow_violations,
     )
-    # A bar with rate and time left on a terminal; nothing when stderr is not one.
+    # A bar with the count and the time left on a terminal; nothing when stderr is not one.
     with click.progressbar(
-        results, label="rendering", file=sys.stderr, show_pos=True, show_eta=True
+        results, length=total, label="rendering", file=sys.stderr, show_pos=True
     ) as bar:
         for result in bar:
             entry: dict[str, object] = {"unit": result.unit, "name": result.name}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,8 +91,24 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
-        yield bar.update
+    started = time.monotonic()
+    done = 0
+
+    def rate(_: object) -> str:
+        seconds = time.monotonic() - started
+        return f"{done / seconds:,.0f} values/s" if seconds > 0 else ""
+
+    # Percent, values per second and the time left (click's ETA), on a terminal only.
+    with click.progressbar(
+        length=total, label="ingesting", file=sys.stderr, item_show_func=rate
+    ) as bar:
+
+        def update(count: int) -> None:
+            nonlocal done
+            done += count
+            bar.update(count, done)
+
+        yield update
 
 
 @click.command(name="ingest")
