@@ -1,4 +1,4 @@
-"""The store at office scale: ingest, re-ingest, one changed row and one-unit reads.
+"""The store at office scale: ingest, re-ingest, one changed row, one-unit reads, every county.
 
 Every case runs in a child process (so its peak memory is its own), several times; the table
 gives medians with their spread. The baseline of an ingest is the best simple alternative: the
@@ -7,6 +7,10 @@ same schema with the same indexes (the store's own, created by ``Store.open``), 
 transaction, same pragmas. epireport's ingest does what ``epireport ingest`` does: read and
 check every row against the institution, refuse unknown units, overlaps and rule violations,
 order corrections, keep history.
+
+A summary for every county (``render --each``) is measured against a floor: one DuckDB
+group-by over the same CSV and a Jinja2 template per county, each written to a file (not the
+same text: no checks, no completeness, no lint; the least such a batch could cost).
 
     python benchmarks/bench_store.py                 # 300k values, 3 runs
     python benchmarks/bench_store.py --values 1e6    # the issue's size
@@ -44,9 +48,27 @@ def institution():
     )
 
 
+DAYS = 11
+PERIOD = "2020-02-01/2020-02-11"
+TEMPLATE = """# {{ unit }}疫情防控工作总结
+{{ unit }}认真落实各项防控措施，现将{{ period_label }}工作情况总结如下。
+## 主要工作
+::: shi
+- 严格排查。累计排查{{ figure("screened") }}，发现发热{{ figure("fever") }}。
+- 落实隔离。隔离{{ figure("isolated") }}。
+:::
+"""
+FLOOR_TEMPLATE = """{{ name }}疫情防控工作总结
+　　{{ name }}认真落实各项防控措施，现将2020年2月1日至2月11日工作情况总结如下。
+　　一、主要工作
+　　一是严格排查。累计排查{{ screened }}人，发现发热{{ fever }}人。
+　　二是落实隔离。隔离{{ isolated }}人。
+"""
+
+
 def shape(values: int) -> tuple[int, int, int]:
-    """(counties, schools per county, days) giving about *values* values."""
-    schools, days = 30, 14
+    """(counties, schools per county, days) giving about *values* values (1M: 1,010 counties)."""
+    schools, days = 30, DAYS
     counties = max(1, round(values / (len(INDICATORS) * schools * days)))
     return counties, schools, days
 
@@ -125,12 +147,11 @@ def case_baseline(data: Path, units: Path, db: Path) -> int:
     return len(rows)
 
 
-def _ingest(data: Path, units: Path, db: Path) -> int:
+def plugins():
+    import jinja2
+
     from epireport import Plugins, make_plugin_manager
-    from epireport.io._normalise import load_units
-    from epireport.plugin import hookimpl
-    from epireport.store import Store, ingest_batch
-    from epireport.store._ingest import file_sha256
+    from epireport.plugin import TemplateSource, hookimpl
 
     inst = institution()
 
@@ -139,30 +160,90 @@ def _ingest(data: Path, units: Path, db: Path) -> int:
         def epireport_register_institutions(self):
             return [inst]
 
-    plugins = Plugins(make_plugin_manager(plugins=[Only()], autoload=False))
+        @hookimpl
+        def epireport_register_templates(self):
+            loader = jinja2.DictLoader({"bench/report.md.j2": TEMPLATE})
+            return [TemplateSource("bench", loader=loader)]
+
+    return Plugins(make_plugin_manager(plugins=[Only()], autoload=False)), inst
+
+
+def _ingest(data: Path, units: Path, db: Path) -> int:
+    from epireport.io._normalise import load_units
+    from epireport.store import Store, ingest_batch
+    from epireport.store._ingest import file_sha256
+
+    registered, inst = plugins()
     with Store.open(db) as store:
         sha = file_sha256(data)
         if store.ingested(sha) is not None:
             return 0
-        batch = plugins.load_batch(data, inst)
+        batch = registered.load_batch(data, inst)
         assert batch.ok, batch.problems[:3]
         result = ingest_batch(
             store,
             batch,
             units=load_units(units),
-            rules=plugins.validation_rules(inst),
+            rules=registered.validation_rules(inst),
             content_hash=sha,
         )
     return result.total
 
 
-CASES = ("baseline", "ingest", "reingest", "changed", "read")
+def case_each(db: Path, out: Path) -> int:
+    """What `epireport render --db DB --each 2 -o OUT` does: every county, linted, indexed."""
+    from epireport._cli.render_cmds import _render_each
+    from epireport.model._periods import Period
+
+    registered, inst = plugins()
+    _render_each(
+        registered,
+        db,
+        inst,
+        Period.parse(PERIOD),
+        "2",
+        None,
+        None,
+        out,
+        fmt="text",
+        draft=False,
+        template=None,
+        allow_violations=False,
+    )
+    return len(list(out.glob("*.txt")))
+
+
+def case_floor(data: Path, out: Path) -> int:
+    """One DuckDB group-by over the CSV and a Jinja2 template per county, each to a file."""
+    import duckdb
+    import jinja2
+
+    template = jinja2.Environment(autoescape=False).from_string(FLOOR_TEMPLATE)
+    rows = duckdb.sql(
+        f"SELECT substr(unit, 1, 5) AS county, indicator, sum(value) AS total "
+        f"FROM read_csv('{data}', header = true, columns = {{'indicator': 'VARCHAR', "
+        f"'unit': 'VARCHAR', 'period': 'VARCHAR', 'value': 'BIGINT'}}) "
+        f"GROUP BY ALL ORDER BY county"
+    ).fetchall()
+    totals: dict[str, dict[str, int]] = {}
+    for county, indicator, total in rows:
+        totals.setdefault(county, {})[indicator] = total
+    out.mkdir(parents=True, exist_ok=True)
+    for county, figures in totals.items():
+        text = template.render(name=f"县{int(county[1:])}", **figures)
+        (out / f"{county}.txt").write_text(text, encoding="utf-8")
+    return len(totals)
+
+
+CASES = ("baseline", "ingest", "reingest", "changed", "read", "floor", "each")
 
 
 def child(case: str, data: Path, units: Path, db: Path) -> dict[str, float]:
     """Run one case; time only what the case is about."""
-    if case in ("reingest", "changed", "read"):
+    if case in ("reingest", "changed", "read", "each"):
         _ingest(data, units, db)  # the store the case starts from (not timed)
+    out = db.with_name(f"{case}-out")
+    shutil.rmtree(out, ignore_errors=True)
     if case == "changed":
         changed = data.with_name("changed.csv")
         text = data.read_text(encoding="utf-8").splitlines()
@@ -177,8 +258,12 @@ def child(case: str, data: Path, units: Path, db: Path) -> dict[str, float]:
         from epireport.store import Store
 
         with Store.open(db) as store:
-            store.report_input(institution(), "C0000", "2020-02-01/2020-02-14")
+            store.report_input(institution(), "C0000", PERIOD)
         count = 0
+    elif case == "floor":
+        count = case_floor(data, out)
+    elif case == "each":
+        count = case_each(db, out)
     else:
         count = _ingest(data, units, db)
     seconds = time.perf_counter() - start
@@ -219,13 +304,22 @@ def main() -> None:
             for case in CASES:  # interleaved, so a busy moment hits every case alike
                 results[case].append(run(case, data, units, folder))
         base = statistics.median(r["seconds"] for r in results["baseline"])
-        print("| case | median s | spread s | values/s | vs baseline | peak MB |")
+        floor = statistics.median(r["seconds"] for r in results["floor"])
+        print("| case | median s | spread s | rate | vs baseline | peak MB |")
         print("| --- | --- | --- | --- | --- | --- |")
         for case in CASES:
             times = sorted(r["seconds"] for r in results[case])
             median = statistics.median(times)
-            rate = f"{values / median:,.0f}" if case in ("baseline", "ingest") else "–"
-            ratio = f"{median / base:.2f}x" if case == "ingest" else "–"
+            count = results[case][0]["count"]
+            rate, ratio = "–", "–"
+            if case in ("baseline", "ingest"):
+                rate = f"{values / median:,.0f} values/s"
+            elif case in ("floor", "each"):
+                rate = f"{count / median:,.0f} summaries/s"
+            if case == "ingest":
+                ratio = f"{median / base:.2f}x the baseline"
+            elif case == "each":
+                ratio = f"{median / floor:.2f}x the floor"
             peak = max(r["peak_mb"] for r in results[case])
             print(
                 f"| {case} | {median:.3f} | {times[0]:.3f}–{times[-1]:.3f} | {rate} | "

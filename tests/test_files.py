@@ -90,3 +90,17 @@ def test_render_into_a_missing_folder_exits_2_with_one_line(
         "epireport: error: cannot write missing/dir/out.txt: "
         "the folder missing/dir does not exist\n"
     )
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_durable_write_flushes_before_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
+) -> None:
+    """durable=True fsyncs the bytes; a batch's durable=False does not, and is still whole."""
+    flushed: list[int] = []
+    monkeypatch.setattr(os, "fsync", flushed.append)
+    target = tmp_path / "out.txt"
+    write_atomic(target, "全文", durable=durable)
+    assert target.read_text(encoding="utf-8") == "全文"
+    assert bool(flushed) is durable
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary file left

@@ -206,7 +206,8 @@ def _render_each(
                 continue
             rendered = result.rendered
             target = folder / f"{result.unit}{fmt_record.suffix}"
-            write_atomic(target, rendered.output)
+            # Each file whole or not at all; the index, written last, is flushed to disk.
+            write_atomic(target, rendered.output, durable=False)
             findings = []
             if isinstance(rendered.output, str) and fmt in ("text", "markdown", "html"):
                 findings = lint_text(rendered.output, path=str(target), format=fmt, draft=draft)

@@ -252,8 +252,14 @@ def completeness(
 
 @functools.lru_cache(maxsize=256)
 def _periods_within(period: Period, frequency: PeriodType, week_start: int) -> tuple[Period, ...]:
-    # Every unit of a report (and every report of a batch) asks for the same days.
-    return period.periods_within(frequency, week_start)
+    # Every unit of a report (and every report of a batch) asks for the same days. Each is
+    # the object Period.parse gives for its id (it caches), as the values read from files and
+    # the store carry: lookups then meet the same object and skip comparing fields.
+    found = []
+    for base in period.periods_within(frequency, week_start):
+        parsed = Period.parse(str(base))
+        found.append(parsed if parsed == base else base)
+    return tuple(found)
 
 
 def completeness_of(

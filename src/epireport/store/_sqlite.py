@@ -1371,12 +1371,12 @@ class Store:
                     values.append(pending[1])
                     pending = None
                 if pending is None:
-                    for target, *row in rows:
-                        if keep is not None and row[0] not in keep:
+                    for row in rows:
+                        if keep is not None and row[1] not in keep:
                             continue
-                        value = decode(*row)
-                        if target != index:
-                            pending = (target, value)
+                        value = decode(*row[1:])
+                        if row[0] != index:
+                            pending = (row[0], value)
                             break
                         values.append(value)
                 yield self._input(tree, institution, unit, period, title, tuple(values))
