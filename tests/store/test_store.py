@@ -469,3 +469,28 @@ def test_report_inputs_equal_each_report_input(
             assert together == alone
         with pytest.raises(UsageError, match="unknown org unit 'X9'"):
             list(store.report_inputs(INSTITUTION, [*wanted, "X9"], "202002"))
+
+
+def test_a_file_sent_again_with_one_change_writes_and_checks_that_one(store: Store) -> None:
+    """Unchanged values are counted, not written; the rules look at the cells that change.
+
+    The stored cell S02 breaks the rule (it came in before the rule did): sending the file
+    again leaves it alone, while a correction that breaks the rule is refused.
+    """
+    from epireport.aggregate import ValidationRule
+
+    first = [
+        DataValue.reported("billboards", "S01", DAY1, 4),
+        DataValue.reported("billboards", "S02", DAY1, 2),
+        DataValue.reported("hours", "S02", DAY1, Decimal("3.5")),
+    ]
+    store.ingest(first, "a.csv", units=UNITS, institution="t")
+    rule = ValidationRule(code="r", left="billboards", operator=">=", right="hours")
+    again = [DataValue.reported("billboards", "S01", DAY1, 5), *first[1:]]
+    result = store.ingest(again, "a.csv", rules=[rule])
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 2)
+    assert [r.value.value for r in store.history("billboards", "S01", DAY1)] == [4, 5]
+    broken = [*first[:2], DataValue.reported("hours", "S02", DAY1, Decimal("9"))]
+    with pytest.raises(InputError, match="rule failed"):
+        store.ingest(broken, "b.csv", rules=[rule])
+    assert [v.value for v in store.values(unit="S02", indicators=["hours"])] == [Decimal("3.5")]

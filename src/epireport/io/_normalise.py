@@ -625,12 +625,13 @@ class BatchBuilder:
                     self._quick_values[(value, indicator_code)] = read
         except ModelError:
             return False
+        # DataValue.key of a value without category options, without building it twice.
+        key = (indicator_code, unit_code, the_period)
+        if key in self._seen:
+            return False
         data_value = DataValue._trusted(
             indicator_code, unit_code, the_period, read[0], read[1], None, "", ""
         )
-        key = data_value.key
-        if key in self._seen:
-            return False
         self._seen[key] = location
         self._values.append(data_value)
         self._rows.append(location)

@@ -33,8 +33,9 @@ What the store accepts (the collection path's integrity rules):
   nothing, and the result says so;
 - a file that speaks for cells it leaves empty (a re-sent form: :attr:`Batch.scope`) withdraws
   the values stored for them; withdrawn versions stay in the history;
-- the institution's validation rules run on the data of every (unit, period) the file touches:
-  an error refuses the file, a warning is reported.
+- the institution's validation rules run on the data of every (unit, period) whose data the
+  file adds or corrects (what it leaves as it was was checked when it came in): an error
+  refuses the file, a warning is reported.
 """
 
 from __future__ import annotations
@@ -180,6 +181,9 @@ INSERT INTO institutions (name, first_ingested_at)
 _TREES: Final[dict[tuple[str, int], tuple[int, OrgTree]]] = {}
 _TREES_LOCK: Final = threading.Lock()
 _TREES_KEPT: Final = 4
+
+# How many distinct (status, value) encodings an ingest keeps (a bound on memory).
+_ENCODED_KEPT: Final = 50_000
 
 #: Values written per statement batch by a large ingest (and between progress reports).
 _CHUNK: Final = 10_000
@@ -539,7 +543,8 @@ class Store:
         unless they were submitted after *submitted_at* (when the file was filled in; by
         default the latest ``submitted_at`` of its values).
         *rules* (the institution's validation rules) run on the data of every unit and period
-        the file touches: error-level violations refuse the file, warnings are returned.
+        whose data the file adds or corrects: error-level violations refuse the file,
+        warnings are returned.
         *content_hash* (the sha256 of the file's bytes) is recorded with the source, so that
         :meth:`ingested` recognises the same file next time without reading it. With
         *dry_run* the transaction is rolled back and the counts say what would happen.
@@ -586,6 +591,9 @@ class Store:
                 # Rows go to the temporary table a chunk at a time as they are built: a large
                 # file is never held twice (as values and as rows) in memory.
                 chunk: list[tuple[Any, ...]] = []
+                # A file repeats a few figures: each (status, value) is encoded once, for the
+                # values without provenance (the common daily report).
+                encoded: dict[tuple[ValueStatus, type, Value | None], tuple[Any, ...]] = {}
                 for value, row in zip(items, locations, strict=True):
                     indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
@@ -598,6 +606,18 @@ class Store:
                         continue
                     period = value.period
                     incoming_values.append(value)
+                    state: tuple[Any, ...]
+                    if value.submitted_at is None and not value.submitted_by and not value.comment:
+                        figure = value.value
+                        shape = (value.status, type(figure), figure)
+                        found = encoded.get(shape)
+                        if found is None:
+                            found = _encode(value)
+                            if len(encoded) < _ENCODED_KEPT:
+                                encoded[shape] = found
+                        state = found
+                    else:
+                        state = _encode(value)
                     chunk.append(
                         (
                             indicator_id,
@@ -605,7 +625,7 @@ class Store:
                             str(period),
                             period.start.toordinal(),
                             period.end.toordinal(),
-                            *_encode(value),
+                            *state,
                             row,
                         )
                     )
@@ -646,10 +666,11 @@ class Store:
                     touched_cells: dict[tuple[int, str], None] = {}
                     for outcome, cell in outcomes:
                         counts[outcome] += 1
-                        touched_cells[cell] = None
+                        if outcome in (0, 1):
+                            touched_cells[cell] = None
                     # The cells the rules look at, where the set-based write finds them.
                     db.executemany(
-                        "INSERT INTO temp.incoming (unit_id, period) VALUES (?, ?)",
+                        "INSERT INTO temp.incoming (unit_id, period, changed) VALUES (?, ?, 1)",
                         touched_cells,
                     )
                 del incoming_values
@@ -720,7 +741,8 @@ class Store:
             "CREATE TEMP TABLE incoming (seq INTEGER PRIMARY KEY, "
             "indicator_id INTEGER, unit_id INTEGER, period TEXT, start_day INTEGER, "
             "end_day INTEGER, status TEXT, kind TEXT, value_text TEXT, submitted_at TEXT, "
-            "submitted_by TEXT, comment TEXT, value_num REAL, source_row TEXT, existing INTEGER)"
+            "submitted_by TEXT, comment TEXT, value_num REAL, source_row TEXT, existing INTEGER, "
+            "changed INTEGER)"
         )
 
     def _write_all(
@@ -787,23 +809,30 @@ class Store:
         ]
         counts[0] = len(written)
         # Stored versions: unchanged, older than the stored one, or a correction.
+        # SQLite counts the unchanged ones (same state, not withdrawn: a file sent again with
+        # one figure corrected is almost all of them); only the others come back.
         updates: list[tuple[int, int, int]] = []
-        for seq, stored_id, withdrawn, *both in db.execute(
-            "SELECT i.seq, d.id, d.withdrawn, d.status, d.kind, "
-            "d.value_text, d.submitted_at, d.submitted_by, d.comment, i.status, i.kind, "
-            "i.value_text, i.submitted_at, i.submitted_by, i.comment FROM temp.incoming i "
-            "CROSS JOIN data_values d ON d.id = i.existing"
+        existing = db.execute(
+            "SELECT count(*) FROM temp.incoming WHERE existing IS NOT NULL"
+        ).fetchone()[0]
+        differing = 0
+        for seq, stored_id, withdrawn, stored_at, new_at in db.execute(
+            "SELECT i.seq, d.id, d.withdrawn, d.submitted_at, i.submitted_at "
+            "FROM temp.incoming i CROSS JOIN data_values d ON d.id = i.existing "
+            "WHERE d.withdrawn != 0 OR NOT (d.status IS i.status AND d.kind IS i.kind "
+            "AND d.value_text IS i.value_text AND d.submitted_at IS i.submitted_at "
+            "AND d.submitted_by IS i.submitted_by AND d.comment IS i.comment)"
         ):
-            stored, new = tuple(both[:6]), tuple(both[6:])
-            if not withdrawn and stored == new:
-                outcome = 2
-            elif _later(stored[3], dt.datetime.fromisoformat(new[3]) if new[3] else None):
-                outcome = 3
+            differing += 1
+            if _later(stored_at, dt.datetime.fromisoformat(new_at) if new_at else None):
+                counts[3] += 1
             else:
-                outcome = 1
+                counts[1] += 1
                 updates.append((seq, stored_id, withdrawn))
                 written.append(seq)
-            counts[outcome] += 1
+        counts[2] = existing - differing
+        # The cells whose data this ingest changes: what the rules look at afterwards.
+        db.execute("UPDATE temp.incoming SET changed = 1 WHERE existing IS NULL")
         db.execute(
             "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
             "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
@@ -820,6 +849,10 @@ class Store:
             )
             db.execute("DELETE FROM temp.corrections")
             db.executemany("INSERT INTO temp.corrections VALUES (?, ?, ?)", updates)
+            db.execute(
+                "UPDATE temp.incoming SET changed = 1 "
+                "WHERE seq IN (SELECT seq FROM temp.corrections)"
+            )
             db.execute(
                 "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
                 "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
@@ -934,8 +967,12 @@ class Store:
             "CREATE TEMP TABLE touched (unit_id INTEGER, period TEXT, "
             "PRIMARY KEY (unit_id, period)) WITHOUT ROWID"
         )
-        # The cells this ingest touched: every (unit, period) of its rows.
-        db.execute("INSERT OR IGNORE INTO temp.touched SELECT unit_id, period FROM temp.incoming")
+        # The cells whose data this ingest added to or corrected: data it leaves as it was
+        # was checked when it came in.
+        db.execute(
+            "INSERT OR IGNORE INTO temp.touched SELECT unit_id, period FROM temp.incoming "
+            "WHERE changed = 1"
+        )
         # The rules read only their own indicators: the others need not come back.
         codes = sorted({code for rule in rules for code in rule.codes})
         wanted = ""
