@@ -44,8 +44,9 @@ BODY_SIZE_STYLES = (
     "Normal",
 )
 # The reference examples, with the pages each fills at 22 x 28 (the character grid made them
-# 5, 2 and 4 pages in LibreOffice).
-REFERENCE_PAGES = {"district-publicity": 3, "education-bureau": 2, "property-company": 2}
+# 5, 2 and 4 pages in LibreOffice). The property company's summary filled two pages to the last
+# line before it was signed; its signature and date take it to a third.
+REFERENCE_PAGES = {"district-publicity": 3, "education-bureau": 2, "property-company": 3}
 
 
 def char_spacing(element: Any) -> int:
@@ -263,7 +264,11 @@ class TestLibreOfficeLayout:
         for number, page in enumerate(pages, start=1):
             lines = body_lines(page)
             assert len(lines) <= 22, number
-            if 1 < number < len(pages):
+            # The page before the last may end early when what follows could not fit on it:
+            # the signature never stands alone on a page, and LibreOffice carries the whole
+            # paragraph kept with it (Word its last lines only).
+            carried = number == len(pages) - 1 and len(lines) + len(body_lines(pages[-1])) > 22
+            if 1 < number < len(pages) and not carried:
                 # One line may move to the next page (widow control, a heading kept with
                 # its text): GB/T 9704 allows 特定情况 adjustments.
                 assert len(lines) >= 21, number

@@ -24,7 +24,8 @@ def test_property_seed(property_document: Document) -> None:
         "1\\.每日调查询问员工家里是否有外来人员，并测量员工体温；",
         "2\\.为员工发放防护用品，每日更换员工佩戴口罩(每人每天发放2只)，增强人体免疫力等。",
     ]
-    assert blocks[-1] == "某某物业服务中心\\\n2020年2月10日\n"
+    # Unit and date are paragraphs of their own (no hard line break: see TestSignature).
+    assert blocks[-2:] == ["某某物业服务中心", "2020年2月10日\n"]
     assert all("\n" not in b for b in blocks[:-1])
 
 
@@ -32,7 +33,7 @@ def test_education_inline_lists_are_one_paragraph(education_document: Document) 
     """An item with an inline list is a single Markdown paragraph."""
     blocks = render_markdown(education_document, OPTIONS).rstrip("\n").split("\n\n")
     assert len(blocks) == 5
-    assert blocks[2].startswith("一是完善三项制度，落实网格管理。一是建立")
+    assert blocks[2].startswith("**一是完善三项制度，落实网格管理**。一是建立")
 
 
 @pytest.mark.parametrize(

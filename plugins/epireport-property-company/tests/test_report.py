@@ -59,7 +59,8 @@ HAND_CHECKED = {
     "flow_charts_posted": 998,
 }
 
-#: The draft skeleton: the seed's sections, order and sentences, with xx where it has 某某.
+#: The draft skeleton: the seed's sections, order and sentences, with xx where it has 某某,
+#: signed by the service centre on the period's last day (the seed stops unsigned).
 SKELETON = """\
 【草稿】
 阳光花园物业服务中心新冠肺炎疫情防控工作总结
@@ -89,6 +90,9 @@ SKELETON = """\
 准备安排专人清运业主门口的生活垃圾，保障业主足不出户也能正常生活。接下来，我服务中心将秉持\
 认真负责的工作态度，进一步强化风险意识、主动担当作为，持续做好防控，坚决打赢这场无硝烟的战争，\
 确保广大业主的健康安全！
+
+阳光花园物业服务中心
+2020年2月16日
 """
 
 

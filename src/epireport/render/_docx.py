@@ -39,8 +39,15 @@ from epireport.document import (
     numbered,
 )
 from epireport.exceptions import RenderError
+from epireport.render._appendix import AppendixTable, appendix_tables, chart_png
+from epireport.render._layout import (
+    DRAFT_COLOR,
+    DRAFT_MARK,
+    paragraph_runs,
+    place_signature,
+)
 from epireport.render._options import RenderOptions
-from epireport.render._text import DRAFT_MARK
+from epireport.render._title import title_lines
 
 __all__ = ["PLACEHOLDER", "render_docx"]
 
@@ -296,6 +303,11 @@ def render_docx(
     footers and styles are kept; the report replaces a paragraph containing ``{{正文}}`` or
     follows the base's body, and page numbers are added only if the base has no footer.
 
+    Item leads are bold, a draft's placeholders highlighted and its 【草稿】 red (the layout
+    every format shares, :func:`epireport.render.paragraph_runs`); the title breaks between words in
+    a trapezoid or diamond; ``options.sealed`` places the signature for a seal (GB/T 9704
+    7.3.5.1) and ``options.appendix`` adds the data appendix (tables and PNG charts).
+
     The output is deterministic: the same document and base give the same bytes. Raises
     :class:`~epireport.exceptions.RenderError` when python-docx is missing or *base* is not a
     readable .docx.
@@ -317,13 +329,18 @@ def render_docx(
     body = doc.element.body
     placeholder = _find_placeholder(doc)
     existing = set(body)
-    writer = _Writer(doc, owned)
-    if options.is_draft(document.meta.draft):
+    draft = options.is_draft(document.meta.draft)
+    writer = _Writer(doc, owned, draft=draft, sealed=options.sealed, unit=document.meta.unit)
+    if draft:
         writer.draft()
         for violation in document.meta.violations:
             writer.note(f"数据校验未通过：{violation.message}")
     for event in numbered(document):
         writer.draw(event)
+    if options.appendix:
+        tables = appendix_tables(document, options.facts)
+        if tables:
+            writer.appendix(tables)
     if placeholder is not None:
         _fill_placeholder(placeholder, [el for el in body if el not in existing])
 
@@ -427,11 +444,6 @@ def _char_pitch(doc: Any) -> int:
 def _set_char_spacing(rpr: Any, pitch: int) -> None:
     """Condense (w:spacing, in twips) a body-size run so that it advances *pitch* twips."""
     _put(rpr, "w:spacing", _RPR_SEQ, val=str(pitch - _BODY_PT * 20))
-
-
-def _text_width(text: str) -> float:
-    """Width of *text* in body characters: half-width characters count half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,15 +621,28 @@ def _fill_placeholder(placeholder: Any, new: list[Any]) -> None:
 class _Writer:
     """Append paragraphs and tables for render events to a python-docx document."""
 
-    def __init__(self, doc: Any, owned: dict[str, bool]) -> None:
+    def __init__(
+        self,
+        doc: Any,
+        owned: dict[str, bool],
+        *,
+        draft: bool = False,
+        sealed: bool = False,
+        unit: str = "",
+    ) -> None:
         self.doc = doc
         self.owned = owned
         self.pitch = _char_pitch(doc)
+        self.is_draft = draft
+        self.sealed = sealed
+        self.unit = unit
+        self.last: Any = None  # the paragraph drawn last
 
     def paragraph(self, role: _Role) -> Any:
         paragraph = self.doc.add_paragraph()
         paragraph._p.get_or_add_pPr()
         _put(paragraph._p.pPr, "w:pStyle", _PPR_SEQ, val=self.style_id(role))
+        self.last = paragraph
         return paragraph
 
     def style_id(self, role: _Role) -> str:
@@ -643,35 +668,35 @@ class _Writer:
         return run
 
     def draft(self) -> None:
+        """The 【草稿】 line above the title, bold and red as offices mark a draft."""
         paragraph = self.paragraph(_BODY)
         _no_indent(paragraph._p.pPr)
-        self.run(paragraph, DRAFT_MARK, _BODY, bold=True)
+        _put(paragraph._p.pPr, "w:jc", _PPR_SEQ, val="center")
+        run = self.run(paragraph, DRAFT_MARK, _BODY, bold=True)
+        _put(run._r.get_or_add_rPr(), "w:color", _RPR_SEQ, val=DRAFT_COLOR)
 
     def note(self, text: str) -> None:
         """A line of a draft's notes (what its data fails), in red, not indented."""
         paragraph = self.paragraph(_BODY)
         _no_indent(paragraph._p.pPr)
-        from docx.shared import RGBColor
-
         run = self.run(paragraph, text, _BODY)
-        run.font.color.rgb = RGBColor(0xAA, 0x00, 0x00)
+        _put(run._r.get_or_add_rPr(), "w:color", _RPR_SEQ, val=DRAFT_COLOR)
 
     def draw(self, event: Event) -> None:
         """Append what *event* shows: a title, heading, paragraph, table or signature."""
         if isinstance(event, RenderedTitle):
-            self.run(self.paragraph(_TITLE), event.text, _TITLE)
+            self.title(event.text)
         elif isinstance(event, RenderedHeading):
             role = _HEADINGS[min(event.level, len(_HEADINGS)) - 1]
             self.run(self.paragraph(role), event.full, role)
         elif isinstance(event, RenderedParagraph):
             paragraph = self.paragraph(_BODY)
-            if event.lead:
-                # The lead of a run-in point (一是强抓社会宣传。) is set in bold.
-                self.run(paragraph, event.marker + event.lead, _BODY, bold=True)
-                if event.body:
-                    self.run(paragraph, event.body, _BODY)
-            else:
-                self.run(paragraph, event.marker + event.body, _BODY)
+            # The lead of a run-in point (一是强抓社会宣传。) is bold; a draft's placeholders
+            # are highlighted so that none is missed when the figures are filled in.
+            for piece in paragraph_runs(event, draft=self.is_draft):
+                run = self.run(paragraph, piece.text, _BODY, bold=True if piece.bold else None)
+                if piece.placeholder:
+                    _put(run._r.get_or_add_rPr(), "w:highlight", _RPR_SEQ, val="yellow")
         elif isinstance(event, RenderedTable):
             self.table(event)
         elif isinstance(event, RenderedSignature):
@@ -712,25 +737,81 @@ class _Writer:
                 _put(ppr, "w:pStyle", _PPR_SEQ, val=self.style_id(_CELL))
                 self.run(paragraph, text, _CELL, bold=True if r == 0 else None)
 
+    def title(self, text: str) -> None:
+        """The title, its lines broken between words (GB/T 9704 7.3.3: trapezoid or diamond)."""
+        paragraph = self.paragraph(_TITLE)
+        for n, line in enumerate(title_lines(text, words=(self.unit,))):
+            run = self.run(paragraph, line, _TITLE)
+            if n:
+                from docx.oxml import OxmlElement
+
+                run._r.insert(len(run._r) - 1, OxmlElement("w:br"))
+
     def signature(self, event: RenderedSignature) -> None:
-        # GB/T 9704-2012 7.3.5.2: the unit one blank line below the text, two characters
-        # from the right; the date on the next line, its first character two characters
-        # right of the unit's; a date longer than that keeps two characters and pushes the
-        # unit left instead.
-        unit_w, date_w = _text_width(event.unit), _text_width(event.date)
-        if event.date:
-            date_right = max(2.0, unit_w - date_w)
-            unit_right = date_right + date_w + 2 - unit_w
-        else:
-            date_right, unit_right = 2.0, 2.0
+        # GB/T 9704-2012 7.3.5, as every format places it (_layout.place_signature): unsealed,
+        # the unit one blank line below the text and two characters from the right, the date
+        # two characters right of the unit's start; sealed, the date four characters from the
+        # right and the unit centred over it, two blank lines leaving the seal room.
+        place = place_signature(event.unit, event.date, sealed=self.sealed)
+        if self.last is not None:
+            # Never a signature alone on a page: the text's last lines go over with it (Word
+            # carries the last lines, LibreOffice the whole paragraph).
+            _put(self.last._p.get_or_add_pPr(), "w:keepNext", _PPR_SEQ)
         unit = self.paragraph(_SIGNATURE)
-        _put(unit._p.pPr, "w:spacing", _PPR_SEQ, before=str(_LINE_TWIPS), beforeLines="0")
-        self._right_indent(unit, unit_right)
+        _put(
+            unit._p.pPr,
+            "w:spacing",
+            _PPR_SEQ,
+            before=str(_LINE_TWIPS * place.blank_lines),
+            beforeLines="0",
+        )
+        # Unit and date stay together on one page.
+        _put(unit._p.pPr, "w:keepNext", _PPR_SEQ)
+        self._right_indent(unit, place.unit_right)
         self.run(unit, event.unit, _SIGNATURE)
         if event.date:
             date = self.paragraph(_SIGNATURE)
-            self._right_indent(date, date_right)
+            self._right_indent(date, place.date_right)
             self.run(date, event.date, _SIGNATURE)
+
+    def appendix(self, tables: tuple[AppendixTable, ...]) -> None:
+        """The data appendix on a page of its own: 附件, its title, a table and chart each."""
+        from docx.shared import Mm
+
+        label = self.paragraph(_HEADINGS[0])
+        _put(label._p.pPr, "w:pageBreakBefore", _PPR_SEQ)
+        _no_indent(label._p.pPr)
+        _put(label._p.pPr, "w:outlineLvl", _PPR_SEQ, val="9")  # not a heading of the report
+        self.run(label, "附件", _HEADINGS[0])
+        self.title("数据附表")
+        width = Mm(150)
+        for n, table in enumerate(tables, 1):
+            rows = tuple((r.unit, r.value, r.completeness) for r in (*table.rows, table.total))
+            self.table(
+                RenderedTable(
+                    0,
+                    f"表{n}　{table.caption}（{table.period}）",
+                    ("单位", "数值", "报送（实报/应报）"),
+                    rows,
+                )
+            )
+            if table.series:
+                picture = self.paragraph(_CELL)
+                _put(picture._p.pPr, "w:keepNext", _PPR_SEQ)
+                # An image line: single spacing off the grid, or the line would clip it.
+                _put(picture._p.pPr, "w:snapToGrid", _PPR_SEQ, val="0")
+                _put(
+                    picture._p.pPr,
+                    "w:spacing",
+                    _PPR_SEQ,
+                    before="120",
+                    after="0",
+                    line="240",
+                    lineRule="auto",
+                )
+                run = picture.add_run()
+                run.add_picture(io.BytesIO(chart_png(table)), width=width)
+                self.run(self.paragraph(_CELL), f"图{n}　{table.chart_caption}", _CELL)
 
     def _right_indent(self, paragraph: Any, chars: float) -> None:
         _put(
@@ -861,7 +942,7 @@ def _set_core_properties(doc: Any, document: Document) -> None:
     if document.signature is not None and document.signature.date is not None:
         date = document.signature.date
         when = datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.UTC)
-    props.title = clean_text(document.title)
+    props.title = clean_text(document.title or "")
     props.author = clean_text(document.meta.unit or document.meta.institution)
     props.subject = clean_text(document.meta.period)
     props.comments = ""  # not python-docx's template text

@@ -1,4 +1,10 @@
-"""A standalone HTML page, printable on A4 with the GB/T 9704 margins and fonts."""
+"""A standalone HTML page, printable on A4 with the GB/T 9704 margins and fonts.
+
+Printed (Chromium 131 or later reads CSS page-margin boxes) each page carries its number as
+``— n —``, right on odd pages and left on even ones, and no page starts or ends with a lone
+line. On screen each figure shows its fact when hovered (a ``title`` attribute: no script,
+the Content-Security-Policy stays strict).
+"""
 
 from typing import Final
 
@@ -13,7 +19,17 @@ from epireport.document import (
     RenderedTitle,
     numbered,
 )
+from epireport.render._appendix import AppendixTable, appendix_tables, chart_svg
+from epireport.render._layout import (
+    DRAFT_COLOR,
+    DRAFT_MARK,
+    Run,
+    fact_note,
+    paragraph_runs,
+    place_signature,
+)
 from epireport.render._options import RenderOptions
+from epireport.render._title import title_lines
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STYLE", "render_html"]
 
@@ -34,38 +50,126 @@ _XIAOBIAOSONG: Final = (
 )
 _HEITI: Final = '"SimHei", "黑体", "Heiti SC", "STHeiti", sans-serif'
 _KAITI: Final = '"KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "STKaiti", serif'
+_SONGTI: Final = '"SimSun", "宋体", "Songti SC", "STSong", serif'
+_PAGE_NUMBER: Final = f'content: "— " counter(page) " —"; font-family: {_SONGTI}; font-size: 14pt;'
 
 #: The page's style sheet: GB/T 9704 margins (top 37mm, bottom 35mm, left 28mm, right 26mm),
-#: 三号 (16pt) body, 二号 (22pt) title, 28pt lines (22 lines a page), first lines indented 2em.
+#: 三号 (16pt) body, 二号 (22pt) title, 28pt lines (22 lines a page), first lines indented 2em,
+#: body characters condensed by a quarter point as in the DOCX, so that 28 fill a 156 mm line.
 STYLE: Final = f"""
 @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
+@page :right {{ @bottom-right {{ {_PAGE_NUMBER} vertical-align: top; padding-top: 7mm;
+  margin-right: 1em; }} }}
+@page :left {{ @bottom-left {{ {_PAGE_NUMBER} vertical-align: top; padding-top: 7mm;
+  margin-left: 1em; }} }}
 html {{ font-family: {_FANGSONG}; font-size: 16pt; line-height: 28pt; color: #000; }}
 body {{ margin: 0 auto; max-width: 156mm; padding: 1em; }}
-@media print {{ body {{ max-width: none; padding: 0; }} .draft {{ border: none; }} }}
+@media print {{ body {{ max-width: none; padding: 0; }} .draft {{ border: none; }}
+  .appendix {{ break-before: page; }} }}
+p, li {{ orphans: 2; widows: 2; }}
 h1, h2, h3, h4, h5, p {{ margin: 0; font-size: 16pt; font-weight: normal; }}
 h1.title {{ font-family: {_XIAOBIAOSONG}; font-size: 22pt; line-height: 1.6; text-align: center;
   margin-bottom: 28pt; }}
+h1.title .line {{ display: block; }}
 h2, h3, h4, h5, p {{ text-indent: 2em; }}
+article > p, article > h2, article > h3, article > h4, article > h5 {{ letter-spacing: -0.25pt; }}
 h2 {{ font-family: {_HEITI}; }}
 h3 {{ font-family: {_KAITI}; }}
 h4, h5 {{ font-family: {_FANGSONG}; }}
-.draft {{ text-align: center; color: #a00; border: 1px solid #a00; text-indent: 0; }}
+.draft {{ text-align: center; color: #{DRAFT_COLOR}; border: 1px solid #{DRAFT_COLOR};
+  text-indent: 0; font-weight: bold; }}
+mark {{ background: #ffff00; color: inherit; }}
+strong {{ font-weight: bold; }}
+.figure[title] {{ text-decoration: underline dotted #888; cursor: help; }}
+@media print {{ .figure[title] {{ text-decoration: none; }} }}
 .violations {{ color: #a00; border: 1px solid #a00; padding: 0 1em; font-size: 12pt; }}
 .violations p, .violations li {{ text-indent: 0; }}
 table {{ border-collapse: collapse; margin: 0.5em auto; font-size: 12pt; line-height: 1.5; }}
 caption {{ font-family: {_HEITI}; padding-bottom: 0.3em; }}
 th, td {{ border: 1px solid #000; padding: 0.2em 0.5em; }}
-.signature {{ margin-top: 28pt; text-align: right; }}
-.signature p {{ text-indent: 0; padding-right: 4em; }}
+.signature {{ text-align: right; break-inside: avoid; break-before: avoid; }}
+.signature p {{ text-indent: 0; }}
+.appendix h2 {{ text-indent: 0; }}
+.appendix h3 {{ font-family: {_XIAOBIAOSONG}; font-size: 22pt; text-align: center; text-indent: 0;
+  line-height: 1.6; margin: 14pt 0 28pt; }}
+.appendix table {{ width: 100%; }}
+.appendix figure {{ margin: 0 0 14pt; break-inside: avoid; }}
+.appendix figcaption {{ font-size: 12pt; line-height: 1.5; text-align: center; }}
+.appendix .chart {{ display: block; width: 100%; height: auto; }}
 """
 
 
-def _paragraph(event: RenderedParagraph) -> Markup:
+def _run(run: Run) -> Markup:
+    out = Markup("{}").format(run.text)
+    if run.placeholder:
+        out = Markup("<mark>{}</mark>").format(out)
+    if run.fact is not None:
+        out = Markup('<span class="figure" title="{}">{}</span>').format(fact_note(run.fact), out)
+    if run.bold:
+        out = Markup("<strong>{}</strong>").format(out)
+    return out
+
+
+def _paragraph(event: RenderedParagraph, draft: bool) -> Markup:
+    text = Markup("").join(_run(run) for run in paragraph_runs(event, draft=draft))
     if not event.marker:
-        return Markup("<p>{}</p>").format(event.text)
-    return Markup('<p class="item"><span class="marker">{}</span>{}</p>').format(
-        event.marker, event.lead + event.body
+        return Markup("<p>{}</p>").format(text)
+    return Markup('<p class="item">{}</p>').format(text)
+
+
+def _title(text: str, unit: str) -> Markup:
+    lines = title_lines(text, words=(unit,))
+    if len(lines) == 1:
+        return Markup('<h1 class="title">{}</h1>').format(text)
+    # Lines as block spans, not <br>: the heading stays one piece of text for readers that
+    # extract it (search, screen readers, the linter), and only its look is broken.
+    return Markup('<h1 class="title">{}</h1>').format(
+        Markup("").join(Markup('<span class="line">{}</span>').format(line) for line in lines)
     )
+
+
+def _signature(event: RenderedSignature, sealed: bool) -> Markup:
+    place = place_signature(event.unit, event.date, sealed=sealed)
+    # Offsets from the shared layout, in em (one body character): inline styles are allowed
+    # by the policy (style-src 'unsafe-inline'), and the widths depend on the text.
+    sig = [
+        Markup('<div class="signature" style="margin-top: {}pt">').format(28 * place.blank_lines),
+        Markup('<p style="padding-right: {}em">{}</p>').format(place.unit_right, event.unit),
+    ]
+    if event.date:
+        sig.append(
+            Markup('<p style="padding-right: {}em">{}</p>').format(place.date_right, event.date)
+        )
+    sig.append(Markup("</div>"))
+    return Markup("").join(sig)
+
+
+def _appendix(tables: tuple[AppendixTable, ...]) -> Markup:
+    parts = [
+        Markup('<section class="appendix">'),
+        Markup('<h2 class="attachment">附件</h2>'),
+        Markup("<h3>数据附表</h3>"),
+    ]
+    for n, table in enumerate(tables, 1):
+        rows = [*table.rows, table.total]
+        parts.append(
+            _table(
+                RenderedTable(
+                    0,
+                    f"表{n}　{table.caption}（{table.period}）",
+                    ("单位", "数值", "报送（实报/应报）"),
+                    tuple((r.unit, r.value, r.completeness) for r in rows),
+                )
+            )
+        )
+        if table.series:
+            parts.append(
+                Markup("<figure>{}<figcaption>图{}　{}</figcaption></figure>").format(
+                    Markup(chart_svg(table)), n, table.chart_caption
+                )
+            )
+    parts.append(Markup("</section>"))
+    return Markup("").join(parts)
 
 
 def _table(event: RenderedTable) -> Markup:
@@ -93,6 +197,12 @@ def render_html(document: Document, options: RenderOptions) -> str:
     Every text from data or users is escaped (``Markup.format`` applies
     :func:`markupsafe.escape` to each argument); a
     Content-Security-Policy meta forbids scripts as a second line of defence.
+
+    The title breaks between words in a trapezoid or diamond; item leads are ``<strong>``;
+    each figure is a ``<span class="figure">`` whose ``title`` tells its fact; a draft marks
+    every placeholder ``<mark>`` and its 【草稿】 in red. The signature is placed as
+    ``options.sealed`` asks (GB/T 9704 7.3.5), and ``options.appendix`` adds the data appendix
+    (tables and inline SVG charts).
     """
     meta = document.meta
     head = [
@@ -108,8 +218,9 @@ def render_html(document: Document, options: RenderOptions) -> str:
     if meta.generated is not None:
         head.append(_meta("epireport:generated", meta.generated))
     body: list[Markup] = []
-    if options.is_draft(meta.draft):
-        body.append(Markup('<p class="draft">【草稿】</p>'))
+    draft = options.is_draft(meta.draft)
+    if draft:
+        body.append(Markup('<p class="draft">{}</p>').format(DRAFT_MARK))
         if meta.violations:
             # A draft says what its data fails, where a reader sees it before any figure.
             notes = Markup("").join(
@@ -121,11 +232,11 @@ def render_html(document: Document, options: RenderOptions) -> str:
                     "<ul>{}</ul></aside>"
                 ).format(notes)
             )
-    title = document.title
+    title = document.title or document.meta.unit  # the page needs a <title>
     for event in numbered(document):
         if isinstance(event, RenderedTitle):
             title = event.text
-            body.append(Markup('<h1 class="title">{}</h1>').format(event.text))
+            body.append(_title(event.text, meta.unit))
         elif isinstance(event, RenderedHeading):
             tag = f"h{event.level + 1}"
             body.append(
@@ -134,15 +245,15 @@ def render_html(document: Document, options: RenderOptions) -> str:
                 )
             )
         elif isinstance(event, RenderedParagraph):
-            body.append(_paragraph(event))
+            body.append(_paragraph(event, draft))
         elif isinstance(event, RenderedTable):
             body.append(_table(event))
         elif isinstance(event, RenderedSignature):
-            sig = [Markup('<div class="signature">'), Markup("<p>{}</p>").format(event.unit)]
-            if event.date:
-                sig.append(Markup("<p>{}</p>").format(event.date))
-            sig.append(Markup("</div>"))
-            body.append(Markup("").join(sig))
+            body.append(_signature(event, options.sealed))
+    if options.appendix:
+        tables = appendix_tables(document, options.facts)
+        if tables:
+            body.append(_appendix(tables))
     page = [
         Markup('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>'),
         *head,

@@ -9,14 +9,13 @@ from epireport.document import (
     RenderedTitle,
     numbered,
 )
+from epireport.render._layout import DRAFT_MARK
 from epireport.render._options import RenderOptions
 
 __all__ = ["DRAFT_MARK", "INDENT", "render_text"]
 
 #: Paragraphs and headings start with two full-width spaces, as typed in Chinese documents.
 INDENT = "　　"
-#: The line put above the title of a draft.
-DRAFT_MARK = "【草稿】"
 
 
 def render_text(document: Document, options: RenderOptions) -> str:
