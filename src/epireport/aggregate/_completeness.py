@@ -284,8 +284,12 @@ def completeness_of(
             reporter = reporter_cache[value.unit] = calendar.reporter_of(value.unit)
         if reporter is not None:
             by_reporter.setdefault(reporter, []).append(value)
+    # A reporter's reports are the same whoever asks (the county, then each school): each is
+    # classified once.
+    classified: dict[str, dict[Period, ReportStatus]] = {}
     return {
-        under: _classify(calendar, by_reporter, under, period, bases, base_set) for under in units
+        under: _classify(calendar, by_reporter, under, period, bases, base_set, classified)
+        for under in units
     }
 
 
@@ -296,31 +300,56 @@ def _classify(
     period: Period,
     bases: tuple[Period, ...],
     base_set: frozenset[Period],
+    classified: dict[str, dict[Period, ReportStatus]],
 ) -> Completeness:
     expected = calendar.expected(under, period)
-    # For each expected report: [anything submitted, all zero-reports, latest submission, due]
-    found: dict[tuple[str, Period], list[object]] = {slot: [False, True, None] for slot in expected}
-    for reporter in dict.fromkeys(unit for unit, _ in expected):
-        for value in by_reporter.get(reporter, ()):
-            own = value.period
-            for base in (own,) if own in base_set else bases:
-                state = found.get((reporter, base))
-                if state is None or not own.overlaps(base):
-                    continue
-                state[0] = True
-                if value.status is not ValueStatus.ZERO_REPORT:
-                    state[1] = False
-                at = value.submitted_at
-                if at is not None:
-                    latest = state[2]
-                    if not isinstance(latest, datetime) or _later(at, latest):
-                        state[2] = at
-    reports: dict[tuple[str, Period], ReportStatus] = {}
-    for slot in expected:
-        submitted, all_zero, latest = found[slot]
+    slots_of: dict[str, list[Period]] = {}
+    for unit, base in expected:
+        slots_of.setdefault(unit, []).append(base)
+    for reporter, slots in slots_of.items():
+        if reporter not in classified:
+            classified[reporter] = _reports_of(
+                calendar, by_reporter.get(reporter, ()), slots, bases, base_set
+            )
+    reports: dict[tuple[str, Period], ReportStatus] = {
+        slot: classified[slot[0]][slot[1]] for slot in expected
+    }
+    grouped: dict[str, set[ReportStatus]] = {}
+    for (unit, _), status in reports.items():
+        grouped.setdefault(unit, set()).add(status)
+    per_unit = {unit: _overall(states) for unit, states in grouped.items()}
+    return Completeness(under, period, reports, per_unit)
+
+
+def _reports_of(
+    calendar: ReportingCalendar,
+    values: Iterable[DataValue],
+    slots: list[Period],
+    bases: tuple[Period, ...],
+    base_set: frozenset[Period],
+) -> dict[Period, ReportStatus]:
+    """The status of one reporter's report for each of its expected base periods."""
+    # For each expected report: [anything submitted, all zero-reports, latest submission]
+    found: dict[Period, list[object]] = {base: [False, True, None] for base in slots}
+    for value in values:
+        own = value.period
+        for base in (own,) if own in base_set else bases:
+            state = found.get(base)
+            if state is None or not own.overlaps(base):
+                continue
+            state[0] = True
+            if value.status is not ValueStatus.ZERO_REPORT:
+                state[1] = False
+            at = value.submitted_at
+            if at is not None:
+                latest = state[2]
+                if not isinstance(latest, datetime) or _later(at, latest):
+                    state[2] = at
+    reports: dict[Period, ReportStatus] = {}
+    for base, (submitted, all_zero, latest) in found.items():
         if not submitted:
             status = ReportStatus.MISSING
-        elif isinstance(latest, datetime) and latest > calendar.due(slot[1], latest.tzinfo):
+        elif isinstance(latest, datetime) and latest > calendar.due(base, latest.tzinfo):
             status = ReportStatus.LATE
         elif all_zero:
             status = ReportStatus.ZERO_REPORT
@@ -328,12 +357,8 @@ def _classify(
             status = ReportStatus.SUBMITTED  # no evidence of when: not "on time"
         else:
             status = ReportStatus.ON_TIME
-        reports[slot] = status
-    grouped: dict[str, set[ReportStatus]] = {}
-    for (unit, _), status in reports.items():
-        grouped.setdefault(unit, set()).add(status)
-    per_unit = {unit: _overall(states) for unit, states in grouped.items()}
-    return Completeness(under, period, reports, per_unit)
+        reports[base] = status
+    return reports
 
 
 def _later(a: datetime, b: datetime) -> bool:
