@@ -107,6 +107,7 @@ def case_baseline(data: Path, units: Path, db: Path) -> int:
         store.put_units(load_units(units))
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA cache_size = -32768")  # as Store.open sets it
     unit_ids = dict(connection.execute("SELECT code, id FROM units"))
     connection.execute("BEGIN IMMEDIATE")
     indicator_ids = {}
