@@ -494,3 +494,32 @@ def test_a_file_sent_again_with_one_change_writes_and_checks_that_one(store: Sto
     with pytest.raises(InputError, match="rule failed"):
         store.ingest(broken, "b.csv", rules=[rule])
     assert [v.value for v in store.values(unit="S02", indicators=["hours"])] == [Decimal("3.5")]
+
+
+def test_a_fresh_process_reads_one_branch_not_the_whole_tree(tmp_path: Path) -> None:
+    """Without a tree at hand, report_input reads the unit's branch: the same input."""
+    from epireport.store import _sqlite
+
+    path = tmp_path / "s.db"
+    units = (*_EACH_UNITS, OrgUnit("C04", "北社区", "S01"), OrgUnit("C05", "新社区", "S02"))
+    with Store.open(path) as store:
+        store.ingest(
+            [
+                DataValue.reported("billboards", "C01", DAY1, 1),
+                DataValue.reported("billboards", "C04", DAY1, 2),
+                DataValue.reported("billboards", "C02", DAY1, 3),
+            ],
+            "v.csv",
+            units=units,
+            institution="t",
+        )
+    _sqlite._TREES.clear()
+    with Store.open(path) as store:
+        branch = store.report_input(INSTITUTION, "S01", "202002")
+        assert store._tree_cache is None  # the whole tree was not built
+        store.units()
+        whole = store.report_input(INSTITUTION, "S01", "202002")
+    assert branch == whole
+    assert branch.tree is not None
+    assert branch.tree.codes == ("S01", "C01", "C04")
+    assert branch.tree.level_names == ("街道", "社区")

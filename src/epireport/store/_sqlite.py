@@ -1198,30 +1198,23 @@ class Store:
         # until a unit changes (triggers bump units_version, whoever writes). The tree is kept
         # for the process too, by the store's random id, so that opening the same store again
         # (the API, one unit at a time) does not build it again.
+        fresh = self._fresh_tree()
+        if fresh is not None:
+            return fresh
         found = dict(
             self._db.execute(
                 "SELECT key, value FROM meta WHERE key IN ('units_version', 'store_id')"
             )
         )
         version = found["units_version"]
-        cached = self._tree_cache
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        shared_key = None
-        if "store_id" in found and self._path != ":memory:":
-            shared_key = (os.path.realpath(self._path), found["store_id"])
-            with _TREES_LOCK:
-                shared = _TREES.get(shared_key)
-            if shared is not None and shared[0] == version:
-                self._tree_cache = shared
-                return shared[1]
         tree = self._tree()
         if not self._db.in_transaction:
             self._tree_cache = (version, tree)
-            if shared_key is not None:
+            if "store_id" in found and self._path != ":memory:":
                 with _TREES_LOCK:
-                    _TREES.pop(shared_key, None)
-                    _TREES[shared_key] = (version, tree)
+                    key = (os.path.realpath(self._path), found["store_id"])
+                    _TREES.pop(key, None)
+                    _TREES[key] = (version, tree)
                     while len(_TREES) > _TREES_KEPT:
                         del _TREES[next(iter(_TREES))]
         return tree
@@ -1375,7 +1368,9 @@ class Store:
         """
         period = Period.parse(period) if isinstance(period, str) else period
         name, codes = self._wanted(institution, indicator_sets)
-        tree = self._cached_tree()
+        # Without a tree at hand (a fresh process), only this unit's branch is read: one
+        # county of a 30,000-unit store needs its 31 units, not the whole tree validated.
+        tree = self._fresh_tree() or self._branch(unit)
         self._known(tree, unit)
         values = self.values(
             institution=name if codes is None else None,
@@ -1385,6 +1380,54 @@ class Store:
             history=history,
         )
         return self._input(tree, institution, unit, period, title, tuple(values))
+
+    def _fresh_tree(self) -> OrgTree | None:
+        """The validated tree if this store or the process holds it at the current version."""
+        found = dict(
+            self._db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('units_version', 'store_id')"
+            )
+        )
+        version = found["units_version"]
+        cached = self._tree_cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        if "store_id" in found and self._path != ":memory:":
+            with _TREES_LOCK:
+                shared = _TREES.get((os.path.realpath(self._path), found["store_id"]))
+            if shared is not None and shared[0] == version:
+                self._tree_cache = shared
+                return shared[1]
+        return None
+
+    def _branch(self, unit: str) -> OrgTree:
+        """*unit*'s branch: its ancestors (for its depth) and everything below it.
+
+        The store's tree was checked whole when its units were written, so a branch read
+        from it is a valid tree; it orders children as the whole tree does (by id).
+        """
+        rows = self._db.execute(
+            "WITH RECURSIVE up(id, parent_id) AS ("
+            "SELECT id, parent_id FROM units WHERE code = ? UNION "
+            "SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id), "
+            "down(id) AS (SELECT id FROM units WHERE code = ? UNION "
+            "SELECT u.id FROM units u JOIN down ON u.parent_id = down.id) "
+            "SELECT u.code, u.name, p.code, u.level, u.opening, u.closing "
+            "FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+            "WHERE u.id IN (SELECT id FROM up UNION SELECT id FROM down) ORDER BY u.id",
+            (unit, unit),
+        ).fetchall()
+        return OrgTree(
+            OrgUnit(
+                code,
+                name,
+                parent,
+                level,
+                dt.date.fromisoformat(opening) if opening else None,
+                dt.date.fromisoformat(closing) if closing else None,
+            )
+            for code, name, parent, level, opening, closing in rows
+        )
 
     def report_inputs(
         self,
