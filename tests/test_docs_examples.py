@@ -24,6 +24,7 @@ UPDATE = os.environ.get("EPIREPORT_UPDATE_DOC_OUTPUTS") == "1"
 
 #: Examples whose whole output a page includes, so it must match the stored file exactly.
 SNAPSHOTS = [
+    "categories",
     "facts_provenance",
     "indicator_set",
     "lint_run",

@@ -84,8 +84,10 @@ def render_each(
     format: str = "text",
     plugins: Plugins | None = None,
     draft: bool = False,
-    template: str | None = None,
+    template: str | os.PathLike[str] | None = None,
     allow_violations: bool = False,
+    sealed: bool = False,
+    appendix: bool = False,
 ) -> Iterator[EachResult]:
     """Render a summary for every unit at *level* of the store at *store*, one at a time.
 
@@ -94,7 +96,8 @@ def render_each(
     for :func:`~epireport.input_from_store` of that unit (final renders are checked, and a
     refused unit comes back with its error instead of stopping the batch). *words* supplies
     measures and narrative inputs for every unit (each keeps its own name and title).
-    :func:`each_units` tells beforehand which units these are.
+    :func:`each_units` tells beforehand which units these are. *sealed* and *appendix* are
+    :func:`~epireport.render_report`'s.
 
     Raises :class:`UsageError` for an unknown level or unit, before anything is rendered.
     """
@@ -111,7 +114,10 @@ def render_each(
             f"no values (it has {len(words.values)})"
         )
     # The words are the summary's, not one unit's: each unit keeps its own name and title.
-    shared = attrs.evolve(words, unit_name="", title="") if words is not None else None
+    shared = None
+    if words is not None:
+        # A summary without a title (title None) stays without one for every unit.
+        shared = attrs.evolve(words, unit_name="", title=None if words.title is None else "")
     with Store.open(store) as opened:
         units = each_units(opened.units(), level, under=under, level_names=inst.level_names)
         names = {u.code: u.name for u in units}
@@ -125,6 +131,8 @@ def render_each(
                     draft=draft,
                     template=template,
                     allow_violations=allow_violations,
+                    sealed=sealed,
+                    appendix=appendix,
                 )
             except EpireportError as exc:
                 yield EachResult(data.unit, names[data.unit], error=exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -123,12 +124,13 @@ def build_document(
     *,
     plugins: Plugins | None = None,
     draft: bool = False,
-    template: str | None = None,
+    template: str | os.PathLike[str] | None = None,
 ) -> tuple[Document, Any]:
     """Compute the facts of *report* and compose its document tree; return both.
 
     The institution named in the report must be registered with *plugins* (by default, the
-    installed plugins).
+    installed plugins). *template*: a registered template's name, or the path of a template
+    file (:class:`pathlib.Path`) whose ``{% extends %}`` reaches the registered ones.
     """
     from epireport.facts import compute_facts
     from epireport.narrative._compose import compose
@@ -136,6 +138,8 @@ def build_document(
     plugins = _plugins(plugins)
     institution = plugins.institution(report.institution)
     facts = compute_facts(report, institution, rules=plugins.validation_rules(institution))
+    if template is not None and not isinstance(template, str):
+        template = Path(template)
     document = compose(report, institution, facts, plugins, draft=draft, template=template)
     return document, facts
 
@@ -146,15 +150,19 @@ def render_report(
     format: str = "text",
     plugins: Plugins | None = None,
     draft: bool = False,
-    template: str | None = None,
+    template: str | os.PathLike[str] | None = None,
     allow_violations: bool = False,
+    sealed: bool = False,
+    appendix: bool = False,
 ) -> Rendered:
     """Render *report* (a :class:`ReportInput` or the path of a report input file).
 
     ``format`` is the code of a registered report format (text, markdown, html, docx, json,
-    or one a plugin adds). In final mode (the default) a figure the template requires but the
-    data lacks raises :class:`~epireport.exceptions.MissingFigureError`; with ``draft=True``
-    it is written as ``xx``.
+    or one a plugin adds). *template* replaces the institution's template: a registered
+    name, or the path of a template file (see :func:`build_document`). In final mode (the
+    default) a figure the template requires but the data lacks raises
+    :class:`~epireport.exceptions.MissingFigureError`; with ``draft=True`` it is written as
+    ``xx``.
 
     A final render is a checked render: the data is checked first (:func:`check_input`), and
     an error-level violation within the report period raises
@@ -162,6 +170,9 @@ def render_report(
     ``allow_violations=True``, renders anyway; the document then carries the violations
     (``document.meta.violations``: the JSON output lists them, drafts show them). Warnings
     never stop a render and are always carried.
+
+    *sealed* lays the signature out for a seal (GB/T 9704 7.3.5.1; DOCX and HTML);
+    *appendix* adds the data appendix (附件: each indicator by sub-unit, daily charts).
     """
     from epireport.aggregate._rules import Importance
     from epireport.exceptions import Problem, RuleViolationError
@@ -187,7 +198,10 @@ def render_report(
     if violations:
         meta = attrs.evolve(document.meta, violations=_violation_notes(violations))
         document = attrs.evolve(document, meta=meta)
-    output = fmt.render(document, RenderOptions(draft=draft))
+    options = RenderOptions(
+        draft=draft, sealed=sealed, appendix=appendix, facts=facts if appendix else None
+    )
+    output = fmt.render(document, options)
     return Rendered(
         output=output, document=document, format=fmt, facts=facts, violations=violations
     )
@@ -268,7 +282,8 @@ def combine_words(data: ReportInput, words: ReportInput | None) -> ReportInput:
         tree = OrgTree(tree.units, words.tree.level_names)
     return attrs.evolve(
         data,
-        title=words.title or data.title,
+        # None: the words say the summary has no title; "" leaves it to the store's data.
+        title=words.title if words.title is None or words.title else data.title,
         unit_name=words.unit_name,
         tree=tree,
         measures=words.measures,
@@ -284,7 +299,6 @@ def demo_input(institution: str | Institution, *, plugins: Plugins | None = None
     ``epireport render --db``.
     """
     import tempfile
-    from pathlib import Path
 
     from epireport.model._units import OrgUnit
     from epireport.store import Store

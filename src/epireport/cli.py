@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from epireport._version import __version__
-from epireport.exceptions import EpireportError, InputError
+from epireport.exceptions import EpireportError, InputError, TemplateError
 
 __all__ = ["main"]
 
@@ -83,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems or [exc]:
             click.echo(f"epireport: error: {problem}", err=True)
         return 2
+    except TemplateError as exc:
+        # One problem per line, each naming its template, line and fix.
+        for line in exc.problems:
+            click.echo(f"epireport: error: {_one_line(line)}", err=True)
+        return 2
     except EpireportError as exc:
         click.echo(f"epireport: error: {_one_line(str(exc))}", err=True)
         return 2
@@ -107,6 +112,11 @@ register_command(
 )
 register_command(
     "demo", "epireport._cli.render_cmds:demo", "Render the example of each institution."
+)
+register_command(
+    "preview",
+    "epireport._cli.preview_cmd:preview",
+    "Preview a template's draft and final in a browser, live.",
 )
 register_command(
     "check", "epireport._cli.check_cmd:check", "Validate a report input's data against the rules."

@@ -235,6 +235,11 @@ def _non_blank(instance: Any, attribute: attrs.Attribute[Any], value: object) ->
         raise ModelError(f"{_owner(instance, attribute)}: expected a non-blank text, got {value!r}")
 
 
+def _optional_non_blank(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _non_blank(instance, attribute, value)
+
+
 def _bool(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise ModelError(f"{_owner(instance, attribute)}: expected True or False, got {value!r}")
@@ -460,6 +465,8 @@ class EnumerationStyle(enum.Enum):
     DI = "di"
     #: 1. 2. 3.
     ARABIC = "arabic"
+    #: 1、 2、 3、 (the item style many offices use; chosen per institution)
+    ARABIC_DUN = "arabic_dun"
     #: （1） （2） （3）
     PAREN_ARABIC = "paren_arabic"
     #: （一） （二） （三）
@@ -467,7 +474,7 @@ class EnumerationStyle(enum.Enum):
 
 
 def enumeration_marker(n: int, style: EnumerationStyle) -> str:
-    """Return the marker of the *n*-th item (from 1): 一是, 第一，, 1., （1） or （一）."""
+    """Return the marker of the *n*-th item (from 1): 一是, 第一，, 1., 1、, （1） or （一）."""
     if type(n) is not int or n < 1:
         raise ModelError(f"enumeration_marker.n: expected a positive int, not {n!r}")
     if style is EnumerationStyle.SHI:
@@ -476,6 +483,8 @@ def enumeration_marker(n: int, style: EnumerationStyle) -> str:
         return run_in_marker(n, "di") + "，"
     if style is EnumerationStyle.ARABIC:
         return f"{n}."
+    if style is EnumerationStyle.ARABIC_DUN:
+        return f"{n}、"
     if style is EnumerationStyle.PAREN_ARABIC:
         return f"（{n}）"
     return f"（{chinese_numeral(n)}）"
@@ -793,9 +802,13 @@ def _check_depth(sections: tuple[Section, ...], depth: int) -> None:
 
 @attrs.frozen
 class Document:
-    """A whole work summary: title, meta, preamble, numbered sections, closing, signature."""
+    """A whole work summary: title, meta, preamble, numbered sections, closing, signature.
 
-    title: str = attrs.field(converter=_clean, validator=_non_blank)
+    ``title`` is ``None`` for a summary without a title (``title: ""`` in its report input):
+    the walk then yields no :class:`RenderedTitle` and the formats start with what follows.
+    """
+
+    title: str | None = attrs.field(converter=_clean_optional, validator=_optional_non_blank)
     meta: Meta = attrs.field(validator=_meta)
     preamble: tuple[Block, ...] = attrs.field(default=(), converter=_as_tuple, validator=_blocks)
     sections: tuple[Section, ...] = attrs.field(
@@ -817,7 +830,7 @@ class Document:
     @classmethod
     def _build(
         cls,
-        title: str,
+        title: str | None,
         meta: Meta,
         preamble: tuple[Block, ...],
         sections: tuple[Section, ...],
@@ -831,14 +844,14 @@ class Document:
         when *title* is clean and not blank and *meta* a :class:`Meta`; otherwise the
         public constructor runs and raises its usual error.
         """
-        if not (type(meta) is Meta and _is_clean(title) and _has_words(title)):
+        if not (type(meta) is Meta and (title is None or (_is_clean(title) and _has_words(title)))):
             return cls(title, meta, preamble, sections, closing, signature)
         return cls._trusted(title, meta, preamble, sections, closing, signature)
 
     @classmethod
     def _trusted(
         cls,
-        title: str,
+        title: str | None,
         meta: Meta,
         preamble: tuple[Block, ...],
         sections: tuple[Section, ...],
@@ -891,7 +904,7 @@ class Document:
         r = _Reader(data, "$")
         signature = r.optional("signature")
         return cls(
-            title=r.get("title"),
+            title=r.optional("title"),
             meta=_meta_from(r.child("meta")),
             preamble=r.blocks("preamble"),
             sections=tuple(_section_from(s) for s in r.children("sections")),
@@ -1301,7 +1314,8 @@ def _preset_events(document: Document, events: tuple[Event, ...]) -> None:
 
 
 def _walk_document(document: Document) -> Iterator[Event]:
-    yield RenderedTitle(_heading_text(document.title))
+    if document.title is not None:
+        yield RenderedTitle(_heading_text(document.title))
     yield from _walk_blocks(document.preamble, 0)
     for n, section in enumerate(document.sections, 1):
         yield from _walk_section(section, 1, n)
@@ -1387,8 +1401,30 @@ def _inline_text(enumeration: Enumeration) -> str:
     parts = []
     for n, content in enumerate(contents, 1):
         end = "。" if n == len(contents) else "；"
-        parts.append(enumeration_marker(n, enumeration.style) + _close(content, end))
+        parts.append(
+            _unambiguous(enumeration_marker(n, enumeration.style), content) + _close(content, end)
+        )
     return tidy_punctuation("".join(parts))
+
+
+#: Between an item mark 3. and a text starting with a figure (3. 1月28日): not 3.1月28日.
+_THIN_SPACE: Final = "\u2009"
+
+
+def _unambiguous(marker: str, text: str) -> str:
+    """*marker*, with a thin space when it ends in ``.`` and *text* starts with a digit.
+
+    ``3.1月28日`` reads as the decimal 3.1; ``3. 1月28日`` (a thin space, U+2009) cannot. The
+    ``1、`` style never needs it (``3、1月28日``).
+    """
+    if marker.endswith(".") and text[:1].isdigit():
+        return marker + _THIN_SPACE
+    return marker
+
+
+def _says_nothing(block: Block) -> bool:
+    # A paragraph without words: what an item whose sentences all vanished holds.
+    return isinstance(block, Paragraph) and _blank(block.text)
 
 
 def _starts_enum(item: EnumerationItem) -> bool:
@@ -1401,6 +1437,8 @@ def _walk_enumeration(enumeration: Enumeration, depth: int) -> Iterator[Event]:
         lead = _line(item.lead.text) if item.lead else ""
         first: tuple[Block, ...] = ()
         rest = item.blocks
+        while not lead and rest and _says_nothing(rest[0]):
+            rest = rest[1:]  # the item's text is its first paragraph with words
         if rest and _is_inline(rest[0]):
             first, rest = rest[:1], rest[1:]
         body = _flow(first)
@@ -1421,6 +1459,6 @@ def _walk_enumeration(enumeration: Enumeration, depth: int) -> Iterator[Event]:
             body = _close(body, end)
         elif lead and not (rest and lead.endswith(("：", ":"))):
             lead = _close(lead, end)
-        marker = enumeration_marker(n, enumeration.style)
+        marker = _unambiguous(enumeration_marker(n, enumeration.style), lead or body)
         yield RenderedParagraph(depth, marker, lead, tidy_punctuation(body), facts)
         yield from _walk_blocks(rest, depth)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 __all__ = [
     "EpireportError",
     "EpireportPluginWarning",
+    "EpireportTemplateWarning",
     "InputError",
     "MissingFigureError",
     "ModelError",
@@ -107,7 +108,23 @@ class EpireportPluginWarning(UserWarning):
 
 
 class TemplateError(EpireportError):
-    """A template cannot be loaded or refers to something its institution does not define."""
+    """A template cannot be loaded, refers to something undefined, or lost a section.
+
+    ``problems`` holds one line per problem, each naming the template, its line and the fix
+    (the CLI prints them one per line); the message is the problems joined by line breaks.
+    """
+
+    def __init__(self, message: str, *, problems: Iterable[str] | None = None) -> None:
+        self.problems: tuple[str, ...] = tuple(problems) if problems is not None else (message,)
+        super().__init__(message)
+
+
+class EpireportTemplateWarning(UserWarning):
+    """A draft's template has a problem a final render refuses (a section left empty).
+
+    Drafts circulate early, so they are written anyway; the warning names the template, the
+    line and the fix, and the CLI prints it.
+    """
 
 
 class RenderError(EpireportError):

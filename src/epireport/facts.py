@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import attrs
 
+from epireport.aggregate._approximate import combined_qualifier
 from epireport.aggregate._compare import Change, ChangeKind, Rank, compare, rank
 from epireport.aggregate._completeness import (
     Completeness,
@@ -46,8 +47,11 @@ _UNAVAILABLE = Change(ChangeKind.UNAVAILABLE)
 
 
 def value_id(value: DataValue) -> str:
-    """The id of a data value in provenance lists: ``indicator@unit@period``."""
-    return f"{value.indicator}@{value.unit}@{value.period}"
+    """The id of a data value in provenance lists: ``indicator@unit@period``.
+
+    A value of a category option names its series: ``returnees[wuhan]@unit@period``.
+    """
+    return f"{value.series}@{value.unit}@{value.period}"
 
 
 @attrs.frozen
@@ -67,6 +71,10 @@ class Fact:
     ``parts_sum`` is what they add up to and ``parts_sources`` their data values, so the
     provenance keeps both; a difference is a ``children-sum.<indicator>`` violation in
     ``notes`` (and in ``epireport check``), and a final render refuses it.
+
+    ``qualifier`` says the figure is approximate because a value behind it was (约, 近, 余 or 多;
+    see :func:`~epireport.aggregate._approximate.combined_qualifier`): the prose then never
+    writes it more precisely than that.
     """
 
     indicator: str
@@ -87,6 +95,7 @@ class Fact:
     rank: Rank | None = None
     notes: tuple[Violation, ...] = ()
     sources: tuple[DataValue, ...] = attrs.field(default=(), eq=False, repr=False)
+    qualifier: str = ""
     parts_sum: Value | None = None
     parts_sources: tuple[DataValue, ...] = attrs.field(default=(), eq=False, repr=False)
 
@@ -302,8 +311,10 @@ def compute_facts(
     ``cumulative_from`` where 累计 starts (default: the earliest value before the period).
     """
     indicators = tuple(i for s in institution.indicator_sets for i in s.indicators)
+    # An indicator split by categories has a fact per option combination too (returnees[wuhan]).
+    facts_of = tuple(s for i in indicators for s in i.series_indicators())
     rule_list = tuple(rules)
-    check_rules(rule_list, [i.code for i in indicators])
+    check_rules(rule_list, [i.code for i in facts_of])
     tree = _tree(report, institution)
     period = report.period
     units = (report.unit, *(u.code for u in tree.children(report.unit)))
@@ -327,9 +338,10 @@ def compute_facts(
         ),
     )
     stated = {
-        (v.indicator, v.unit)
+        (code, v.unit)
         for v in report.values
         if v.status.is_submitted and period.contains(v.period)
+        for code in {v.indicator, v.series}
     }
     calendar = ReportingCalendar(
         tree,
@@ -341,7 +353,7 @@ def compute_facts(
     words = {u: _unit_word(tree, calendar, u, institution) for u in units}
     children = units[1:]
     facts: list[Fact] = []
-    for indicator in indicators:
+    for indicator in facts_of:
         ranks = rank({c: aggregates.value(indicator.code, c, period) for c in children})
         for unit in units:
             facts.append(
@@ -388,7 +400,7 @@ def compute_facts(
                 state.by_unit,
                 violations,
             )
-            for indicator in indicators
+            for indicator in facts_of
         )
 
     return FactSet(
@@ -490,6 +502,11 @@ def _fact(
         rank=unit_rank,
         notes=notes,
         sources=current.sources,
+        qualifier=(
+            combined_qualifier(current.sources, computed=indicator.is_computed)
+            if current.status is AggregateStatus.VALUE
+            else ""
+        ),
         parts_sum=parts_sum,
         parts_sources=tuple(v for p in parts for v in p.sources) if parts_sum is not None else (),
     )

@@ -89,6 +89,43 @@ class TestBuiltinRules:
         assert "percent-range.pct.max" in rules
         check_rules(rules.values(), SCREENING.codes)
 
+    def test_subtotal_and_item_outside_the_breakdown(self) -> None:
+        """A sub-total is held to its whole and its parts; a 其中 item outside them to <= only."""
+        returnees = IndicatorSet(
+            "returnees",
+            "返乡人员",
+            (
+                Indicator("returnees", "返乡人员", "人", parts=("hubei", "outside")),
+                Indicator("hubei", "湖北", "人", part_of="returnees", parts=("wuhan", "other")),
+                Indicator("wuhan", "武汉", "人"),
+                Indicator("other", "湖北其他地区", "人"),
+                Indicator("outside", "省外", "人"),
+                Indicator("released", "已解除隔离", "人", part_of="returnees"),
+            ),
+        )
+        rules = {r.code: r for r in builtin_rules(returnees)}
+        assert rules["parts-sum.returnees"].right == "hubei + outside"
+        assert rules["parts-sum.hubei"].right == "wuhan + other"
+        assert rules["part-within-whole.hubei"].right == "returnees"
+        assert rules["part-within-whole.released"].right == "returnees"
+        figures = {"returnees": 200, "hubei": 82, "outside": 118, "wuhan": 52, "other": 30}
+        assert [
+            r.code
+            for r in rules.values()
+            if evaluate_rule(r, "t", DAY, {**figures, "released": 201}) is not None
+        ] == ["part-within-whole.released"]
+        wrong = evaluate_rule(rules["parts-sum.hubei"], "t", DAY, {**figures, "other": 31})
+        assert wrong is not None
+        assert wrong.message.endswith(
+            "hubei = 82 == wuhan + other = 83 does not hold; the parts differ from the total by "
+            "1: correct the total or the part that is off [hubei=82, other=31, wuhan=52]"
+        )
+        above = evaluate_rule(
+            rules["part-within-whole.released"], "t", DAY, {**figures, "released": 201}
+        )
+        assert above is not None
+        assert "a 其中 item exceeds its whole by 1: correct one of the two figures" in above.message
+
     def test_unknown_codes_are_rejected(self) -> None:
         """A rule naming an indicator the set does not have is rejected when checked."""
         rule = ValidationRule("r", "fever", "<=", "coughs")

@@ -8,7 +8,7 @@ import pytest
 from epireport.exceptions import UsageError
 from epireport.io._dhis2 import read_dhis2, read_dhis2_data, write_dhis2
 from epireport.io._normalise import CodeMapping
-from epireport.model._indicators import Indicator, IndicatorSet
+from epireport.model._indicators import Category, CategoryOption, Indicator, IndicatorSet
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
 from epireport.model._values import DataValue
@@ -197,3 +197,84 @@ def test_export_writes_zero_reports_as_zero_and_leaves_out_other_states() -> Non
     assert rows[1]["comment"] == "已召开"
     with pytest.raises(UsageError, match="no period id"):
         write_dhis2([DataValue.reported("a", "S01", Period.parse("2020-01-23/2020-02-29"), 1)])
+
+
+SCREENING = Institution(
+    code="test-school",
+    title="教育局",
+    indicator_sets=(
+        IndicatorSet(
+            code="screening",
+            title="排查",
+            indicators=(
+                Indicator(
+                    code="screened",
+                    name="排查师生",
+                    classifier="人",
+                    categories=(
+                        Category(
+                            "kind",
+                            "人员类别",
+                            (CategoryOption("teacher", "教师"), CategoryOption("student", "学生")),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+COMBOS = {"oPcWGgS2Liz": ["teacher"], "rtfSaMjPyq6": ["student"]}
+E2E_MAPPING = CodeMapping(
+    data_elements={"BjDrgVrkBI3": "screened"},
+    org_units={"O6uvpzGd5pu": "S01"},
+    default_combos=["HllvX50cXC0"],
+)
+
+
+def _e2e_payload() -> dict[str, object]:
+    """The e2e payload without its misspelt completedDate (a known defect, tested above)."""
+    data = json.loads(shared("dhis2_datavalueset_core_e2e_single_dataset.json").read_text())
+    del data["completedDate"]
+    return data
+
+
+def test_category_option_combos_import_into_categories_and_export_back() -> None:
+    """e2e: two combos of one element become two category options, and are written back."""
+    data = _e2e_payload()
+    batch = read_dhis2_data(
+        data, "e2e.json", institution=SCREENING, mapping=E2E_MAPPING, category_combos=COMBOS
+    )
+    assert batch.problems == ()
+    assert [(v.indicator, v.options, v.unit, v.value) for v in batch.values] == [
+        ("screened", ("teacher",), "S01", 1000),
+        ("screened", ("student",), "S01", 2000),
+    ]
+    text, skipped = write_dhis2(batch.values, E2E_MAPPING, category_combos=COMBOS)
+    assert skipped == 0
+    written = json.loads(text)["dataValues"]
+    fields = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "value")
+    assert written == [{k: row[k] for k in fields} for row in data["dataValues"]]  # type: ignore[attr-defined]
+
+
+def test_an_unmapped_combo_of_a_split_indicator_names_the_fix() -> None:
+    """A combo that is neither mapped to options nor an option code is refused at its key."""
+    batch = read_dhis2_data(_e2e_payload(), "e2e.json", institution=SCREENING, mapping=E2E_MAPPING)
+    assert [p.location for p in batch.problems] == [
+        "e2e.json: $.dataValues[0].categoryOptionCombo",
+        "e2e.json: $.dataValues[1].categoryOptionCombo",
+    ]
+    assert "unknown category option 'oPcWGgS2Liz'" in batch.problems[0].message
+    assert "map the combo to its options in category_combos" in batch.problems[0].message
+
+
+def test_option_codes_pass_through_as_combos() -> None:
+    """Without a combo mapping, option codes are the combos, both ways."""
+    values = [
+        DataValue.reported("screened", "S01", Period.parse("201911"), 3, options=("teacher",))
+    ]
+    text, _ = write_dhis2(values)
+    (row,) = json.loads(text)["dataValues"]
+    assert row["categoryOptionCombo"] == "teacher"
+    batch = read_dhis2_data(json.loads(text), "x.json", institution=SCREENING)
+    assert batch.problems == ()
+    assert batch.values == tuple(values)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from epireport.exceptions import InputError
 from epireport.io import dump_report, dumps_report, loads_report
-from epireport.model import ReportInput
+from epireport.model import DataValue, Indicator, Period, ReportInput
+from epireport.testing._st_model import data_values
 from epireport.testing._st_report import report_inputs
 
 SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -93,3 +94,21 @@ def test_wrongly_typed_scalars_are_reported_with_their_path(
         loads_report(json.dumps(broken, ensure_ascii=False), json_format=True, name="r.json")
     found = [str(p) for p in exc.value.problems]
     assert any(p.startswith(f"r.json: {path}") for p in found), (path, found)
+
+
+@SETTINGS
+@given(
+    data_values(
+        Indicator("n", "数", value_type="decimal"),
+        units=["u"],
+        period_strategy=st.just(Period.parse("20200215")),
+        approximate=True,
+    )
+)
+def test_approximate_values_round_trip(value: DataValue) -> None:
+    """A value stated approximately (480余, 约0.5) dumps as stated and loads back equal."""
+    report = ReportInput(
+        institution="x", unit="u", period=Period.parse("20200215"), values=(value,)
+    )
+    assert loads_report(dumps_report(report)) == report
+    assert loads_report(dumps_report(report, json_format=True), json_format=True) == report

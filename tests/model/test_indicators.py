@@ -356,12 +356,15 @@ class TestIndicatorSet:
             ),
             ((Indicator("p", "部分", part_of="ghost"),), "part_of 'ghost' is not an indicator"),
             (
-                (Indicator("p", "部分", part_of="leaflets"),),
-                "indicator 'p': part_of 'leaflets', whose parts",
+                (Indicator("t", "总", parts=("visited", "leaflets_home")),),
+                "indicator 't': part 'leaflets_home' is declared part_of 'leaflets'; a figure "
+                "is a part of one total: remove 'leaflets_home' from the parts of 't', or set "
+                "its part_of to 't'",
             ),
             (
-                (Indicator("t", "总", parts=("visited", "leaflets_home")),),
-                "indicator 't': part 'leaflets_home' is declared part_of 'leaflets'",
+                (Indicator("t", "总", parts=("visited", "leaflets_street")),),
+                "indicator 't': part 'leaflets_street' is also listed in the parts of "
+                "'leaflets'; a figure is a part of one total",
             ),
         ],
     )
@@ -374,6 +377,23 @@ class TestIndicatorSet:
             IndicatorSet(base.code, base.title, base.indicators + extra, base.sections)
         assert str(info.value).startswith("IndicatorSet 'publicity': ")
         assert fragment in str(info.value)
+
+    def test_subtotals_and_items_outside_the_breakdown(self) -> None:
+        """A sub-total is a part with parts; a 其中 item its total's parts do not list is fine."""
+        s = IndicatorSet(
+            "returnees",
+            "返乡人员",
+            (
+                Indicator("returnees", "返乡人员", "人", parts=("hubei", "outside")),
+                Indicator("hubei", "湖北", "人", part_of="returnees", parts=("wuhan", "other")),
+                Indicator("wuhan", "武汉", "人"),
+                Indicator("other", "湖北其他地区", "人"),
+                Indicator("outside", "省外", "人"),
+                Indicator("released", "已解除隔离", "人", part_of="returnees"),
+            ),
+        )
+        assert [i.code for i in s.parts_of("returnees")] == ["hubei", "outside", "released"]
+        assert [i.code for i in s.parts_of("hubei")] == ["wuhan", "other"]
 
     def test_part_whole_cycles_are_refused(self) -> None:
         """Two indicators that are each a part of the other form a refused cycle."""

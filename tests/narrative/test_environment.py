@@ -120,7 +120,7 @@ def test_reference_check_follows_extends_and_includes(institution: Institution) 
 
 
 def test_reference_check_reads_prefix_keys_and_narrative(institution: Institution) -> None:
-    """prefix= keys and narrative.<name> are checked too; every problem is listed."""
+    """prefix= keys and narrative.<name> are checked too; every problem is listed, one a line."""
     env = env_of(
         {
             "demo/report.md.j2": (
@@ -132,7 +132,8 @@ def test_reference_check_reads_prefix_keys_and_narrative(institution: Institutio
     with pytest.raises(TemplateError) as info:
         check_template_references(env, institution)
     message = str(info.value)
-    assert "3 problems" in message
+    assert len(info.value.problems) == 3  # one problem per line
+    assert message.splitlines() == list(info.value.problems)
     assert "'bilboards'" in message
     assert "narrative input 'plan'" in message
     assert "'leaflet'" in message
@@ -143,6 +144,7 @@ def test_valid_template_passes_check(institution: Institution) -> None:
     env = env_of(
         {
             "demo/report.md.j2": (
+                '{% set codes = ["leaflets"] %}'
                 '{{ figure("leaflets") }}{{ count_list(["billboards", "screens"]) }}'
                 "{% for c in codes %}{{ figure(c) }}{% endfor %}{{ narrative.plans }}"
             )

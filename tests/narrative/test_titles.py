@@ -23,6 +23,7 @@ from epireport import (
     hookimpl,
 )
 from epireport.cli import main
+from epireport.document import Document, RenderedTitle, numbered
 from epireport.testing import registered
 
 #: A template with no ``# title`` line: the default title is the document's title.
@@ -161,6 +162,40 @@ class TestDraftTitle:
         lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
         assert "城关镇卫生院工作总结" in lines[:2]
         assert "cgz" not in "\n".join(lines)
+
+
+class TestNoTitle:
+    """A report whose title is None has none: not the template's, not the default."""
+
+    @pytest.mark.parametrize("template", [UNTITLED, "# {{ unit }}二月工作总结\n" + UNTITLED])
+    @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "docx", "json"])
+    def test_no_title_in_any_format(self, template: str, fmt: str) -> None:
+        """The document has no title, the walk no title event; every format starts with the text."""
+        with registered(_Town(_institution("城关镇"), template)) as plugins:
+            report = _report(unit_name="城关镇", title=None, values=())
+            rendered = epireport.render_report(report, format=fmt, plugins=plugins, draft=True)
+        assert rendered.document.title is None
+        events = list(numbered(rendered.document))
+        assert not any(isinstance(e, RenderedTitle) for e in events)
+        if fmt in ("text", "markdown"):
+            body = [line for line in str(rendered.output).splitlines() if line.strip()]
+            assert "工作总结" not in body[1]  # the draft mark, then the first paragraph
+            assert "城关镇发放宣传单" in body[1]
+
+    def test_a_document_without_title_round_trips_through_json(self, town: Plugins) -> None:
+        """to_dict writes title null and from_dict reads it back equal."""
+        report = _report(unit_name="城关镇", title=None)
+        document = epireport.render_report(report, plugins=town, draft=True).document
+        data = document.to_dict()
+        assert data["title"] is None
+        assert Document.from_dict(data) == document
+
+    def test_a_report_title_must_be_text_or_none(self) -> None:
+        """Any other value is a ModelError naming the field."""
+        with pytest.raises(
+            epireport.ModelError, match=r"ReportInput\.title: expected a text or None"
+        ):
+            _report(title=3)
 
 
 @pytest.mark.parametrize("code", ["district-publicity", "education-bureau", "property-company"])

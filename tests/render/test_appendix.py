@@ -225,8 +225,7 @@ def test_cli_demo_appendix(fmt: str, tmp_path: Path) -> None:
     from epireport._cli.render_cmds import demo
     from epireport.cli import main
 
-    if not any(param.name == "appendix" for param in demo.params):
-        pytest.skip("the --appendix flag is not on `epireport demo` yet")
+    assert any(param.name == "appendix" for param in demo.params)
     target = tmp_path / f"education.{fmt}"
     assert main(["demo", "education-bureau", "-f", fmt, "--appendix", "-o", str(target)]) == 0
     if fmt == "html":
@@ -237,3 +236,40 @@ def test_cli_demo_appendix(fmt: str, tmp_path: Path) -> None:
         doc = open_docx(target.read_bytes())
         assert any(p.text == "附件" for p in doc.paragraphs)
         assert [row.cells[0].text for row in doc.tables[0].rows][1] == "县第一中学"
+
+
+def test_cli_render_sealed_and_each_with_appendix(tmp_path: Path) -> None:
+    """--sealed and --appendix reach render, and render --each gives them to every unit."""
+    import attrs
+
+    import epireport
+    from epireport.cli import main
+    from epireport.store import Store
+
+    example = epireport.example_input("education-bureau")
+    data = tmp_path / "report.yaml"
+    data.write_text(epireport.dumps_report(example), encoding="utf-8")
+    sealed, plain = tmp_path / "sealed.html", tmp_path / "plain.html"
+    assert main(["render", str(data), "-f", "html", "--sealed", "-o", str(sealed)]) == 0
+    assert main(["render", str(data), "-f", "html", "-o", str(plain)]) == 0
+    signature = re.compile(r'<div class="signature".*?</div>', re.S)
+    laid_out = {
+        path.name: signature.findall(path.read_text(encoding="utf-8")) for path in (sealed, plain)
+    }
+    assert laid_out["sealed.html"] != laid_out["plain.html"]  # placed for a seal
+    assert all(len(blocks) == 1 for blocks in laid_out.values())
+    db = tmp_path / "store.sqlite"
+    assert example.tree is not None
+    with Store.open(db) as store:
+        store.ingest(
+            example.values, "example", units=example.tree.units, institution="education-bureau"
+        )
+    words = tmp_path / "words.yaml"
+    bare = attrs.evolve(example, values=(), title="", unit_name="")
+    words.write_text(epireport.dumps_report(bare), encoding="utf-8")
+    out = tmp_path / "each"
+    argv = [str(words), "--db", str(db), "--institution", "education-bureau"]
+    argv += ["--period", str(example.period), "--each", "1", "-f", "html", "--appendix"]
+    assert main(["render", *argv, "-o", str(out)]) == 0
+    (written,) = out.glob("*.html")
+    assert '<section class="appendix">' in written.read_text(encoding="utf-8")

@@ -523,3 +523,20 @@ def test_a_fresh_process_reads_one_branch_not_the_whole_tree(tmp_path: Path) -> 
     assert branch.tree is not None
     assert branch.tree.codes == ("S01", "C01", "C04")
     assert branch.tree.level_names == ("街道", "社区")
+
+
+def test_values_the_schema_cannot_hold_are_refused_not_merged(store: Store) -> None:
+    """Category options and approximate figures are refused with a way out, never flattened."""
+    store.ingest(
+        [DataValue.reported("billboards", "S01", DAY1, 4)], "a.csv", units=UNITS, institution="t"
+    )
+    split = [
+        DataValue.reported("returnees", "S01", DAY1, 52, options=("wuhan",)),
+        DataValue.reported("returnees", "S01", DAY1, 30, options=("hubei",)),
+    ]
+    with pytest.raises(InputError, match=r"cannot hold category options 'returnees\[wuhan\]'"):
+        store.ingest(split, "r.yaml", rows=["row 2", "row 3"], institution="t")
+    about = [DataValue.reported("billboards", "S02", DAY1, 480, qualifier="余")]
+    with pytest.raises(InputError, match=r"r.yaml: row 9: .*approximate figure \(480余\)"):
+        store.ingest(about, "r.yaml", rows=["row 9"], institution="t")
+    assert [v.unit for v in store.values()] == ["S01"]

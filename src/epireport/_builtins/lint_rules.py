@@ -210,6 +210,16 @@ BUILTIN_RULE_DOCS: tuple[RuleDoc, ...] = (
         "in a colon, and items that all repeat the headline's word (到位, 早, 不).",
     ),
     _rule(
+        "EPI504",
+        "numbering-decimal",
+        "warning",
+        _checks.check_numbering_decimal,
+        "an item mark 3. run into the figure after it: 3.1月28日 reads as the decimal 3.1",
+        example="2.测温登记。\n3.1月28日起每日消毒。",
+        rationale="Item 3 about January 28 and the number 3.1 look alike; 3、1月28日 or a thin "
+        "space after the mark (3.\u20091月28日, as epireport writes it) cannot be misread.",
+    ),
+    _rule(
         "EPI601",
         "outdated-term",
         "warning",

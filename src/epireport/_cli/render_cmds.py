@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,50 @@ if TYPE_CHECKING:
     from epireport.model._report import ReportInput
 
 _FORMAT_HELP = "Output format: text, markdown, html, docx, json, or one a plugin registers."
+_SEALED_HELP = "Lay the signature out for a seal (GB/T 9704 7.3.5.1): HTML and DOCX."
+_APPENDIX_HELP = (
+    "Add a data appendix (附件): each indicator by sub-unit with its total and completeness, "
+    "and a chart of its daily series (HTML and DOCX)."
+)
+
+
+def _template_arg(value: str | None) -> str | Path | None:
+    """A --template value: a file when one is there, else a registered template's name."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_file():
+        return path
+    if value.startswith((".", "/", "~")) or "\\" in value:
+        raise click.UsageError(
+            f"--template {value}: no such template file (a registered template is named "
+            "like 'district-publicity/report.md.j2')"
+        )
+    return value
+
+
+@contextlib.contextmanager
+def template_warnings() -> Iterator[None]:
+    """Print the template warnings of a draft (an empty section ...) as one line each."""
+    from epireport.exceptions import EpireportTemplateWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EpireportTemplateWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, EpireportTemplateWarning):
+                    click.echo(f"epireport: warning: {warning.message}", err=True)
+                else:
+                    warnings.showwarning(
+                        warning.message,
+                        warning.category,
+                        warning.filename,
+                        warning.lineno,
+                        warning.file,
+                        warning.line,
+                    )
 
 
 def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> None:
@@ -40,7 +87,12 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
     help="Write here (a folder with --each).",
 )
 @click.option("--draft", is_flag=True, help="Write missing figures as xx instead of refusing.")
-@click.option("--template", help="Render with this template instead of the institution's own.")
+@click.option(
+    "--template",
+    metavar="NAME|FILE",
+    help="Render with this template instead of the institution's own: a registered name, or "
+    "a template file (its {% extends %} reaches the institution's templates by name).",
+)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -65,6 +117,8 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
     help="Write a final summary even though its data fails validation rules (the document "
     "then lists them); without it such a render stops with exit status 2.",
 )
+@click.option("--sealed", is_flag=True, help=_SEALED_HELP)
+@click.option("--appendix", is_flag=True, help=_APPENDIX_HELP)
 def render(
     data: Path | None,
     fmt: str,
@@ -77,6 +131,8 @@ def render(
     unit: str | None,
     each_level: str | None,
     allow_violations: bool,
+    sealed: bool,
+    appendix: bool,
 ) -> None:
     """Render the report input DATA (YAML or JSON), or figures from a store, as a summary.
 
@@ -85,11 +141,40 @@ def render(
     is checked against the institution's validation rules first: a final summary whose data
     fails one stops with every violation listed (exit 2); --draft and --allow-violations write
     it anyway, and the document carries the violations. Warnings are printed, never fatal.
+
+    --template ./draft.md.j2 renders with a template file under work instead of the
+    institution's template; it may {% extends "INSTITUTION/report.md.j2" %} and redefine
+    blocks.
     """
-    from epireport._pipeline import input_from_store, load_input, render_report
     from epireport._plugins import Plugins
 
     plugins = Plugins.create()
+    with template_warnings():
+        _render(
+            plugins, data, fmt, output, draft, _template_arg(template), db, institution, period,
+            unit, each_level, allow_violations, sealed=sealed, appendix=appendix,
+        )  # fmt: skip
+
+
+def _render(
+    plugins: Plugins,
+    data: Path | None,
+    fmt: str,
+    output: Path | None,
+    draft: bool,
+    template: str | Path | None,
+    db: Path | None,
+    institution: str | None,
+    period: str | None,
+    unit: str | None,
+    each_level: str | None,
+    allow_violations: bool,
+    *,
+    sealed: bool = False,
+    appendix: bool = False,
+) -> None:
+    from epireport._pipeline import input_from_store, load_input, render_report
+
     fmt_record = plugins.format(fmt)
     if db is None:
         if data is None:
@@ -123,6 +208,7 @@ def render(
             _render_each(
                 plugins, db, inst, the_period, each_level, unit, words, output,
                 fmt=fmt, draft=draft, template=template, allow_violations=allow_violations,
+                sealed=sealed, appendix=appendix,
             )  # fmt: skip
             return
         report = input_from_store(
@@ -141,6 +227,8 @@ def render(
         draft=draft,
         template=template,
         allow_violations=allow_violations,
+        sealed=sealed,
+        appendix=appendix,
     )
     for violation in rendered.violations:
         click.echo(f"epireport: {violation.message}", err=True)
@@ -159,8 +247,10 @@ def _render_each(
     *,
     fmt: str,
     draft: bool,
-    template: str | None,
+    template: str | Path | None,
     allow_violations: bool,
+    sealed: bool = False,
+    appendix: bool = False,
 ) -> None:
     """Write one summary per unit at a level, each linted, and an index of what was written."""
     import json
@@ -190,6 +280,8 @@ def _render_each(
         draft=draft,
         template=template,
         allow_violations=allow_violations,
+        sealed=sealed,
+        appendix=appendix,
     )
     # A bar with the count and the time left on a terminal; nothing when stderr is not one.
     with click.progressbar(
@@ -210,7 +302,13 @@ def _render_each(
             write_atomic(target, rendered.output, durable=False)
             findings = []
             if isinstance(rendered.output, str) and fmt in ("text", "markdown", "html"):
-                findings = lint_text(rendered.output, path=str(target), format=fmt, draft=draft)
+                findings = lint_text(
+                    rendered.output,
+                    path=str(target),
+                    format=fmt,
+                    draft=draft,
+                    numbering=inst.item_numbering,
+                )
             entry.update(
                 status="written",
                 file=target.name,
@@ -242,7 +340,16 @@ def _render_each(
 @click.option(
     "--draft", is_flag=True, help="Render the skeleton without data, with xx placeholders."
 )
-def demo(institution: str | None, fmt: str, output: Path | None, draft: bool) -> None:
+@click.option("--sealed", is_flag=True, help=_SEALED_HELP)
+@click.option("--appendix", is_flag=True, help=_APPENDIX_HELP)
+def demo(
+    institution: str | None,
+    fmt: str,
+    output: Path | None,
+    draft: bool,
+    sealed: bool,
+    appendix: bool,
+) -> None:
     """Render the example of INSTITUTION (every installed institution when none is named).
 
     The example data goes through the embedded store (SQLite) as real data would. With
@@ -267,7 +374,15 @@ def demo(institution: str | None, fmt: str, output: Path | None, draft: bool) ->
         report = demo_input(name, plugins=plugins)
         if draft:
             report = skeleton_input(report)
-        rendered = render_report(report, format=fmt, plugins=plugins, draft=draft)
+        with template_warnings():
+            rendered = render_report(
+                report,
+                format=fmt,
+                plugins=plugins,
+                draft=draft,
+                sealed=sealed,
+                appendix=appendix,
+            )
         target = output
         if several and output is not None:
             target = output / f"{name}{fmt_record.suffix}"

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from epireport.aggregate._categories import resolve_categories
 from epireport.aggregate._plan import AggregationPlan
 from epireport.exceptions import ModelError
 from epireport.model._periods import Period
@@ -198,7 +199,14 @@ def _unique(table: Any) -> bool:
 
 
 def from_values(values: Iterable[DataValue], plan: AggregationPlan) -> ValueTable:
-    """Build the columns of *values* for *plan*, keeping their order in the ``row`` column."""
+    """Build the columns of *values* for *plan*, keeping their order in the ``row`` column.
+
+    Values of indicators split by categories are resolved first (one value per option series,
+    see :mod:`epireport.aggregate._categories`): the table has no category column.
+    """
+    categories = plan.categories
+    if categories:
+        values = resolve_categories(categories, values)[0]
     pa = _arrow()
     units, indicators = _codes(plan)
     unit_index = {code: i for i, code in enumerate(units)}

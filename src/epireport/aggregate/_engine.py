@@ -33,6 +33,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
+from epireport.aggregate._categories import traced
 from epireport.aggregate._layout import Layout, Placement
 from epireport.aggregate._plan import AggregationPlan, IndicatorPlan
 from epireport.aggregate._results import (
@@ -156,8 +157,14 @@ class PythonEngine:
     def execute(self, plan: AggregationPlan, values: Iterable[DataValue]) -> AggregateSet:
         """Compute every planned aggregate from *values* (values of unknown units are ignored).
 
-        The aggregates are built when looked up; the figures are all computed here.
+        The aggregates are built when looked up; the figures are all computed here. The
+        category axis of disaggregated indicators is resolved first (see
+        :mod:`epireport.aggregate._categories`); sources are the data values as stated.
         """
+        categories = plan.categories
+        if categories:
+            collect = self.collect_sources
+            return traced(lambda resolved: _Run(plan, collect).run(resolved), categories, values)
         return _Run(plan, self.collect_sources).run(values)
 
 

@@ -382,13 +382,18 @@ class IbisEngine:
     def execute(
         self, plan: AggregationPlan, values: ValueTable | Iterable[DataValue]
     ) -> AggregateSet:
-        """Compute every planned aggregate; the same figures as the Python engine, no sources."""
+        """Compute every planned aggregate; the same figures as the Python engine, no sources.
+
+        Data values of disaggregated indicators have their category axis resolved first (see
+        :mod:`epireport.aggregate._categories`); a value table carries no options, so its
+        values are the indicators' totals.
+        """
         if isinstance(values, ValueTable):
             table = values
             given: list[DataValue] | None = None
         else:
             given = list(values)
-            table = from_values(given, plan)
+            table = from_values(given, plan)  # resolves the category axis
         prepared = self._prepare(plan, table)
         arrow = self._arrow(prepared)
         found: dict[tuple[int, int, int], Aggregate] = {}

@@ -8,6 +8,10 @@ later) executes the same plan and must give the same results.
 
 The semantics every engine implements
 -------------------------------------
+* **Categories first.** An indicator split by categories is planned as its total and one
+  indicator per option combination (``returnees[wuhan]``); each unit's values for one
+  reported period are resolved along the category axis before anything else (a stated figure
+  wins, else the sum of the options nested in it; see :mod:`epireport.aggregate._categories`).
 * **Time first, then units.** For each unit, the values of an indicator inside the target
   period are combined with the indicator's ``time_aggregation`` (a flow sums, a stock takes its
   last value), then unit results are combined with ``unit_aggregation`` up the tree.
@@ -41,7 +45,7 @@ from typing import Any
 import attrs
 
 from epireport.exceptions import ModelError
-from epireport.model._indicators import Aggregation, Indicator, IndicatorKind
+from epireport.model._indicators import Aggregation, Category, Indicator, IndicatorKind
 from epireport.model._periods import Period, PeriodType
 from epireport.model._units import OrgTree, OrgUnit
 
@@ -62,6 +66,7 @@ class IndicatorPlan:
     unit: Aggregation
     numerator: str | None = None
     denominator: str | None = None
+    categories: tuple[Category, ...] = ()
 
     @classmethod
     def of(cls, indicator: Indicator) -> "IndicatorPlan":
@@ -73,6 +78,7 @@ class IndicatorPlan:
             unit=indicator.unit_aggregation,
             numerator=indicator.numerator,
             denominator=indicator.denominator,
+            categories=indicator.categories,
         )
 
     @property
@@ -144,6 +150,11 @@ class AggregationPlan:
                 f"got {lookback!r}"
             )
 
+    @property
+    def categories(self) -> dict[str, tuple[Category, ...]]:
+        """The disaggregated indicators' categories, by indicator code (see ``_categories``)."""
+        return {p.code: p.categories for p in self.indicators if p.categories}
+
     def slots(self, period: Period) -> tuple[Period, ...]:
         """Return the report slots (base periods) inside *period* that coverage counts."""
         if self.frequency is None:
@@ -155,7 +166,11 @@ def _indicator_plans(indicators: Iterable[Indicator]) -> tuple[IndicatorPlan, ..
     base: list[IndicatorPlan] = []
     computed: list[IndicatorPlan] = []
     for indicator in indicators:
-        (computed if indicator.is_computed else base).append(IndicatorPlan.of(indicator))
+        if indicator.is_computed:
+            computed.append(IndicatorPlan.of(indicator))
+        else:
+            # A disaggregated indicator is planned as its total and one figure per option.
+            base.extend(IndicatorPlan.of(i) for i in indicator.series_indicators())
     return (*base, *computed)
 
 
@@ -171,7 +186,9 @@ def make_plan(
     """Build the plan computing *indicators* for every (unit, period) in *targets*.
 
     Rates and ratios are placed after the base indicators; their numerator and denominator must
-    be among *indicators* (an :class:`~epireport.model.IndicatorSet` guarantees that).
+    be among *indicators* (an :class:`~epireport.model.IndicatorSet` guarantees that). An
+    indicator split by categories is planned as its total followed by one indicator per option
+    combination (its series, see :mod:`epireport.aggregate._categories`).
     Duplicate targets are kept once, in their first position.
     """
     unique: dict[Target, None] = {}

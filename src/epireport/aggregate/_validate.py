@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from epireport.aggregate._categories import category_sums
 from epireport.aggregate._expr import UndefinedError
 from epireport.aggregate._results import AggregateSet, AggregateStatus
 from epireport.aggregate._rules import Importance, MissingStrategy, Operator, ValidationRule
@@ -28,6 +29,8 @@ from epireport.model._values import DataValue, Value, ValueStatus
 __all__ = [
     "Violation",
     "builtin_rules",
+    "category_sum_rule",
+    "category_sum_violations",
     "check_rules",
     "children_sum_rule",
     "children_sum_violations",
@@ -82,9 +85,26 @@ class Violation:
             what = (
                 f"{rule.left} = {_show(self.left)} {rule.operator.value} "
                 f"{rule.right} = {_show(self.right)} does not hold"
-            )
+            ) + self._fix()
         kind = "aggregate" if self.aggregated else "reported"
         return f"{rule.importance.value}: {rule.code}: {where} ({kind}): {what} [{shown}]"
+
+    def _fix(self) -> str:
+        """How to mend a failed built-in part/whole rule, said after its two sides."""
+        code = self.rule.code
+        if self.left is None or self.right is None:
+            return ""
+        if code.startswith("parts-sum."):
+            return (
+                f"; the parts differ from the total by {_show(abs(self.left - self.right))}: "
+                "correct the total or the part that is off"
+            )
+        if code.startswith("part-within-whole."):
+            return (
+                f"; a 其中 item exceeds its whole by {_show(self.left - self.right)}: correct "
+                "one of the two figures, or its part_of if it is not an item of that whole"
+            )
+        return ""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready description (``epireport check --json``)."""
@@ -271,12 +291,15 @@ def _data_figures(
     grouped: dict[tuple[str, Period], dict[str, Value | None]] = {}
     for value in values:
         figures = grouped.setdefault((value.unit, value.period), {})
+        # A category option's figure is read under its series code (returnees[wuhan]), never
+        # as the indicator's total.
+        code = value.series
         if value.status is ValueStatus.ZERO_REPORT:
-            figures[value.indicator] = 0
+            figures[code] = 0
         elif value.status is ValueStatus.REPORTED:
-            figures[value.indicator] = value.value
+            figures[code] = value.value
         else:
-            figures.setdefault(value.indicator, None)
+            figures.setdefault(code, None)
     return grouped
 
 
@@ -334,6 +357,57 @@ def children_sum_rule(indicator: Indicator) -> ValidationRule:
     )
 
 
+def category_sum_rule(indicator: Indicator) -> ValidationRule:
+    """The built-in rule a stated figure of a split indicator is held to: ``category-sum``."""
+    code = _ref(indicator.code)
+    return ValidationRule(
+        code=f"category-sum.{indicator.code}",
+        left=code,
+        operator=Operator.EQUAL,
+        right=code,
+        description=f"{indicator.name}：所报合计数应等于各分类之和",
+    )
+
+
+def category_sum_violations(
+    indicators: Iterable[Indicator], values: Iterable[DataValue], period: Period | None = None
+) -> tuple[Violation, ...]:
+    """Where a form states a figure of a split indicator and the options nested in it too.
+
+    The total of an indicator split by categories is the sum over its options, as a unit's is
+    the sum over its children: a stated total (or a stated 湖北 over 武汉 and 湖北其他地区)
+    that differs from that sum is a violation (an error) naming both figures and the options.
+    Only values inside *period* are read (all of them without one).
+    """
+    split = {i.code: i for i in indicators if i.categories}
+    if not split:
+        return ()
+    found: list[Violation] = []
+    inside = [
+        v for v in values if v.indicator in split and (period is None or period.contains(v.period))
+    ]
+    for clash in category_sums({c: i.categories for c, i in split.items()}, inside):
+        if clash.stated == clash.total:
+            continue
+        listed = "、".join(f"{code} {_show(Decimal(n))}" for code, n in clash.parts)
+        found.append(
+            Violation(
+                rule=category_sum_rule(split[clash.indicator]),
+                unit=clash.unit,
+                period=clash.period,
+                left=Decimal(clash.stated),
+                right=Decimal(clash.total),
+                values=((clash.series, clash.stated),),
+                detail=(
+                    f"{clash.unit} states {clash.series} = {_show(Decimal(clash.stated))}, its "
+                    f"options add up to {_show(Decimal(clash.total))} ({listed}); correct the "
+                    "stated figure or the option that is off"
+                ),
+            )
+        )
+    return tuple(found)
+
+
 def children_sum_violations(
     indicators: Iterable[Indicator],
     values: Iterable[DataValue],
@@ -349,7 +423,9 @@ def children_sum_violations(
     not carry silently: each one is a violation (an error) naming both figures and the children.
     *children* maps each unit to check to its children; summed indicators only (flows and
     stocks whose units add up); a child without a figure is left out of the sum, and a unit
-    none of whose children has one is not checked.
+    none of whose children has one is not checked. A stated figure of an indicator split by
+    categories is checked against its options the same way (see
+    :func:`category_sum_violations`).
     """
     summed = {
         i.code: i
@@ -395,6 +471,7 @@ def children_sum_violations(
                     ),
                 )
             )
+    found.extend(category_sum_violations(summed.values(), values, period))
     return tuple(found)
 
 

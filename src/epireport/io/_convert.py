@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import cattrs
 from cattrs.errors import (
@@ -33,7 +34,13 @@ from epireport.model._periods import Period
 from epireport.model._units import OrgUnit
 from epireport.model._values import DataValue, ValueStatus
 
-__all__ = ["converter", "describe_type", "problems_from", "structure_value"]
+__all__ = [
+    "approximate_value",
+    "converter",
+    "describe_type",
+    "problems_from",
+    "structure_value",
+]
 
 #: Words accepted for the statuses that are not a number, in files and forms.
 STATUS_WORDS: dict[str, ValueStatus] = {
@@ -48,7 +55,7 @@ STATUS_WORDS: dict[str, ValueStatus] = {
 }
 
 _VALUE_META_KEYS = ("value", "status", "submitted_at", "submitted_by", "comment")
-_ROW_KEYS = ("indicator", "unit", "period", *_VALUE_META_KEYS)
+_ROW_KEYS = ("indicator", "unit", "period", "options", *_VALUE_META_KEYS)
 
 
 def _type_error(expected: str, got: object) -> ModelError:
@@ -177,6 +184,43 @@ def structure_value(raw: Any) -> tuple[ValueStatus, int | Decimal | bool | str |
     raise _type_error("a number, 零报告, 不适用, null or text", raw)
 
 
+def _structure_options(value: Any) -> tuple[str, ...]:
+    """Read a value's category options: one option code, or a list of them (one per category)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise _type_error("a category option code, or a list of them", value)
+
+
+_APPROXIMATE: Final = re.compile(
+    r"(?P<prefix>[约近])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<pre>[余多])?\s*(?P<unit>[万亿])?"
+    r"\s*(?P<hedge>[余多])?"
+)
+_UNIT_SCALE: Final = {None: 1, "万": 10_000, "亿": 100_000_000}
+
+
+def approximate_value(text: str) -> tuple[int | Decimal, str] | None:
+    """Read an approximate figure: ``480余``, ``约500``, ``300多``, ``3.2万余``, ``30余万``.
+
+    Returns the number and its qualifier (约, 近, 余 or 多; see
+    :data:`~epireport.model.QUALIFIERS`), or ``None`` when *text* is not such a figure. A
+    bare number with 万 or 亿 (``3.2万``) is exact. One qualifier at most: ``约3万余`` is not a
+    figure.
+    """
+    match = _APPROXIMATE.fullmatch(text.strip())
+    if match is None:
+        return None
+    marks = [m for m in (match["prefix"], match["pre"], match["hedge"]) if m]
+    if len(marks) > 1 or (not marks and not match["unit"]):
+        return None
+    if match["pre"] and match["unit"] and "." in match["num"]:
+        return None  # 余 before the unit needs a whole number: 30余万, never 3.2余万
+    number = Decimal(match["num"]) * _UNIT_SCALE[match["unit"]]
+    value: int | Decimal = int(number) if number == number.to_integral_value() else number
+    return value, marks[0] if marks else ""
+
+
 def _structure_data_value(raw: Any, _: type) -> DataValue:
     if not isinstance(raw, dict):
         raise _type_error("a mapping with indicator, unit, period and value", raw)
@@ -199,6 +243,7 @@ def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataV
         "submitted_at": lambda v: _structure_datetime(v, dt.datetime),
         "submitted_by": lambda v: _structure_str(v, str),
         "comment": lambda v: _structure_str(v, str),
+        "options": _structure_options,
     }
     for key, read in readers.items():
         required = key in ("indicator", "unit", "period") and key in allowed
@@ -224,6 +269,11 @@ def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataV
         except Exception as exc:
             _note(exc, "status")
             errors.append(exc)
+    qualifier = ""
+    if isinstance(value, str) and from_value is ValueStatus.REPORTED:
+        approximate = approximate_value(value)
+        if approximate is not None:
+            value, qualifier = approximate
     status = declared or from_value
     if "value" not in raw and "status" not in raw:
         errors.append(
@@ -248,7 +298,9 @@ def _data_value_from_row(raw: dict[str, Any], defaults: dict[str, Any]) -> DataV
         )
     if errors:
         raise ClassValidationError("while structuring DataValue", errors, DataValue)
-    return DataValue(status=status or ValueStatus.MISSING, value=value, **fields)
+    return DataValue(
+        status=status or ValueStatus.MISSING, value=value, qualifier=qualifier, **fields
+    )
 
 
 class _Note(str):
@@ -286,7 +338,9 @@ def _unstructure_data_value(value: DataValue) -> dict[str, Any]:
         "unit": value.unit,
         "period": str(value.period),
     }
-    if value.status is ValueStatus.REPORTED:
+    if value.status is ValueStatus.REPORTED and value.qualifier:
+        row["value"] = value.stated  # 480余, 约500: read back as stated
+    elif value.status is ValueStatus.REPORTED:
         v = value.value
         row["value"] = _unstructure_decimal(v) if isinstance(v, Decimal) else v
     elif value.status is ValueStatus.MISSING:
@@ -300,6 +354,8 @@ def _unstructure_data_value(value: DataValue) -> dict[str, Any]:
         row["submitted_by"] = value.submitted_by
     if value.comment:
         row["comment"] = value.comment
+    if value.options:
+        row["options"] = list(value.options)
     return row
 
 

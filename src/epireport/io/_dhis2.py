@@ -13,9 +13,12 @@ misspelt ``completedDate`` silently loses data)::
 ``orgUnit`` go through the :class:`~epireport.io._normalise.CodeMapping` (identity when not
 mapped), then are checked against the institution. A ``categoryOptionCombo`` or
 ``attributeOptionCombo`` must be mapped or declared a default combo: disaggregations are never
-summed or chosen between silently. ``storedBy`` becomes ``submitted_by``, ``lastUpdated`` (else
-``created``) ``submitted_at``; ``followup`` is accepted and not kept; ``deleted: true`` is
-refused (the store keeps history instead of deleting).
+summed or chosen between silently. For a data element whose indicator is split by categories,
+the ``categoryOptionCombo`` is read as the value's category options instead (through
+``category_combos``; see :func:`read_dhis2_data`), and written back the same way.
+``storedBy`` becomes ``submitted_by``, ``lastUpdated`` (else ``created``) ``submitted_at``;
+``followup`` is accepted and not kept; ``deleted: true`` is refused (the store keeps history
+instead of deleting).
 
 Written: ``{"dataValues": [...]}`` with ``dataElement``, ``period``, ``orgUnit``, ``value`` (a
 string, as DHIS2 writes it) and, when known, ``categoryOptionCombo``, ``storedBy``,
@@ -31,7 +34,7 @@ import datetime as dt
 import difflib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -42,6 +45,7 @@ from epireport.io._normalise import (
     BatchBuilder,
     CodeMapping,
     normalise_period,
+    normalise_timestamp,
     read_cells,
 )
 from epireport.model._institution import Institution
@@ -92,8 +96,13 @@ def read_dhis2(
     institution: Institution | None = None,
     mapping: CodeMapping | None = None,
     name: str | None = None,
+    category_combos: Mapping[str, Sequence[str]] | None = None,
 ) -> Batch:
-    """Read a dataValueSets JSON file into a :class:`Batch` (values, or every problem)."""
+    """Read a dataValueSets JSON file into a :class:`Batch` (values, or every problem).
+
+    *category_combos* maps a ``categoryOptionCombo`` to the category options it stands for
+    (see :func:`read_dhis2_data`).
+    """
     p = Path(path)
     source = name or str(p)
     try:
@@ -105,7 +114,9 @@ def read_dhis2(
     except json.JSONDecodeError as exc:
         where = f"{source}: line {exc.lineno}, column {exc.colno}"
         return Batch(source, problems=(Problem(where, f"invalid JSON: {exc.msg}"),))
-    return read_dhis2_data(data, source, institution=institution, mapping=mapping)
+    return read_dhis2_data(
+        data, source, institution=institution, mapping=mapping, category_combos=category_combos
+    )
 
 
 def read_dhis2_data(
@@ -114,9 +125,18 @@ def read_dhis2_data(
     *,
     institution: Institution | None = None,
     mapping: CodeMapping | None = None,
+    category_combos: Mapping[str, Sequence[str]] | None = None,
 ) -> Batch:
-    """Read an already parsed dataValueSet (see :func:`read_dhis2`)."""
+    """Read an already parsed dataValueSet (see :func:`read_dhis2`).
+
+    A ``categoryOptionCombo`` of a data element whose indicator is split by categories becomes
+    the value's category options: *category_combos* maps the combo's uid to its option codes
+    (one per category), and a combo not listed there is read as option codes itself
+    (``wuhan``, or ``wuhan,teacher``). A default combo (or one the mapping maps with its
+    element to an indicator) is read as before.
+    """
     builder = BatchBuilder(source, institution=institution, mapping=mapping)
+    combos = {k: tuple(v) for k, v in (category_combos or {}).items()}
     if not looks_like_dhis2(data):
         builder.problem("$", "expected a DHIS2 dataValueSet: a JSON object with dataValues")
         return builder.build()
@@ -156,7 +176,7 @@ def read_dhis2_data(
         builder.problem("$.dataValues", f"expected a list of data values, got {values!r}")
         return builder.build()
     for index, item in enumerate(values):
-        _read_value(builder, index, item, data, bad_defaults)
+        _read_value(builder, index, item, data, bad_defaults, combos)
     return builder.build()
 
 
@@ -166,6 +186,7 @@ def _read_value(
     item: Any,
     defaults: Mapping[str, Any],
     bad_defaults: set[str],
+    combos: Mapping[str, tuple[str, ...]],
 ) -> None:
     row = f"$.dataValues[{index}]"
     if not isinstance(item, Mapping):
@@ -214,6 +235,8 @@ def _read_value(
     if not ok:
         return
     combo = item.get("categoryOptionCombo")
+    if isinstance(combo, str) and _read_split(builder, row, fields, item, combo, combos):
+        return
     read_cells(
         builder,
         row,
@@ -227,6 +250,90 @@ def _read_value(
         columns=lambda field: f"{row}.{_DHIS2_FIELD.get(field, field)}",
         combo=combo if isinstance(combo, str) else None,
     )
+
+
+def _read_split(
+    builder: BatchBuilder,
+    row: str,
+    fields: Mapping[str, Any],
+    item: Mapping[str, Any],
+    combo: str,
+    combos: Mapping[str, tuple[str, ...]],
+) -> bool:
+    """Read a value of a split indicator whose combo names category options; False if not one.
+
+    A default combo, a combo mapped with its element to an indicator, or an element whose
+    indicator is not split (or unknown: no institution) is left to :func:`read_cells`.
+    """
+    element = fields["dataElement"]
+    mapping = builder.mapping
+    if (
+        not isinstance(element, str)
+        or combo in mapping.default_combos
+        or f"{element}.{combo}" in mapping.data_elements
+    ):
+        return False
+    try:
+        code, indicator = builder.indicator(element.strip(), None)
+    except ModelError:
+        return False  # read_cells reports it
+    if indicator is None or not indicator.categories:
+        return False
+    options = combos.get(combo) or tuple(o.strip() for o in combo.split(","))
+    ok = True
+    try:
+        if indicator.canonical_options(options) != options:
+            raise ModelError(
+                f"category option combo {combo!r} names options {list(options)} out of the "
+                f"order of {code!r}'s categories; map it to "
+                f"{list(indicator.canonical_options(options))}"
+            )
+    except ModelError as exc:
+        hint = "" if combo in combos else " (map the combo to its options in category_combos)"
+        builder.problem(f"{row}.categoryOptionCombo", f"{exc}{hint}")
+        ok = False
+    unit = ""
+    try:
+        unit = builder.unit(str(fields["orgUnit"]).strip())
+    except ModelError as exc:
+        builder.problem(f"{row}.orgUnit", str(exc))
+        ok = False
+    period = None
+    try:
+        period = builder.period(fields["period"])
+    except ModelError as exc:
+        builder.problem(f"{row}.period", str(exc))
+        ok = False
+    status, value = ValueStatus.MISSING, None
+    try:
+        status, value = builder.value(fields["value"], indicator)
+    except ModelError as exc:
+        builder.problem(f"{row}.value", str(exc))
+        ok = False
+    submitted_at = None
+    try:
+        submitted_at = normalise_timestamp(item.get("lastUpdated") or item.get("created"))
+    except ModelError as exc:
+        builder.problem(f"{row}.lastUpdated", str(exc))
+        ok = False
+    if ok and period is not None:
+        builder.add(
+            DataValue(
+                code,
+                unit,
+                period,
+                status,
+                value,
+                submitted_at=submitted_at,
+                submitted_by=item.get("storedBy") or "",
+                comment=item.get("comment") or "",
+                options=options,
+            ),
+            row,
+            indicator,
+            checked=True,
+        )
+    return True
 
 
 _DHIS2_FIELD: Final = {
@@ -253,13 +360,21 @@ def _value_text(value: DataValue) -> str | None:
     return str(raw)
 
 
-def write_dhis2(values: Iterable[DataValue], mapping: CodeMapping | None = None) -> tuple[str, int]:
+def write_dhis2(
+    values: Iterable[DataValue],
+    mapping: CodeMapping | None = None,
+    *,
+    category_combos: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[str, int]:
     """The values as dataValueSets JSON, and how many were left out (not applicable, missing).
 
     Codes go back through *mapping* (indicator to ``dataElement`` and ``categoryOptionCombo``,
-    unit to ``orgUnit``). Raises :class:`UsageError` when a period has no DHIS2 id.
+    unit to ``orgUnit``); a value's category options go back through *category_combos* (the
+    combo mapped to them, else the option codes joined by commas). Raises
+    :class:`UsageError` when a period has no DHIS2 id.
     """
     mapping = mapping or CodeMapping()
+    by_options = {tuple(v): k for k, v in (category_combos or {}).items()}
     rows: list[dict[str, str]] = []
     skipped = 0
     no_id: list[str] = []
@@ -272,6 +387,8 @@ def write_dhis2(values: Iterable[DataValue], mapping: CodeMapping | None = None)
             no_id.append(str(value.period))
             continue
         element, combo = mapping.foreign_element(value.indicator)
+        if value.options:
+            combo = by_options.get(value.options) or ",".join(value.options)
         row = {
             "dataElement": element,
             "period": str(value.period),

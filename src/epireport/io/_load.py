@@ -14,9 +14,12 @@ The schema, documented in ``docs/reference/input-schema.md``::
     values:                              # short form: indicator -> value for the unit and period
       leaflets: 32456
       banners: 零报告
+      returnees:                         # per category option (the total is their sum)
+        by: {wuhan: 52, hubei_other: 30, outside: 118}
     # or long form: a list of rows
     # values:
     #   - {indicator: leaflets, unit: S01, period: 20200201, value: 120}
+    #   - {indicator: returnees, unit: S01, period: 20200201, options: [wuhan], value: 12}
     measures:
       - {code: garbage, title: 生活垃圾清运, frequency: 2/day, replaces: 1/day}
     narrative:                           # the free inputs the institution declares
@@ -250,7 +253,9 @@ def _build(data: Mapping[str, Any], where: str, institution: Institution | None)
             institution=fields["institution"],
             unit=fields["unit"],
             period=period,
-            title=fields.get("title", ""),
+            # An empty title in the file means none (a report may have no title); a file
+            # that leaves the key out gets the template's or the default title.
+            title=None if fields.get("title") == "" else fields.get("title", ""),
             unit_name=fields.get("unit_name", ""),
             tree=tree,
             values=tuple(values),
@@ -279,14 +284,17 @@ def _values(
             return out
         for code, item in raw.items():
             row = dict(item) if isinstance(item, Mapping) else {"value": item}
-            try:
-                dv = _data_value_from_row(
-                    row, defaults={"indicator": str(code), "unit": unit, "period": period}
-                )
-            except Exception as exc:
-                problems.extend(problems_from(exc, ["values", str(code)], where))
-            else:
-                out.append(dv)
+            by = row.pop("by", None)
+            defaults = {"indicator": str(code), "unit": unit, "period": period}
+            if by is None or "value" in row or "status" in row:
+                try:
+                    dv = _data_value_from_row(row, defaults=defaults)
+                except Exception as exc:
+                    problems.extend(problems_from(exc, ["values", str(code)], where))
+                else:
+                    out.append(dv)
+            if by is not None:
+                out.extend(_by_options(by, row, defaults, problems, where))
     elif isinstance(raw, list):
         for index, item in enumerate(raw):
             try:
@@ -304,9 +312,60 @@ def _values(
     return out
 
 
+def _by_options(
+    by: Any,
+    row: Mapping[str, Any],
+    defaults: dict[str, Any],
+    problems: list[Problem],
+    where: str,
+) -> list[DataValue]:
+    """The short form's values per category option: ``by: {wuhan: 52, outside: 118}``.
+
+    A key names one option, or one per category joined by commas (``wuhan,teacher``); each
+    value is written as any short-form value (a number, 零报告, null or a mapping with
+    ``value`` and provenance). Provenance beside ``by`` applies to every option.
+    """
+    code = defaults["indicator"]
+    out: list[DataValue] = []
+    if not isinstance(by, Mapping) or not by:
+        path = format_path(["values", code, "by"])
+        problems.append(
+            Problem(
+                f"{where}: {path}" if where else path,
+                f"expected a mapping of category option codes to values, got {by!r}",
+            )
+        )
+        return out
+    shared = {k: v for k, v in row.items() if k not in ("value", "status")}
+    for key, item in by.items():
+        options = tuple(o.strip() for o in str(key).split(","))
+        entry = {**shared, **(dict(item) if isinstance(item, Mapping) else {"value": item})}
+        try:
+            dv = _data_value_from_row(entry, defaults=defaults)
+            out.append(
+                DataValue(
+                    dv.indicator,
+                    dv.unit,
+                    dv.period,
+                    dv.status,
+                    dv.value,
+                    submitted_at=dv.submitted_at,
+                    submitted_by=dv.submitted_by,
+                    comment=dv.comment,
+                    options=options,
+                )
+            )
+        except Exception as exc:
+            problems.extend(problems_from(exc, ["values", code, "by", str(key)], where))
+    return out
+
+
 def _value_path(data: Mapping[str, Any], index: int, value: DataValue, key: str) -> list[str | int]:
     if isinstance(data.get("values"), Mapping):
-        return ["values", value.indicator] if key == "value" else ["values", value.indicator, key]
+        head: list[str | int] = ["values", value.indicator]
+        if value.options:
+            head += ["by", ",".join(value.options)]
+        return head if key in ("value", "options") else [*head, key]
     return ["values", index, key]
 
 
@@ -337,11 +396,11 @@ def _check_references(report: ReportInput, data: Mapping[str, Any], problem: Any
                 _value_path(data, index, value, "period"),
                 f"period {value.period} straddles the edge of the report period {report.period}",
             )
-        key = (value.indicator, value.unit, value.period)
+        key = value.key
         if key in seen:
             problem(
                 _value_path(data, index, value, "indicator"),
-                f"a second value for {value.indicator!r}, unit {value.unit!r}, "
+                f"a second value for {value.series!r}, unit {value.unit!r}, "
                 f"period {value.period} (first at row {seen[key]}); "
                 "corrections belong in the store, not in one file",
             )
@@ -400,6 +459,18 @@ def check_against_institution(
                 f" (known: {', '.join(sorted(indicators)) or 'none'})",
             )
             continue
+        if value.options:
+            try:
+                ordered = found.canonical_options(value.options)
+            except ModelError as exc:
+                problem(_value_path(data, index, value, "options"), str(exc))
+                continue
+            if ordered != value.options:
+                problem(
+                    _value_path(data, index, value, "options"),
+                    f"options {list(value.options)} of {value.indicator!r} are not in the "
+                    f"order of its categories; write {list(ordered)}",
+                )
         if value.status is ValueStatus.REPORTED and not _fits(found, value.value):
             problem(
                 _value_path(data, index, value, "value"),
@@ -452,6 +523,8 @@ def dump_report(report: ReportInput) -> dict[str, Any]:
         out["unit_name"] = report.unit_name
     if report.title:
         out["title"] = report.title
+    elif report.title is None:
+        out["title"] = ""  # no title at all (see load_report)
     if report.tree is not None:
         if report.tree.level_names:
             out["level_names"] = list(report.tree.level_names)

@@ -31,6 +31,7 @@ __all__ = [
     "check_halfwidth_punctuation",
     "check_headline_count",
     "check_hedge_on_exact",
+    "check_numbering_decimal",
     "check_numbering_gap",
     "check_numbering_style",
     "check_outdated_term",
@@ -836,6 +837,17 @@ def _inline_gaps(
         previous = number
 
 
+# The institution's item numbering: the level it is written at, and its styles (full-width
+# ． is the same 1. mark).
+_CHOSEN: Final = {"1.": ("1.", (".", "．")), "1、": ("1.", ("、",)), "（1）": ("（1）", ("（）",))}
+
+
+def _in_style(marker: _Marker, numbering: str) -> str:
+    if numbering == "（1）":
+        return f"（{marker.number}）"
+    return f"{marker.number}{numbering[-1]}"
+
+
 def check_numbering_style(doc: LintDocument) -> Iterator[Hit]:
     """EPI502 numbering-style: one level numbered in two styles (``1.`` here, ``1、`` there).
 
@@ -843,6 +855,8 @@ def check_numbering_style(doc: LintDocument) -> Iterator[Hit]:
     first mark of its level; （一） and (一) count as two styles of one level. Inside a
     paragraph, an inline list (``：1.宣传；2、排查``) is reported at its first mark written
     differently from its first. 1、 items under 一、 headings are two levels, not two styles.
+    When the document's institution chose an item numbering (``LintDocument.numbering``),
+    the first item written otherwise is reported instead, with the mark as it should be.
     """
     first: dict[str, tuple[_Marker, Paragraph]] = {}
     reported: set[tuple[str, str]] = set()
@@ -859,6 +873,17 @@ def check_numbering_style(doc: LintDocument) -> Iterator[Hit]:
                 )
         if marker is None:
             continue
+        chosen = _CHOSEN.get(doc.numbering or "")
+        if chosen is not None and marker.kind == chosen[0] and marker.style not in chosen[1]:
+            if (marker.kind, "chosen") not in reported:
+                reported.add((marker.kind, "chosen"))
+                yield doc.hit(
+                    paragraph,
+                    0,
+                    f"numbering {marker.text!r} is not the item numbering this institution "
+                    f"writes ({doc.numbering}: {_in_style(marker, doc.numbering or '')!r})",
+                )
+            continue
         if marker.kind not in first:
             first[marker.kind] = (marker, paragraph)
             continue
@@ -871,6 +896,32 @@ def check_numbering_style(doc: LintDocument) -> Iterator[Hit]:
                 f"numbering {marker.text!r} is written differently from {origin.text!r} "
                 f"at {label} {where.line}, the same level",
             )
+
+
+def check_numbering_decimal(doc: LintDocument) -> Iterator[Hit]:
+    """EPI504 numbering-decimal: an item mark ``3.`` run into a figure, reading as ``3.1``.
+
+    A paragraph starting ``3.1月28日`` where 3 is the number the list expects next is item 3
+    about January 28, but reads as the decimal 3.1. Write ``3、1月28日``, or set the mark apart
+    with a thin space (``3.`` U+2009 ``1月28日``), as epireport's documents do.
+    """
+    expected: dict[str, int] = {}
+    for paragraph in doc.paragraphs:
+        text = paragraph.text
+        marker = _paragraph_marker(text, expected)
+        if marker is None:
+            continue
+        expected[marker.kind] = marker.number
+        if marker.kind == "1." and marker.style in ".．":
+            following = text[len(marker.text) : len(marker.text) + 1]
+            if following.isdigit():
+                yield doc.hit(
+                    paragraph,
+                    0,
+                    f"item mark {marker.text!r} runs into the figure after it "
+                    f"({text[: len(marker.text) + 4]!r} reads as a decimal); write "
+                    f"'{marker.number}、' or put a thin space after the mark",
+                )
 
 
 _HEADLINE: Final = re.compile(rf"[“\"「『]([{_CN_NUM}])个([{_CN_NUM}])[”\"」』]")

@@ -47,6 +47,8 @@ _NUMBER_TYPES: Final = (int, float)
 _FIGURE: Final = re.compile(
     r"(?<![\d.])[近约]?\d[\d,]*(?:\.\d+)?(?:[余多](?=[万亿]))?[万亿]?[余多]?%?"
 )
+_NUMERAL_CHARS: Final = frozenset("零〇一二两三四五六七八九十百千万亿")
+_NUMERAL: Final = re.compile("[零〇一二两三四五六七八九十百千万亿]+")
 _STOPS: Final = re.compile(r"[，。；、,;！!？?\n]")
 _WINDOW: Final = 20
 
@@ -73,6 +75,9 @@ class PlacedClaim(Claim):
     paragraph: int = 0
     start: int = 0
     end: int = 0
+    #: The data's figure as stated when it is approximate (``480余``, ``约500``): the written
+    #: figure must then stand for every value it may be, never claim more precision.
+    stated: str = ""
 
 
 _DOCUMENT_KEYS: Final = frozenset({"title", "meta", "sections"})
@@ -209,17 +214,24 @@ def _placed_claims(data: Mapping[str, Any], source: str) -> list[Claim] | None:
     shared = tuple(layout)
     claims: list[Claim] = []
     for paragraph, start, end, ref, where in figures:
-        if ref.value is None or not _is_number(ref.value):
+        stated = ""
+        value = ref.value
+        if value is not None and not _is_number(value):
+            bounds = _approximate(value)
+            if bounds is not None:
+                stated, value = value, str(bounds.low)
+        if value is None or not _is_number(value):
             continue  # a placeholder (draft) states nothing
         claims.append(
             PlacedClaim(
-                value=ref.value,
+                value=value,
                 text=ref.text,
                 source=where,
                 layout=shared,
                 paragraph=paragraph,
                 start=start,
                 end=end,
+                stated=stated,
             )
         )
     return claims
@@ -281,9 +293,45 @@ def load_claims(path: str | Path) -> list[Claim]:
 
 def _parse(text: str, style: str | None) -> Any:
     # Imported here: the narrative package is only needed when --data is given.
-    from epireport.narrative._numbers import parse_number
+    from epireport.narrative._numbers import NumberInterval, parse_number
 
+    if text and all(ch in _NUMERAL_CHARS for ch in text):
+        # A count written in Chinese numerals (两人, 三次: figure(style="numeral")).
+        from epireport.narrative._numerals import parse_chinese_numeral
+
+        return NumberInterval.point(parse_chinese_numeral(text))
     return parse_number(text, style)
+
+
+def _approximate(text: str) -> Any:
+    """The interval of an approximate figure as stated in the data (480余), else None."""
+    if not any(mark in text for mark in "约近余多"):
+        return None
+    try:
+        return _parse(text, "exact")
+    except ModelError:
+        return None
+
+
+def _within(figure: str, style: str | None, stated: str, source: str) -> str | None:
+    """Check that *figure* stands for every value the approximate *stated* may be."""
+    try:
+        written = _parse(figure, style)
+        data = _parse(stated, "exact")
+    except ModelError as exc:
+        return f"figure {figure!r} ({source}) cannot be read: {exc}"
+    low_ok = written.low < data.low or (
+        written.low == data.low and (written.low_closed or not data.low_closed)
+    )
+    high_ok = written.high > data.high or (
+        written.high == data.high and (written.high_closed or not data.high_closed)
+    )
+    if low_ok and high_ok:
+        return None
+    return (
+        f"figure {figure!r} stands for {written} but the data ({source}) states {stated!r}, "
+        f"{data}: the prose is more precise than its input, or wrong"
+    )
 
 
 def _occurrences(doc: LintDocument, figure: str) -> Iterator[tuple[Paragraph, int]]:
@@ -371,9 +419,10 @@ def _mapper(expected: str, actual: str) -> Any:
 
 def _written_at(text: str, start: int, end: int) -> tuple[int, str] | None:
     """The figure written over ``text[start:end]``: where it starts and its text."""
-    for match in _FIGURE.finditer(text, max(0, start - 24), min(len(text), end + 24)):
-        if match.start() < end and match.end() > start:
-            return match.start(), match.group()
+    for pattern in (_FIGURE, _NUMERAL):
+        for match in pattern.finditer(text, max(0, start - 24), min(len(text), end + 24)):
+            if match.start() < end and match.end() > start:
+                return match.start(), match.group()
     return None
 
 
@@ -439,7 +488,10 @@ def _placed_value(verdict: _Verdict) -> str | None:
         if written == expected:
             return None
         return f"figure {written!r} stands where the data ({claim.source}) wrote {expected!r}"
-    message = _mismatch(written, claim.style, claim.value, claim.source)
+    if isinstance(claim, PlacedClaim) and claim.stated:
+        message = _within(written, claim.style, claim.stated, claim.source)
+    else:
+        message = _mismatch(written, claim.style, claim.value, claim.source)
     if message is not None and written != expected:
         message += f" (it wrote {expected!r})"
     return message
@@ -450,7 +502,9 @@ def check_figure_value(doc: LintDocument) -> Iterator[Hit]:
 
     ``3.2万余`` stands for 32000 < value < 33000 (GB/T 15835 and epireport's rules: 余
     floors, 近 ceils, 约 rounds); a claim of 30000 for it is reported, and so is a figure that
-    cannot be read at all (万余万). Silent without ``--data``.
+    cannot be read at all (万余万). Where the data itself is approximate (a fact stated 480余
+    or 约500), the figure must stand for every value the data may be: 480余 and 约500 hold
+    480余, 485 and 500余 do not. Silent without ``--data``.
     """
     for verdict in _verdicts(doc):
         message = _placed_value(verdict)

@@ -167,6 +167,13 @@ def _claims(instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ..
             raise ModelError(f"LintDocument.claims: expected Claim items, got {item!r}")
 
 
+def _numbering(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and value not in ("1.", "1、", "（1）"):
+        raise ModelError(
+            f"LintDocument.numbering: expected '1.', '1、', '（1）' or None, got {value!r}"
+        )
+
+
 def _paragraph_tuple(value: Iterable[Paragraph]) -> tuple[Paragraph, ...]:
     return tuple(value)
 
@@ -183,6 +190,9 @@ class LintDocument:
     it, else ``None``); terminology rules use it. ``claims`` are the figures ``--data`` says
     the prose states. ``draft`` says the document is meant as a draft (``--draft``): its
     【草稿】 banner is then expected, where in a final document it is a leftover.
+    ``numbering`` is the item numbering the document's institution chose (``1.``, ``1、`` or
+    ``（1）``, see ``Institution.item_numbering``): numbered items written
+    otherwise are then findings; ``None`` only asks that one level is written one way.
     """
 
     paragraphs: tuple[Paragraph, ...] = attrs.field(
@@ -193,6 +203,7 @@ class LintDocument:
     date: dt.date | None = attrs.field(default=None, converter=_date_or_none)
     claims: tuple[Claim, ...] = attrs.field(default=(), converter=_claim_tuple, validator=_claims)
     draft: bool = attrs.field(default=False, converter=bool)
+    numbering: str | None = attrs.field(default=None, validator=_numbering)
 
     def hit(self, paragraph: Paragraph, offset: int, message: str) -> Hit:
         """Return a :class:`Hit` at ``paragraph.text[offset]`` (the usual way rules report)."""

@@ -98,9 +98,16 @@ def _make_document(
     date: dt.date | str | None,
     data: Iterable[Claim] | None,
     draft: bool = False,
+    numbering: str | None = None,
 ) -> LintDocument:
     doc = LintDocument(
-        paragraphs, path=path, format=format, date=date, claims=data or (), draft=draft
+        paragraphs,
+        path=path,
+        format=format,
+        date=date,
+        claims=data or (),
+        draft=draft,
+        numbering=numbering,
     )
     if doc.date is None:
         doc = attrs.evolve(doc, date=latest_date(p.text for p in doc.paragraphs))
@@ -116,20 +123,23 @@ def lint_text(
     data: Iterable[Claim] | None = None,
     rules: Iterable[LintRule] | Mapping[str, LintRule] | None = None,
     draft: bool = False,
+    numbering: str | None = None,
 ) -> list[Finding]:
     """Lint *text* written in *format* (text, markdown or html) and return the findings.
 
     *date* (a date or ``YYYY-MM-DD``) is the date the document speaks from, by default the
     latest date written in it; *data* are the claims ``--data`` would load
     (:func:`~epireport.lint.load_claims`); *rules* default to the built-in rules; *draft*
-    says the text is meant as a draft (its 【草稿】 banner is then no leftover).
+    says the text is meant as a draft (its 【草稿】 banner is then no leftover); *numbering*
+    the item numbering its institution chose (``1.``, ``1、``, ``（1）``), which numbered items
+    must follow.
 
     >>> [f.rule_id for f in lint_text("共发放口罩xx只。")]
     ['EPI101']
     """
     if format not in FORMATS or format == "docx":
         raise UsageError(f"lint_text: format must be text, markdown or html, not {format!r}")
-    doc = _make_document(read_paragraphs(text, format), path, format, date, data, draft)
+    doc = _make_document(read_paragraphs(text, format), path, format, date, data, draft, numbering)
     return lint_document(doc, rules)
 
 
@@ -150,6 +160,7 @@ def read_document(
     date: dt.date | str | None = None,
     data: Iterable[Claim] | None = None,
     draft: bool = False,
+    numbering: str | None = None,
 ) -> LintDocument:
     """Read the file *path* into a :class:`LintDocument`; the format comes from the suffix.
 
@@ -168,7 +179,7 @@ def read_document(
         except OSError as exc:
             raise InputError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from exc
         paragraphs = read_paragraphs(_decode(raw, name), chosen)
-    return _make_document(paragraphs, name, chosen, date, data, draft)
+    return _make_document(paragraphs, name, chosen, date, data, draft, numbering)
 
 
 def lint_file(
@@ -179,12 +190,13 @@ def lint_file(
     data: Iterable[Claim] | None = None,
     format: str | None = None,
     draft: bool = False,
+    numbering: str | None = None,
 ) -> list[Finding]:
     """Lint the file *path* (text, Markdown, HTML or DOCX) and return the findings.
 
     Arguments as for :func:`lint_text`; *format* overrides the one the suffix gives.
     """
-    doc = read_document(path, format=format, date=date, data=data, draft=draft)
+    doc = read_document(path, format=format, date=date, data=data, draft=draft, numbering=numbering)
     return lint_document(doc, rules)
 
 

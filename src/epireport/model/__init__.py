@@ -6,6 +6,8 @@ plugin, by Hypothesis or from a file.
 
 from epireport.model._indicators import (
     Aggregation,
+    Category,
+    CategoryOption,
     Indicator,
     IndicatorKind,
     IndicatorSection,
@@ -20,10 +22,13 @@ from epireport.model._measures import Frequency, FrequencyUnit, Measure
 from epireport.model._periods import Period, PeriodType, parse_period
 from epireport.model._report import ReportInput
 from epireport.model._units import OrgTree, OrgUnit
-from epireport.model._values import DataValue, Value, ValueStatus
+from epireport.model._values import QUALIFIERS, DataValue, Value, ValueStatus
 
 __all__ = [
+    "QUALIFIERS",
     "Aggregation",
+    "Category",
+    "CategoryOption",
     "DataValue",
     "Frequency",
     "FrequencyUnit",

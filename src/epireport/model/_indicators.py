@@ -20,6 +20,8 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 __all__ = [
     "Aggregation",
+    "Category",
+    "CategoryOption",
     "Indicator",
     "IndicatorKind",
     "IndicatorSection",
@@ -28,6 +30,7 @@ __all__ = [
     "ValueType",
     "ZeroPolicy",
     "default_aggregations",
+    "series_code",
 ]
 
 
@@ -229,6 +232,14 @@ def _validate_hedge(instance: Any, attribute: "attrs.Attribute[Any]", value: obj
         )
 
 
+def _validate_numerals(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
+        raise ModelError(
+            f"Indicator.numerals_below: expected a count from 0 (never) to 10000 below which "
+            f"figures are written in Chinese numerals (两人), got {value!r}{_about(instance)}"
+        )
+
+
 def _validate_significant(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
     if value is not None and (
         not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4
@@ -252,6 +263,148 @@ def _validate_maximum(instance: Any, attribute: "attrs.Attribute[Any]", value: o
             f"Indicator.maximum: expected a positive number (or nothing), got {value!r}"
             f"{_about(instance)}"
         )
+
+
+def _validate_order(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ModelError(
+            f"{type(instance).__name__}.order: expected an integer, got {value!r}{_about(instance)}"
+        )
+
+
+@attrs.frozen
+class CategoryOption:
+    """One option of a category: 武汉 in 来源地, 教师 in 人员类别.
+
+    ``parent`` names the option this one is nested in (湖北 → 武汉), ``None`` at the top;
+    ``order`` sorts the options of one parent (ties keep the declared order).
+    """
+
+    code: str = attrs.field(validator=_validate_code)
+    name: str = attrs.field(validator=_validate_title)
+    parent: str | None = attrs.field(default=None, validator=_validate_optional_code)
+    order: int = attrs.field(default=0, validator=_validate_order)
+
+
+def _to_options(value: Iterable[CategoryOption]) -> tuple[CategoryOption, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Category:
+    """A disaggregation of indicators (DHIS2's category): 来源地 split into 武汉, 湖北其他地区 ...
+
+    Data values of an indicator disaggregated by a category carry one of its option codes
+    (none: the total). Options may nest (``parent``: province → city); a figure stated for an
+    option with nested options is checked against their sum, as a unit's stated total is
+    against its children's. Option codes are unique within the category and never equal to its
+    code; parents must be options of the category and must not form a cycle.
+    """
+
+    code: str = attrs.field(validator=_validate_code)
+    name: str = attrs.field(validator=_validate_title)
+    options: tuple[CategoryOption, ...] = attrs.field(converter=_to_options)
+    _children: dict[str | None, tuple[CategoryOption, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[str] = []
+        by_code: dict[str, CategoryOption] = {}
+        for i, option in enumerate(self.options):
+            if not isinstance(option, CategoryOption):
+                raise ModelError(
+                    f"Category.options: item {i} is not a CategoryOption, got {option!r} "
+                    f"(category {self.code!r})"
+                )
+            if option.code in by_code:
+                problems.append(f"option code {option.code!r} is listed twice")
+            by_code.setdefault(option.code, option)
+        if not self.options:
+            problems.append("a category needs at least one option")
+        for option in self.options:
+            if option.parent is not None and option.parent not in by_code:
+                problems.append(
+                    f"option {option.code!r}: parent {option.parent!r} is not an option of the "
+                    f"category (options: {', '.join(by_code)})"
+                )
+        for option in self.options:
+            seen = {option.code}
+            parent = option.parent
+            while parent is not None and parent in by_code:
+                if parent in seen:
+                    problems.append(f"option {option.code!r}: its parents form a cycle")
+                    break
+                seen.add(parent)
+                parent = by_code[parent].parent
+        if self.code in by_code:
+            problems.append(f"an option may not have the category's code {self.code!r}")
+        if problems:
+            head = f"Category {self.code!r} ({self.name})"
+            raise ModelError(f"{head}: " + "; ".join(problems))
+        children: dict[str | None, list[CategoryOption]] = {}
+        for option in sorted(self.options, key=lambda o: o.order):
+            children.setdefault(option.parent, []).append(option)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+
+    def get(self, code: str) -> CategoryOption:
+        """Return the option *code*; :class:`ModelError` naming the options otherwise."""
+        for option in self.options:
+            if option.code == code:
+                return option
+        raise ModelError(
+            f"unknown option {code!r} of category {self.code!r} ({self.name}); expected one of "
+            f"{', '.join(o.code for o in self.options)}"
+        )
+
+    def __contains__(self, code: object) -> bool:
+        return any(option.code == code for option in self.options)
+
+    def children(self, code: str | None = None) -> tuple[CategoryOption, ...]:
+        """The options nested directly in option *code* (``None``: the top options), in order."""
+        return self._children.get(code, ())
+
+    def ordered(self) -> tuple[CategoryOption, ...]:
+        """Every option in preorder: each option followed by those nested in it."""
+        found: list[CategoryOption] = []
+
+        def visit(parent: str | None) -> None:
+            for option in self.children(parent):
+                found.append(option)
+                visit(option.code)
+
+        visit(None)
+        return tuple(found)
+
+
+def series_code(code: str, options: Iterable[str]) -> str:
+    """The code of one disaggregated figure: ``returnees[wuhan]``, or *code* with no options.
+
+    Facts, aggregates and templates name a category option's figure by it; options are given
+    in the indicator's category order.
+    """
+    listed = tuple(options)
+    return f"{code}[{','.join(listed)}]" if listed else code
+
+
+def _to_categories(value: Iterable[Category]) -> tuple[Category, ...]:
+    return tuple(value)
+
+
+def _validate_categories(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, Category):
+            raise ModelError(
+                f"{type(instance).__name__}.categories: item {i} is not a Category, got "
+                f"{item!r}{_about(instance)}"
+            )
+        if item.code in seen:
+            raise ModelError(
+                f"{type(instance).__name__}.categories: category {item.code!r} is listed twice"
+                f"{_about(instance)}"
+            )
+        seen.add(item.code)
 
 
 def default_aggregations(
@@ -317,14 +470,21 @@ class Indicator:
     台次, 小时, 份. It never holds digits or 万/亿/余/多 (``万余张`` is number formatting plus
     ``张``). ``unit_aggregation`` and ``time_aggregation`` default by kind (see
     :func:`default_aggregations`). Rates and ratios name their ``numerator`` and ``denominator``
-    indicators. ``part_of`` names the total this indicator is a 其中 item of; ``parts`` names the
-    indicators whose sum must equal this total. ``precision`` is the number of digits after the
-    decimal point in hedged and compact forms (3.2万余 has precision 1). A hedged figure ends
+    indicators. ``part_of`` names the total this indicator is a 其中 item of (never above it);
+    ``parts`` names the indicators whose sum must equal this total. An indicator may have both:
+    a sub-total (湖北返乡 within 返乡, split into 武汉 and 湖北其他地区), or a 其中 item outside its
+    total's breakdown (已解除隔离 within 返乡 split by origin, which its parts do not list).
+    ``precision`` is the number of digits after the decimal point in hedged and compact forms
+    (3.2万余 has precision 1). A hedged figure ends
     with ``hedge``, 余 (the default) or 多; with ``significant_figures`` it is hedged below 万
     too, keeping that many figures (2: 356 → 350多, 3412 → 3400多; 98 stays 98), where
     otherwise only figures from 万 on are hedged. ``maximum`` is the largest figure one report
     may state (a plausibility bound checked on every value, :data:`DEFAULT_MAXIMUM` when
-    ``None``).
+    ``None``). ``categories`` split the figure (返乡人员 by 来源地): data values may carry one
+    option per category, the total is the sum over the options, and every option combination
+    is a figure of its own (see :meth:`series_indicators`); only summed counts are split.
+    ``numerals_below`` writes the counts from 1 up to (not including) it in Chinese numerals,
+    as official prose writes small counts: 10 gives 两人, 三次 (0, the default: never).
 
     Nonsensical definitions raise :class:`ModelError` naming the indicator, listing every
     problem at once.
@@ -364,6 +524,10 @@ class Indicator:
     maximum: int | Decimal | None = attrs.field(
         default=None, validator=_validate_maximum, kw_only=True
     )
+    categories: tuple[Category, ...] = attrs.field(
+        default=(), converter=_to_categories, validator=_validate_categories, kw_only=True
+    )
+    numerals_below: int = attrs.field(default=0, validator=_validate_numerals, kw_only=True)
     zero_policy: ZeroPolicy = attrs.field(
         default=ZeroPolicy.OMIT,
         converter=_to_zero_policy,
@@ -394,6 +558,11 @@ class Indicator:
             *_aggregation_problems(self.kind, self.value_type, "time", self.time_aggregation),
             *self._reference_problems(),
         ]
+        if self.numerals_below and self.value_type is not ValueType.INTEGER:
+            problems.append(
+                f"Indicator.numerals_below: only integer counts are written in Chinese numerals "
+                f"(两人), not {self.value_type.value} values"
+            )
         if not self.value_type.is_numeric and self.number_style is not NumberStyle.EXACT:
             problems.append(
                 f"Indicator.number_style: {self.value_type.value} values are not numbers and "
@@ -436,8 +605,26 @@ class Indicator:
             problems.append("Indicator.parts: an indicator cannot be a part of itself")
         if self.part_of is not None and self.part_of in self.parts:
             problems.append(
-                f"Indicator.part_of: {self.part_of!r} cannot be both the whole and a part"
+                f"Indicator.part_of: {self.part_of!r} cannot be both the whole and a part; "
+                f"{self.code!r} is a part of {self.part_of!r} (keep part_of) or {self.part_of!r} "
+                "is a part of it (keep it in parts), not both"
             )
+        if self.categories and not self.is_summable:
+            problems.append(
+                "Indicator.categories: only a numeric flow or stock summed across units can be "
+                f"disaggregated, not a {self.value_type.value} {self.kind.value} aggregated "
+                f"with {self.unit_aggregation.value}"
+            )
+        owner: dict[str, str] = {}
+        for category in self.categories:
+            for option in category.options:
+                first = owner.setdefault(option.code, category.code)
+                if first != category.code:
+                    problems.append(
+                        f"Indicator.categories: option {option.code!r} is in both {first!r} "
+                        f"and {category.code!r}; option codes of one indicator's categories "
+                        "must differ (a data value names its options by code)"
+                    )
         if (self.parts or self.part_of is not None) and not self.is_summable:
             problems.append(
                 "Indicator.parts/part_of: only a numeric flow or stock summed across units can "
@@ -474,6 +661,75 @@ class Indicator:
     def is_total(self) -> bool:
         """Whether the indicator declares parts that must sum to it."""
         return bool(self.parts)
+
+    def category_of(self, option: str) -> Category:
+        """Return the category option *option* belongs to; :class:`ModelError` otherwise."""
+        for category in self.categories:
+            if option in category:
+                return category
+        known = ", ".join(o.code for c in self.categories for o in c.options) or "none"
+        raise ModelError(
+            f"unknown category option {option!r} of indicator {self.code!r} ({self.name}); "
+            f"its options: {known}"
+        )
+
+    def canonical_options(self, options: Iterable[str]) -> tuple[str, ...]:
+        """Return *options* in category order, one per category at most.
+
+        Raises :class:`ModelError` for an option none of the indicator's categories has, and
+        for two options of one category.
+        """
+        by_category: dict[str, str] = {}
+        for option in options:
+            category = self.category_of(option)
+            first = by_category.setdefault(category.code, option)
+            if first != option:
+                raise ModelError(
+                    f"indicator {self.code!r}: options {first!r} and {option!r} are both of "
+                    f"category {category.code!r}; a data value has one option per category"
+                )
+        return tuple(by_category[c.code] for c in self.categories if c.code in by_category)
+
+    def series(self) -> tuple[tuple[str, ...], ...]:
+        """Every figure the categories split the indicator into, as option tuples.
+
+        The total ``()`` first, then every combination of one option (or the total) per
+        category, in category order and each category's preorder.
+        """
+        combos: list[tuple[str, ...]] = [()]
+        for category in self.categories:
+            combos = [
+                (*combo, *extra)
+                for combo in combos
+                for extra in [(), *((o.code,) for o in category.ordered())]
+            ]
+        return tuple(combos)
+
+    def _series_name(self, options: Iterable[str]) -> str:
+        """The name of one disaggregated figure: 返乡人员（武汉）."""
+        names = [self.category_of(o).get(o).name for o in options]
+        return f"{self.name}（{'，'.join(names)}）" if names else self.name
+
+    def series_indicators(self) -> "tuple[Indicator, ...]":
+        """The indicator itself, then one indicator per category option combination.
+
+        Each is named by its series code (``returnees[wuhan]``) and options (返乡人员（武汉））,
+        and writes its figures as this indicator does; facts, aggregates and templates read a
+        category option's figure through it.
+        """
+        found = [self]
+        for combo in self.series()[1:]:
+            found.append(
+                attrs.evolve(
+                    self,
+                    code=series_code(self.code, combo),
+                    name=self._series_name(combo),
+                    part_of=None,
+                    parts=(),
+                    categories=(),
+                )
+            )
+        return tuple(found)
 
     @property
     def states_zero(self) -> bool:
@@ -516,8 +772,10 @@ class IndicatorSet:
 
     Codes are unique; every numerator, denominator, ``part_of`` and ``parts`` reference and every
     code in a section must name an indicator of the set. A rate's numerator and denominator must
-    be numeric flows or stocks (never rates: that also rules out circular rates); ``part_of`` and
-    ``parts`` links must agree and must not form a cycle. All problems are reported at once.
+    be numeric flows or stocks (never rates: that also rules out circular rates); a part listed in
+    a total's ``parts`` belongs to that total alone (its ``part_of``, if any, names it), and
+    part/whole links must not form a cycle. A ``part_of`` that its total's ``parts`` do not list
+    is a 其中 item outside the breakdown. All problems are reported at once, each naming a fix.
     """
 
     code: str = attrs.field(validator=_validate_code)
@@ -528,6 +786,9 @@ class IndicatorSet:
     )
     sections: tuple[IndicatorSection, ...] = attrs.field(
         default=(), converter=_to_sections, validator=_validate_sections
+    )
+    categories: tuple[Category, ...] = attrs.field(
+        default=(), converter=_to_categories, validator=_validate_categories, kw_only=True
     )
     _by_code: dict[str, Indicator] = attrs.field(init=False, eq=False, repr=False)
 
@@ -550,6 +811,7 @@ class IndicatorSet:
                 )
             return target
 
+        breakdowns: dict[str, str] = {}  # part → the total whose parts list it
         for indicator in by_code.values():
             for field in ("numerator", "denominator"):
                 code = getattr(indicator, field)
@@ -565,21 +827,39 @@ class IndicatorSet:
                         f"decimal flow or stock, not a {target.value_type.value} "
                         f"{target.kind.value}"
                     )
+            # A part_of that the whole's parts do not list is a 其中 item outside the breakdown
+            # (已解除隔离 within 返乡人员 split by origin): it is held to part <= whole only.
             if indicator.part_of is not None:
-                whole = refer(indicator, "part_of", indicator.part_of)
-                if whole is not None and whole.parts and indicator.code not in whole.parts:
-                    problems.append(
-                        f"indicator {indicator.code!r}: part_of {whole.code!r}, whose parts "
-                        f"{list(whole.parts)} do not list it"
-                    )
+                refer(indicator, "part_of", indicator.part_of)
             for code in indicator.parts:
                 part = refer(indicator, "parts", code)
                 if part is not None and part.part_of not in (None, indicator.code):
                     problems.append(
                         f"indicator {indicator.code!r}: part {code!r} is declared part_of "
-                        f"{part.part_of!r}"
+                        f"{part.part_of!r}; a figure is a part of one total: remove {code!r} "
+                        f"from the parts of {indicator.code!r}, or set its part_of to "
+                        f"{indicator.code!r} (a 其中 item of {part.part_of!r} that is not in "
+                        "its breakdown needs no parts entry)"
+                    )
+                listed_in = breakdowns.setdefault(code, indicator.code)
+                if listed_in != indicator.code:
+                    problems.append(
+                        f"indicator {indicator.code!r}: part {code!r} is also listed in the "
+                        f"parts of {listed_in!r}; a figure is a part of one total: keep it in "
+                        f"one breakdown (make a sub-total a part of the other: give it parts "
+                        "and a part_of), or check the other relation with a validation rule"
                     )
         problems.extend(self._part_cycles(by_code))
+        declared = {c.code: c for c in self.categories}
+        for indicator in by_code.values():
+            for category in indicator.categories:
+                known = declared.setdefault(category.code, category)
+                if known != category:
+                    problems.append(
+                        f"indicator {indicator.code!r}: category {category.code!r} differs from "
+                        f"the set's category of that code; declare it once and use it for "
+                        "every indicator it splits"
+                    )
 
         seen_sections: set[str] = set()
         for section in self.sections:
@@ -653,6 +933,14 @@ class IndicatorSet:
 
     def __len__(self) -> int:
         return len(self.indicators)
+
+    @property
+    def with_series(self) -> tuple[Indicator, ...]:
+        """Every indicator, each followed by its category option series.
+
+        What facts and templates can name (see :meth:`Indicator.series_indicators`).
+        """
+        return tuple(s for indicator in self.indicators for s in indicator.series_indicators())
 
     @property
     def codes(self) -> tuple[str, ...]:

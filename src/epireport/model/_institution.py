@@ -93,6 +93,44 @@ def _required(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -
         raise ModelError(f"NarrativeInput.required: expected True or False, got {value!r}")
 
 
+def _to_default(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _default(instance: "NarrativeInput", attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is None:
+        return
+    if instance.required:
+        raise ModelError(
+            f"NarrativeInput.default: the required input {instance.code!r} has no default "
+            f"(the data must give it), got {value!r}"
+        )
+    kind = instance.kind
+    ok = (
+        (kind is NarrativeKind.TEXT and isinstance(value, str))
+        or (kind is NarrativeKind.FLAG and isinstance(value, bool))
+        or (
+            kind is NarrativeKind.LIST
+            and isinstance(value, tuple)
+            and all(isinstance(v, str) for v in value)
+        )
+    )
+    if not ok:
+        expected = {"text": "a text", "flag": "True or False", "list": "a list of texts"}
+        raise ModelError(
+            f"NarrativeInput.default: expected {expected[kind.value]} for the {kind.value} "
+            f"input {instance.code!r}, got {value!r}"
+        )
+
+
+#: What an optional input without a declared default stands for when the data leaves it out.
+ABSENT: Final[dict[NarrativeKind, object]] = {
+    NarrativeKind.TEXT: "",
+    NarrativeKind.LIST: (),
+    NarrativeKind.FLAG: False,
+}
+
+
 @attrs.frozen
 class NarrativeInput:
     """A free input an institution's template reads besides the figures.
@@ -100,6 +138,11 @@ class NarrativeInput:
     ``name`` is the key under ``narrative:`` in an input file, e.g. ``plans`` for the titles of
     the plans issued; ``title`` is what forms and error messages call it (印发方案). A
     ``required`` input must be present in final mode.
+
+    An optional input the data leaves out renders as absent: ``{{ narrative.note }}`` is its
+    ``default`` (``""`` for text, an empty list, ``false`` for a flag, unless the institution
+    declares another), so a template needs no guard; ``"note" in narrative`` stays false,
+    telling a left-out input from one given empty.
     """
 
     code: str = attrs.field(validator=_name)
@@ -108,6 +151,12 @@ class NarrativeInput:
     kind: NarrativeKind = attrs.field(default=NarrativeKind.TEXT, converter=_to_kind)
     required: bool = attrs.field(default=False, validator=_required)
     description: str = attrs.field(default="", validator=_text)
+    default: object = attrs.field(default=None, converter=_to_default, validator=_default)
+
+    @property
+    def absent(self) -> object:
+        """What the input renders as when the data leaves it out (optional inputs only)."""
+        return ABSENT[self.kind] if self.default is None else self.default
 
 
 def _deadline(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -156,6 +205,16 @@ def _to_frequency(value: object) -> PeriodType:
     return enum_member(PeriodType, "Institution.reporting_frequency", value)
 
 
+#: The item numbering styles an institution may choose (``Institution.item_numbering``).
+ITEM_NUMBERINGS: Final = ("1.", "1、", "（1）")
+
+
+def _item_numbering(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value not in ITEM_NUMBERINGS:
+        allowed = ", ".join(repr(v) for v in ITEM_NUMBERINGS)
+        raise ModelError(f"Institution.item_numbering: expected one of {allowed}, got {value!r}")
+
+
 @attrs.frozen
 class Institution:
     """One kind of reporting body and everything needed to write its summary.
@@ -168,6 +227,8 @@ class Institution:
     its units report, ``level_names`` what the levels of its org tree are called (区, 街道, 社区),
     ``deadline`` the grace after 24:00 of a reporting period's last day before a report sent
     later is late (迟报): zero by default, so a daily report is due by midnight.
+    ``item_numbering`` is how its numbered items are marked, ``1.`` (the default), ``1、`` or
+    ``（1）``: what a template's ``::: arabic`` list becomes, and what the linter expects.
 
     Indicator codes are unique across all its sets, and so are set names, measure codes and
     narrative input names; the first problem found is raised as a :class:`ModelError`.
@@ -191,6 +252,7 @@ class Institution:
         default=(), converter=_to_level_names, validator=_level_names
     )
     description: str = attrs.field(default="", validator=_text)
+    item_numbering: str = attrs.field(default="1.", validator=_item_numbering, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         _unique("Institution.indicator_sets", (s.code for s in self.indicator_sets), "set name")

@@ -37,12 +37,16 @@ class ReportInput:
     (the short form of an input file) or about its sub-units, day by day (the long form).
     ``narrative`` holds the free inputs an institution declares (document titles, meetings,
     statements), keyed by their declared names; it is read-only.
+
+    ``title`` is the summary's title: ``""`` (the default) lets the template or the default
+    title write it (城关区区委宣传部工作总结); ``None`` means the summary has no title at all,
+    even where the template writes one.
     """
 
     institution: str
     unit: str
     period: Period
-    title: str = ""
+    title: str | None = ""
     unit_name: str = ""
     tree: OrgTree | None = None
     values: tuple[DataValue, ...] = ()
@@ -56,6 +60,8 @@ class ReportInput:
     def __attrs_post_init__(self) -> None:
         if not self.institution:
             raise ModelError("ReportInput.institution: expected an institution name, got ''")
+        if self.title is not None and not isinstance(self.title, str):
+            raise ModelError(f"ReportInput.title: expected a text or None, got {self.title!r}")
         if not self.unit:
             raise ModelError("ReportInput.unit: expected the reporting unit's code, got ''")
         if self.tree is not None and self.unit not in self.tree:

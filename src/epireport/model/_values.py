@@ -6,9 +6,10 @@ into 0, and nothing ever turns a missing value into one.
 """
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -17,7 +18,12 @@ from epireport.model._indicators import DEFAULT_MAXIMUM, Indicator, ValueType
 from epireport.model._periods import Period
 from epireport.model._units import check_code
 
-__all__ = ["DataValue", "Value", "ValueStatus"]
+__all__ = ["QUALIFIERS", "DataValue", "Value", "ValueStatus"]
+
+#: How a reported figure may be stated when the office has no exact count (GB/T 15835):
+#: ``约`` about (约500), ``近`` nearly, an upper bound (近500), ``余`` and ``多`` more than, a
+#: lower bound (480余, 300多); ``""`` is exact, the default.
+QUALIFIERS: Final = ("", "约", "近", "余", "多")
 
 Value = int | Decimal | bool | str
 """What a reported value may be: an integer, a decimal, a flag or a text (never a float)."""
@@ -71,6 +77,19 @@ def _validate_text(instance: Any, attribute: "attrs.Attribute[Any]", value: obje
         raise ModelError(f"DataValue.{attribute.name}: expected a string, got {value!r}")
 
 
+def _to_options(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _validate_options(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    for code in value:
+        check_code("DataValue.options", code)
+    if len(set(value)) != len(value):
+        raise ModelError(f"DataValue.options: an option is listed twice in {list(value)}")
+
+
 @attrs.frozen
 class DataValue:
     """One figure: *indicator* for org *unit* over *period*, in one of four states.
@@ -78,7 +97,11 @@ class DataValue:
     ``value`` is set if and only if ``status`` is ``REPORTED``: a zero-report carries no value
     (it is not a reported 0, though :attr:`numeric` reads both as 0). Floats are stored as
     :class:`~decimal.Decimal` through their string form; ``bool`` is a flag, not a number.
-    ``submitted_at``, ``submitted_by`` and ``comment`` record provenance.
+    ``submitted_at``, ``submitted_by`` and ``comment`` record provenance. A reported number
+    may be approximate: ``qualifier`` is 约, 近, 余 or 多 as the unit stated it (480余 is the
+    value 480 with 余; see :data:`QUALIFIERS`), exact by default. ``options`` are the
+    category options the figure is about (武汉 of 来源地; none: the indicator's total), in the
+    indicator's category order (see :meth:`~epireport.model.Indicator.canonical_options`).
     """
 
     indicator: str = attrs.field(validator=_validate_code)
@@ -89,6 +112,27 @@ class DataValue:
     submitted_at: datetime | None = attrs.field(default=None, validator=_validate_submitted_at)
     submitted_by: str = attrs.field(default="", validator=_validate_text)
     comment: str = attrs.field(default="", validator=_validate_text)
+    options: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_options, validator=_validate_options, kw_only=True
+    )
+    qualifier: str = attrs.field(default="", kw_only=True)
+
+    @qualifier.validator
+    def _check_qualifier(self, attribute: "attrs.Attribute[Any]", value: object) -> None:
+        if value not in QUALIFIERS:
+            raise ModelError(
+                f"DataValue.qualifier: expected one of 约, 近, 余, 多 or '' (exact), got {value!r}"
+            )
+        if value and (
+            self.status is not ValueStatus.REPORTED
+            or isinstance(self.value, bool)
+            or not isinstance(self.value, int | Decimal)
+        ):
+            raise ModelError(
+                f"DataValue.qualifier: only a reported number can be approximate ({value}), "
+                f"got a {self.status.value} value {self.value!r} "
+                f"({self.indicator!r}, {self.unit!r}, {self.period})"
+            )
 
     @value.validator
     def _check_value(self, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -127,6 +171,8 @@ class DataValue:
         submitted_at: datetime | None,
         submitted_by: str,
         comment: str,
+        options: tuple[str, ...] = (),
+        qualifier: str = "",
     ) -> "DataValue":
         """Build a value from fields a reader has already checked, without checking them again.
 
@@ -143,6 +189,8 @@ class DataValue:
         set_field(self, "submitted_at", submitted_at)
         set_field(self, "submitted_by", submitted_by)
         set_field(self, "comment", comment)
+        set_field(self, "options", options)
+        set_field(self, "qualifier", qualifier)
         return self
 
     @classmethod
@@ -156,8 +204,14 @@ class DataValue:
         submitted_at: datetime | None = None,
         submitted_by: str = "",
         comment: str = "",
+        options: Iterable[str] = (),
+        qualifier: str = "",
     ) -> "DataValue":
-        """Build a reported value (a float is stored as the Decimal of its string form)."""
+        """Build a reported value (a float is stored as the Decimal of its string form).
+
+        *qualifier* states an approximate figure: ``DataValue.reported(..., 480, qualifier="余")``
+        is 480余 (see :data:`QUALIFIERS`).
+        """
         return cls(
             indicator,
             unit,
@@ -167,6 +221,8 @@ class DataValue:
             submitted_at=submitted_at,
             submitted_by=submitted_by,
             comment=comment,
+            options=tuple(options),
+            qualifier=qualifier,
         )
 
     @classmethod
@@ -179,6 +235,7 @@ class DataValue:
         submitted_at: datetime | None = None,
         submitted_by: str = "",
         comment: str = "",
+        options: Iterable[str] = (),
     ) -> "DataValue":
         """Build an explicit zero-report (零报告): the unit states there was nothing to count."""
         return cls(
@@ -189,6 +246,7 @@ class DataValue:
             submitted_at=submitted_at,
             submitted_by=submitted_by,
             comment=comment,
+            options=tuple(options),
         )
 
     @classmethod
@@ -201,6 +259,7 @@ class DataValue:
         submitted_at: datetime | None = None,
         submitted_by: str = "",
         comment: str = "",
+        options: Iterable[str] = (),
     ) -> "DataValue":
         """Build a value that does not apply to this unit and period (e.g. a school in holidays)."""
         return cls(
@@ -211,6 +270,7 @@ class DataValue:
             submitted_at=submitted_at,
             submitted_by=submitted_by,
             comment=comment,
+            options=tuple(options),
         )
 
     @classmethod
@@ -223,6 +283,7 @@ class DataValue:
         submitted_at: datetime | None = None,
         submitted_by: str = "",
         comment: str = "",
+        options: Iterable[str] = (),
     ) -> "DataValue":
         """Build a value that was expected but not submitted; it never counts as zero."""
         return cls(
@@ -233,12 +294,30 @@ class DataValue:
             submitted_at=submitted_at,
             submitted_by=submitted_by,
             comment=comment,
+            options=tuple(options),
         )
 
     @property
     def key(self) -> tuple[str, str, Period]:
-        """``(indicator, unit, period)``: what the value is about."""
-        return self.indicator, self.unit, self.period
+        """``(series, unit, period)``: what the value is about (see :attr:`series`)."""
+        return self.series, self.unit, self.period
+
+    @property
+    def series(self) -> str:
+        """The indicator code, with the options if any: ``returnees[wuhan]``."""
+        options = self.options
+        return f"{self.indicator}[{','.join(options)}]" if options else self.indicator
+
+    @property
+    def stated(self) -> str:
+        """The figure as the unit stated it: ``480余``, ``约500``, ``52`` (empty for no number)."""
+        number = self.numeric
+        if number is None:
+            return ""
+        text = f"{number:f}" if isinstance(number, Decimal) else str(number)
+        if self.qualifier in ("约", "近"):
+            return self.qualifier + text
+        return text + self.qualifier
 
     @property
     def is_submitted(self) -> bool:
@@ -267,6 +346,9 @@ class DataValue:
     def check_against(self, indicator: Indicator) -> None:
         """Raise :class:`ModelError` unless this value fits *indicator*'s code and value type.
 
+        Its options must be options of the indicator's categories, one per category, in their
+        order.
+
         Integers need an ``int``, decimals and percentages an ``int`` or ``Decimal``, booleans a
         ``bool`` and texts a ``str``; a zero-report only fits numeric indicators. Ranges (no
         negative counts, percentages up to 100) are validation rules, not checked here.
@@ -275,6 +357,12 @@ class DataValue:
         if indicator.code != self.indicator:
             raise ModelError(
                 f"DataValue.indicator: value {where} checked against indicator {indicator.code!r}"
+            )
+        if self.options and indicator.canonical_options(self.options) != self.options:
+            raise ModelError(
+                f"DataValue.options: {list(self.options)} of {where} are not in the "
+                f"category order of indicator {indicator.code!r}; expected "
+                f"{list(indicator.canonical_options(self.options))}"
             )
         if self.status is ValueStatus.ZERO_REPORT and not indicator.is_numeric:
             raise ModelError(

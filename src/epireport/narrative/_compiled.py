@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -37,6 +38,7 @@ from epireport.document import (
     Document,
     Enumeration,
     EnumerationItem,
+    EnumerationStyle,
     Event,
     FactRef,
     Meta,
@@ -50,7 +52,9 @@ from epireport.document import (
     Sentence,
     Signature,
     Table,
+    _unambiguous,
 )
+from epireport.exceptions import EpireportTemplateWarning
 from epireport.narrative._markup import (
     FACT_CLOSE,
     FACT_MID,
@@ -73,6 +77,7 @@ _SLOT_RE: Final = re.compile(f"{FACT_MID}([^{FACT_CLOSE}]*){FACT_CLOSE}")
 _TOKEN_OPEN: Final = "\ue004"
 _TOKEN_CLOSE: Final = "\ue005"
 _TOKEN_RE: Final = re.compile(f"{_TOKEN_OPEN}(\\d+){_TOKEN_CLOSE}")
+_MARK_BEFORE_SLOT: Final = re.compile(f"\\d\\.{_TOKEN_OPEN}")
 _ONLY_REFS: Final = frozenset({FactRef})
 #: Shapes remembered per environment (plans and shapes seen once); the oldest go first.
 MAX_SHAPES: Final = 256
@@ -303,6 +308,8 @@ class _Generator:
                 else self.assign(f"Signature({unit}, {self.constant(doc.signature.date)})")
             )
         sections = self.many([self.section(s) for s in doc.sections], doc.sections)
+        if doc.title is None:  # pragma: no cover - the parser always gives a title
+            raise _NotCompilable("a document without a title")
         return self.build(
             Document,
             self.text(doc.title),
@@ -317,16 +324,25 @@ class _Generator:
 
     def event(self, event: Event) -> str | None:
         if isinstance(event, RenderedParagraph):
+            if _MARK_BEFORE_SLOT.search(event.lead + event.body):
+                # 3. before a slot inside the text (an inline list): the walker adds a thin
+                # space when the slot's text starts with a digit (3. 1月28日).
+                raise _NotCompilable("an item mark 1. before a slot")
             lead, body = self.string(event.lead), self.string(event.body)
             if lead is None and body is None:
                 if event.facts:
                     raise _NotCompilable("an event with facts and no slot")
                 return None
             facts = self.facts(event.lead + event.body, event.facts)
+            marker = self.constant(event.marker)
+            first, first_expr = (event.lead, lead) if event.lead else (event.body, body)
+            if event.marker.endswith(".") and first.startswith(_TOKEN_OPEN):
+                # The same choice as the walker's, on the filled text (3. 1月28日).
+                marker = f"{self.constant(_unambiguous)}({marker}, {first_expr})"
             return self.build(
                 RenderedParagraph,
                 str(event.depth),
-                self.constant(event.marker),
+                marker,
                 self.either(lead, event.lead),
                 self.either(body, event.body),
                 facts,
@@ -426,6 +442,7 @@ def _build_plan(
     expected: Document,
     texts: list[str],
     default_title: str,
+    arabic: EnumerationStyle = EnumerationStyle.ARABIC,
 ) -> Plan | None:
     """Parse *shape* with tokens in its slots and compile it; ``None`` when that fails.
 
@@ -448,7 +465,12 @@ def _build_plan(
             meta.institution, _token(slots + 1), meta.period, meta.generated, meta.draft
         )
         skeleton = parse_markup(
-            "".join(probe), markup_refs, probe_meta, template=name, default_title=_token(slots)
+            "".join(probe),
+            markup_refs,
+            probe_meta,
+            template=name,
+            default_title=_token(slots),
+            arabic=arabic,
         )
         generator = _Generator(slot_refs, markup_refs)
         source, namespace = generator.function(skeleton, skeleton._events)
@@ -529,12 +551,26 @@ class ShapeCache:
         refs: Refs,
         meta: Meta,
         default_title: str,
+        locate: Callable[[int, str], str] | None = None,
+        arabic: EnumerationStyle = EnumerationStyle.ARABIC,
     ) -> Document:
-        """Return the document of *markup*, through the plan of its shape where there is one."""
+        """Return the document of *markup*, through the plan of its shape where there is one.
+
+        A shape with an empty section is never planned: its drafts are parsed each time, so
+        each one warns (:func:`~epireport.narrative._markup.parse_markup`).
+        """
         pieces = _SLOT_RE.split(markup)
         texts = pieces[1::2]
         if not texts or not all_neutral(texts):
-            return parse_markup(markup, refs, meta, template=name, default_title=default_title)
+            return parse_markup(
+                markup,
+                refs,
+                meta,
+                template=name,
+                default_title=default_title,
+                locate=locate,
+                arabic=arabic,
+            )
         shape = pieces[0::2]
         key = (name, *shape)
         known = self._shapes.get(key)
@@ -542,11 +578,33 @@ class ShapeCache:
             document = known.fill(texts, refs, meta, default_title)
             if document is not None:
                 return document
-            return parse_markup(markup, refs, meta, template=name, default_title=default_title)
-        document = parse_markup(markup, refs, meta, template=name, default_title=default_title)
-        if known is None:
+            return parse_markup(
+                markup,
+                refs,
+                meta,
+                template=name,
+                default_title=default_title,
+                locate=locate,
+                arabic=arabic,
+            )
+        empties: list[str] = []
+        document = parse_markup(
+            markup,
+            refs,
+            meta,
+            template=name,
+            default_title=default_title,
+            locate=locate,
+            empties=empties,
+            arabic=arabic,
+        )
+        if empties:
+            self._remember(key, self._REFUSED)
+            for problem in empties:
+                warnings.warn(problem, EpireportTemplateWarning, stacklevel=3)
+        elif known is None:
             self._remember(key, self._SEEN)
         elif known == self._SEEN:
-            plan = _build_plan(name, shape, refs, meta, document, texts, default_title)
+            plan = _build_plan(name, shape, refs, meta, document, texts, default_title, arabic)
             self._remember(key, self._REFUSED if plan is None else plan)
         return document

@@ -14,6 +14,12 @@ Settings, and why
   renderer, where the tree is drawn as HTML.
 - Deterministic: nothing random is exposed. ``variant(seed_key, [...])`` chooses wording by a
   stable hash of the key and the report's id.
+- Whitespace control never joins a line to a heading, fence or directive above it: a tag
+  that opens a line with ``{%-`` (or ``{{-``, ``{#-``) after a ``## 标题``, ``::: …`` or
+  ``@…`` line loses its ``-`` when the template is loaded. Those lines are whole lines of the
+  markup; joined, ``## 消毒工作情况`` and the sentence after it became one heading with an
+  empty section, which disappeared. Joining a paragraph or an item to the line before it
+  (``{%- if … %}，另有……``) still works as in Jinja2.
 - Expression output never spans lines (``finalize`` joins them): the line structure of the
   markup is the template's own, so no inserted value can start a heading or an item.
 - Templates never see a marker (:mod:`epireport.narrative._markers`). Figures are
@@ -65,16 +71,23 @@ imports, and checks every figure function called with constant arguments (``figu
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
+import inspect
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from pathlib import Path
 from types import FunctionType
 from typing import Any, Final
 
 import attrs
 import jinja2
 import jinja2.compiler
+import jinja2.ext
 import jinja2.filters
+import jinja2.meta
 import jinja2.nodes as nodes
 import jinja2.runtime
 import jinja2.sandbox
@@ -108,8 +121,12 @@ __all__ = [
     "build_environment",
     "check_template_references",
     "environment_for",
+    "file_environment",
+    "heading_locator",
+    "name_hint",
     "template_closure",
     "template_source_of",
+    "where_raised",
 ]
 
 _AUTOESCAPED: Final = ("html", "htm", "xml")
@@ -177,6 +194,40 @@ def _period_label(period: Period, with_year: bool = True) -> str:
     return period.label(with_year)
 
 
+def _draft_tolerant(function: Callable[..., Any]) -> Callable[..., Any]:
+    """*function*, giving the draft placeholder for a missing value (``None``) in drafts.
+
+    In a draft, ``value("meetings")`` is ``None`` for a figure not yet reported, and
+    ``chinese_numeral(value("meetings"))`` must not stop the skeleton: it writes ``xx``
+    instead. A final render still raises (naming the template line).
+    """
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if args and args[0] is None:
+            state = _STATE.get(None)
+            if state is not None and state.draft:
+                return state.placeholder
+        return function(*args, **kwargs)
+
+    call.__doc__ = (
+        inspect.cleandoc(function.__doc__ or "")
+        + "\n\nIn a draft, a missing value (none, as value() gives for a figure not yet "
+        "reported) is written as the draft placeholder (xx) instead of failing."
+    )
+    return call
+
+
+_format_date = _draft_tolerant(format_date)
+_format_date_range = _draft_tolerant(format_date_range)
+_format_as_of = _draft_tolerant(format_as_of)
+_weekday = _draft_tolerant(weekday)
+_format_number = _draft_tolerant(format_number)
+_format_percent = _draft_tolerant(format_percent)
+_format_change = _draft_tolerant(format_change)
+_chinese_numeral = _draft_tolerant(chinese_numeral)
+_chinese_count = _draft_tolerant(chinese_count)
+
 #: The globals every environment has (the figure functions first).
 GLOBALS: Final[dict[str, Callable[..., Any]]] = {
     "figure": _figures.figure,
@@ -187,18 +238,19 @@ GLOBALS: Final[dict[str, Callable[..., Any]]] = {
     "coverage_phrase": _figures.coverage_phrase,
     "tally": _figures.tally,
     "count_list": _figures.count_list,
+    "breakdown": _figures.breakdown,
     "items": _figures.items,
     "measure": _figures.measure,
     "variant": _figures.variant,
-    "format_date": format_date,
-    "format_date_range": format_date_range,
-    "format_as_of": format_as_of,
-    "weekday": weekday,
-    "format_number": format_number,
-    "format_percent": format_percent,
-    "format_change": format_change,
-    "chinese_numeral": chinese_numeral,
-    "chinese_count": chinese_count,
+    "format_date": _format_date,
+    "format_date_range": _format_date_range,
+    "format_as_of": _format_as_of,
+    "weekday": _weekday,
+    "format_number": _format_number,
+    "format_percent": _format_percent,
+    "format_change": _format_change,
+    "chinese_numeral": _chinese_numeral,
+    "chinese_count": _chinese_count,
     "disease_name": disease_name,
 }
 
@@ -206,14 +258,14 @@ GLOBALS: Final[dict[str, Callable[..., Any]]] = {
 FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "join": _join,
     "join_items": _figures.items,
-    "date": format_date,
-    "date_range": format_date_range,
-    "as_of": format_as_of,
-    "weekday": weekday,
-    "number": format_number,
-    "percent": format_percent,
-    "cn": chinese_numeral,
-    "cn_count": chinese_count,
+    "date": _format_date,
+    "date_range": _format_date_range,
+    "as_of": _format_as_of,
+    "weekday": _weekday,
+    "number": _format_number,
+    "percent": _format_percent,
+    "cn": _chinese_numeral,
+    "cn_count": _chinese_count,
     "period_label": _period_label,
     "book_titles": _book_titles,
 }
@@ -225,6 +277,42 @@ _PLAIN_GLOBALS: Final = frozenset(
     for f in GLOBALS.values()
     if isinstance(f, FunctionType) and getattr(f, "jinja_pass_arg", None) is None
 )
+
+
+# A tag opening a line with "-" whitespace control, and the run of blank lines before it.
+_JOINING_TAG_RE: Final = re.compile(r"(?m)^([ \t]*\{[%{#])-")
+# The markup lines nothing may be joined to: headings, fences, directives.
+_WHOLE_LINE: Final = ("#", ":::", "@")
+
+
+def keep_line_ends(source: str) -> str:
+    """Drop the ``-`` of a tag that would join its line to a heading, fence or directive.
+
+    Line numbers and columns stay as they were (``-`` becomes a space). See the module
+    docstring for why.
+    """
+    if "-" not in source:
+        return source
+    lines = source.split("\n")
+    for index, line in enumerate(lines):
+        match = _JOINING_TAG_RE.match(line)
+        if match is None:
+            continue
+        above = next((p.strip() for p in reversed(lines[:index]) if p.strip()), "")
+        if above.startswith(_WHOLE_LINE):
+            end = match.end(1)
+            lines[index] = line[:end] + " " + line[end + 1 :]
+    return "\n".join(lines)
+
+
+class _LineEnds(jinja2.ext.Extension):
+    """Applies :func:`keep_line_ends` to every template a markup environment loads."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        """Return *source* with joining ``-`` markers dropped after whole markup lines."""
+        if name is not None and name.rsplit(".", 1)[-1] in _AUTOESCAPED:
+            return source
+        return keep_line_ends(source)
 
 
 class _Context(jinja2.runtime.Context):
@@ -335,8 +423,36 @@ class _Template(jinja2.Template):
         ctx = self.new_context(dict(*args, **kwargs))
         try:
             return "".join(self.root_render_func(ctx))
-        except Exception:
+        except Exception as exc:
+            _remember_where(exc)
             self.environment.handle_exception()
+
+
+def _remember_where(exc: BaseException) -> None:
+    # The innermost template frame of the traceback: which template and line raised. Read
+    # before Jinja2 rewrites the traceback, from the compiled code's own globals.
+    tb = exc.__traceback__
+    where = None
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if isinstance(template, jinja2.Template):
+            where = (template.name or "<string>", template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    if where is not None and getattr(exc, "epireport_where", None) is None:
+        # Exceptions without a __dict__ keep no place.
+        with contextlib.suppress(AttributeError):
+            exc.epireport_where = where  # type: ignore[attr-defined]
+
+
+def where_raised(exc: BaseException) -> tuple[str, int] | None:
+    """The template and line an exception raised during a render came from, if known."""
+    where = getattr(exc, "epireport_where", None)
+    if where is None and isinstance(exc, jinja2.TemplateError):
+        line = getattr(exc, "lineno", None)
+        name = getattr(exc, "name", None)
+        if line and name:
+            return name, line
+    return where if isinstance(where, tuple) else None
 
 
 class _Environment(jinja2.Environment):
@@ -391,6 +507,7 @@ def build_environment(
         finalize=_finalize,
         auto_reload=False,
         cache_size=-1,
+        extensions=[_LineEnds],
     )
     env.context_class = _Context
     env.globals.update(GLOBALS)
@@ -418,7 +535,7 @@ class EnvironmentEntry:
     checked: set[str] = attrs.Factory(set)
     sandbox_needed: dict[str, bool] = attrs.Factory(dict)
     indicators: dict[str, Indicator] = attrs.Factory(
-        lambda self: {i.code: i for s in self.institution.indicator_sets for i in s.indicators},
+        lambda self: {i.code: i for s in self.institution.indicator_sets for i in s.with_series},
         takes_self=True,
     )
     writers: dict[str, Callable[[Any], str]] = attrs.Factory(dict)
@@ -451,6 +568,53 @@ def environment_for(
     return entry
 
 
+class _FileLoader(jinja2.BaseLoader):
+    """Loads one template file from disk under the name it was given as, re-read when saved."""
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        """Return the file's text for its own name; any other name is not here."""
+        if template != self.name:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            mtime = self.path.stat().st_mtime
+            source = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise TemplateError(f"template file {self.name!r}: cannot read it ({reason})") from None
+        path = self.path
+        return source, str(path), lambda: path.stat().st_mtime == mtime
+
+
+def file_environment(
+    plugins: Plugins, institution: Institution, path: Path, *, sandboxed: bool = False
+) -> tuple[str, EnvironmentEntry]:
+    """An uncached environment where the template file *path* is loaded by its own name.
+
+    Returns the name (the path as given) and the entry. Everything else the file extends,
+    includes or imports comes from *plugins*' template sources, so a template under work can
+    extend the institution's own. Built fresh each time: the file is being edited.
+    """
+    if not path.is_file():
+        raise TemplateError(
+            f"template file {str(path)!r} not found (give a file, or the name of a registered "
+            "template such as 'district-publicity/report.md.j2')"
+        )
+    name = str(path)
+    loader = jinja2.ChoiceLoader([_FileLoader(name, path), plugins.template_loader()])
+    env = build_environment(
+        loader,
+        sandboxed=sandboxed,
+        prepare=lambda e: plugins.prepare_environment(e, institution),
+    )
+    return name, EnvironmentEntry(institution, env)
+
+
 # ------------------------------------------------------------------------ walking templates
 
 
@@ -461,7 +625,13 @@ def _parse(env: jinja2.Environment, name: str, parent: tuple[str, int] | None) -
         source, filename, _ = env.loader.get_source(env, name)
     except jinja2.TemplateNotFound:
         where = f" ({parent[0]!r}, line {parent[1]}, refers to it)" if parent else ""
-        raise TemplateError(f"template {name!r} not found{where}") from None
+        try:
+            known = env.loader.list_templates()
+        except (TypeError, OSError):  # a loader that cannot list its templates
+            known = []
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TemplateError(f"template {name!r} not found{where}{hint}") from None
     try:
         return env.parse(source, name, filename)
     except jinja2.TemplateSyntaxError as exc:
@@ -524,7 +694,7 @@ _MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
 
 
 def _problems(name: str, tree: nodes.Template, institution: Institution) -> Iterator[str]:
-    codes = {i.code for s in institution.indicator_sets for i in s.indicators}
+    codes = {i.code for s in institution.indicator_sets for i in s.with_series}
     inputs = {n.code for n in institution.narrative_inputs}
 
     def unknown(what: str, code: str, known: set[str], line: int) -> str:
@@ -567,6 +737,110 @@ def _problems(name: str, tree: nodes.Template, institution: Institution) -> Iter
                 yield unknown("narrative input", key, inputs, node.lineno)
 
 
+#: What a report template's context holds (see :mod:`epireport.narrative._compose`).
+CONTEXT_NAMES: Final = frozenset(
+    {
+        "report",
+        "institution",
+        "unit",
+        "unit_code",
+        "period",
+        "period_label",
+        "facts",
+        "measures",
+        "narrative",
+        "draft",
+    }
+)
+# Names Jinja2 provides inside blocks, macros and loops.
+_JINJA_NAMES: Final = frozenset({"self", "super", "caller", "loop", "varargs", "kwargs"})
+
+
+def _top_level_names(tree: nodes.Template) -> set[str]:
+    # {% set %}, {% macro %}, imports and loop variables anywhere: a child's blocks see the
+    # names its parent sets before calling them, and an included template those of the
+    # loop around its {% include %}, so they count as defined for the whole closure.
+    found: set[str] = set()
+    for loop in tree.find_all(nodes.For):
+        found.update(n.name for n in loop.target.find_all(nodes.Name))
+        if isinstance(loop.target, nodes.Name):
+            found.add(loop.target.name)
+    for node in tree.find_all((nodes.Assign, nodes.AssignBlock, nodes.Macro, nodes.Import)):
+        if isinstance(node, nodes.Macro):
+            found.add(node.name)
+        elif isinstance(node, nodes.Import):
+            found.add(node.target)
+        elif isinstance(node, nodes.Assign | nodes.AssignBlock):
+            target = node.target
+            found.update(n.name for n in target.find_all(nodes.Name))
+            if isinstance(target, nodes.Name):
+                found.add(target.name)
+    for from_import in tree.find_all(nodes.FromImport):
+        for item in from_import.names:
+            found.add(item[1] if isinstance(item, tuple) else item)
+    return found
+
+
+def name_hint(env: jinja2.Environment, name: str, known: Iterable[str]) -> str:
+    """The fix for an undefined *name*: a filter or test of that name, or the closest name."""
+    if name in env.filters:
+        function = env.filters[name]
+        target = inspect.unwrap(function)
+        same = sorted(
+            g for g, f in env.globals.items() if callable(f) and inspect.unwrap(f) is target
+        )
+        hint = f"{name!r} is a filter: write {{{{ … | {name} }}}}"
+        if same:
+            hint += f"; the function is {same[0]}(…)"
+        return hint
+    if name in env.tests:
+        return f"{name!r} is a test: write {{% if … is {name} %}}"
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "see 'epireport plugins --template-api' for what templates can use"
+
+
+def _name_problems(
+    env: jinja2.Environment, name: str, tree: nodes.Template, defined: set[str]
+) -> Iterator[str]:
+    """Undefined names, unknown filters and unknown tests of one parsed template."""
+    known = set(env.globals) | CONTEXT_NAMES | _JINJA_NAMES | defined
+    try:
+        # On a tree of its own: Jinja2's code generator folds constants in the tree it is
+        # given, and the indicator check reads the constants as written.
+        undeclared = jinja2.meta.find_undeclared_variables(_parse(env, name, None))
+    except jinja2.TemplateError:  # pragma: no cover - Jinja2 compiles it again below
+        undeclared = set()
+    missing = undeclared - known
+    seen: set[str] = set()
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name in missing and node.name not in seen:
+            seen.add(node.name)
+            yield (
+                f"template {name!r}, line {node.lineno}: {node.name!r} is undefined; "
+                f"{name_hint(env, node.name, known)}"
+            )
+    for filter_node in tree.find_all(nodes.Filter):
+        if filter_node.name not in env.filters:
+            close = difflib.get_close_matches(filter_node.name, sorted(env.filters), n=1)
+            if filter_node.name in env.globals:
+                hint = f"{filter_node.name!r} is a function: write {filter_node.name}(…)"
+            elif close:
+                hint = f"did you mean the filter {close[0]!r}?"
+            else:
+                hint = "see 'epireport plugins --template-api' for the filters"
+            yield (
+                f"template {name!r}, line {filter_node.lineno}: no filter named "
+                f"{filter_node.name!r}; {hint}"
+            )
+    for test in tree.find_all(nodes.Test):
+        if test.name not in env.tests:
+            close = difflib.get_close_matches(test.name, sorted(env.tests), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "see Jinja2's list of tests"
+            yield f"template {name!r}, line {test.lineno}: no test named {test.name!r}; {hint}"
+
+
 def check_template_references(
     env: jinja2.Environment | EnvironmentEntry, institution: Institution, name: str | None = None
 ) -> None:
@@ -574,27 +848,74 @@ def check_template_references(
 
     Walks the parsed template and all it extends, includes or imports; every figure function
     called with a constant indicator code, and every ``narrative.<name>``, must exist in the
-    institution. Raises :class:`TemplateError` listing every problem, each naming the
-    template, the line and the code. Results are remembered when given an
-    :class:`EnvironmentEntry`.
+    institution, and every name, filter and test the environment (a global, the render
+    context, the template's own ``{% set %}`` and macros). Raises :class:`TemplateError`
+    listing every problem, one per line (``problems``), each naming the template, the line
+    and the fix (``'as_of' is a filter …; the function is format_as_of(…)``). Results are
+    remembered when given an :class:`EnvironmentEntry`.
     """
     entry = env if isinstance(env, EnvironmentEntry) else None
     jinja_env = env.env if isinstance(env, EnvironmentEntry) else env
     template_name = name or institution.template
     if entry is not None and template_name in entry.checked:
         return
+    closure = template_closure(jinja_env, template_name)
+    defined = {n for tree in closure.values() for n in _top_level_names(tree)}
     problems = [
         problem
-        for tree_name, tree in template_closure(jinja_env, template_name).items()
-        for problem in _problems(tree_name, tree, institution)
+        for tree_name, tree in closure.items()
+        for problem in (
+            *_name_problems(jinja_env, tree_name, tree, defined),
+            *_problems(tree_name, tree, institution),
+        )
     ]
     if problems:
-        if len(problems) == 1:
-            raise TemplateError(problems[0])
-        listing = "\n".join(f"  {p}" for p in problems)
-        raise TemplateError(f"{len(problems)} problems in template {template_name!r}:\n{listing}")
+        raise TemplateError("\n".join(problems), problems=problems)
     if entry is not None:
         entry.checked.add(template_name)
+
+
+def _pattern_of(text: str) -> re.Pattern[str]:
+    """A regex matching what a template line's text can render to (expressions: anything)."""
+    parts = re.split(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", text)
+    pattern = "".join(
+        ".*?" if part.startswith("{{") else "" if part.startswith("{") else re.escape(part)
+        for part in parts
+    )
+    return re.compile(pattern, re.DOTALL)
+
+
+def heading_locator(env: jinja2.Environment, name: str) -> Callable[[int, str], str]:
+    """Return ``locate(level, heading)``: where *name* (or what it uses) writes that heading.
+
+    The answer reads ``template 'x', line 12``, or ``""`` when no line of the template closure
+    writes a heading of that level that renders to *heading*. Looked up only when a problem
+    is reported, so it costs nothing on the way of a good render.
+    """
+
+    def locate(level: int, heading: str) -> str:
+        if env.loader is None:
+            return ""
+        try:
+            names = list(template_closure(env, name))
+        except TemplateError:
+            names = [name]
+        marks = "#" * (level + 1)
+        for each in names:
+            try:
+                source = env.loader.get_source(env, each)[0]
+            except jinja2.TemplateNotFound:
+                continue
+            for number, line in enumerate(source.splitlines(), 1):
+                stripped = line.strip()
+                if not stripped.startswith(marks) or stripped.startswith(marks + "#"):
+                    continue
+                text = stripped[len(marks) :].strip()
+                if _pattern_of(text).fullmatch(heading) is not None:
+                    return f"template {each!r}, line {number}"
+        return ""
+
+    return locate
 
 
 def template_source_of(plugins: Plugins, name: str) -> TemplateSource | None:

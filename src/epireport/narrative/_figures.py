@@ -69,16 +69,19 @@ from epireport.narrative._numbers import (
     format_percent,
     significant_step,
 )
+from epireport.narrative._numerals import chinese_count
 from epireport.narrative._static_facts import StaticFacts
 
 __all__ = [
     "DEFAULT_PLACEHOLDER",
     "FIGURE_FUNCTIONS",
+    "FIGURE_STYLES",
     "FactLike",
     "FactSetLike",
     "FigureText",
     "RenderMode",
     "RenderState",
+    "breakdown",
     "count_list",
     "coverage_phrase",
     "fact",
@@ -108,6 +111,7 @@ FIGURE_FUNCTIONS: Final[Mapping[str, str]] = {
     "change": "code",
     "coverage_phrase": "code",
     "count_list": "codes",
+    "breakdown": "code",
 }
 
 _SEPARATORS: Final = "，,、；;：: \u3000"
@@ -167,7 +171,7 @@ class RenderState:
     def __attrs_post_init__(self) -> None:
         if not self.indicators:
             self.indicators = {
-                i.code: i for s in self.institution.indicator_sets for i in s.indicators
+                i.code: i for s in self.institution.indicator_sets for i in s.with_series
             }
 
     def text_of(self, period: object) -> str:
@@ -425,11 +429,11 @@ def _lookup_uncached(state: RenderState, code: str, unit_code: str, when: object
             # The common case (a unit's own figure), without a generator.
             v = sources[0]
             source_ids: tuple[str, ...] = (
-                f"{v.indicator}@{v.unit}@{period_text if v.period is when else text_of(v.period)}",
+                f"{v.series}@{v.unit}@{period_text if v.period is when else text_of(v.period)}",
             )
         else:
             source_ids = tuple(
-                f"{v.indicator}@{v.unit}@{period_text if v.period is when else text_of(v.period)}"
+                f"{v.series}@{v.unit}@{period_text if v.period is when else text_of(v.period)}"
                 for v in sources
             )
         # One check of everything a FactRef takes from here; "@" keeps fact_id non-blank.
@@ -487,9 +491,33 @@ def _source_id(source: object) -> str:
     return str(source)
 
 
+#: The styles figure() adds to format_number's: Chinese numerals, and 约 with a compact figure.
+FIGURE_STYLES: Final = ("numeral", "approx")
+
+
+def _numeral(number: int | Decimal) -> str | None:
+    """A count in Chinese numerals (两, 三十五), or None for a figure that is not a count."""
+    if type(number) is not int or not 0 < number < 100_000_000:
+        return None
+    return chinese_count(number)
+
+
 def _write(
     indicator: Indicator, number: int | Decimal, style: str | None, precision: int | None
 ) -> str:
+    if style == "numeral" or (
+        style is None and type(number) is int and 0 < number < indicator.numerals_below
+    ):
+        written = _numeral(number)
+        if written is not None:
+            return written
+        style = None
+    if style == "approx":
+        # 约 and a compact figure, whatever the value: 约12万平方米, 约500人.
+        digits = indicator.precision if precision is None else precision
+        if indicator.is_computed:
+            return "约" + format_percent(number, digits)
+        return "约" + format_number(number, "compact", digits)
     if indicator.kind in (IndicatorKind.RATE, IndicatorKind.RATIO) and style != "exact":
         # Facts hold rates as ratios (0.955); the prose writes 95.5%.
         return format_percent(number, indicator.precision if precision is None else precision)
@@ -510,6 +538,8 @@ def _writer(indicator: Indicator) -> Callable[[Any], str]:
 
     The style, precision and kind are looked at once per indicator instead of per figure.
     """
+    if indicator.numerals_below:
+        return lambda number: _write(indicator, number, None, None)
     if indicator.kind in (IndicatorKind.RATE, IndicatorKind.RATIO) or (
         indicator.value_type is ValueType.PERCENTAGE
     ):
@@ -528,6 +558,41 @@ def _writer(indicator: Indicator) -> Callable[[Any], str]:
             number, style, precision, hedge=hedge, small_step=significant_step(number, sig)
         )
     return lambda number: format_number(number, style, precision, hedge=hedge)
+
+
+def _stated(number: int | Decimal, qualifier: str) -> str:
+    """An approximate value as stated: 约500, 近500, 480余 (a FactRef's value, for lint)."""
+    text = f"{number:f}" if isinstance(number, Decimal) else str(number)
+    return qualifier + text if qualifier in ("约", "近") else text + qualifier
+
+
+def _qualified(
+    indicator: Indicator,
+    number: int | Decimal,
+    qualifier: str,
+    style: str | None,
+    precision: int | None,
+) -> str:
+    """Write an approximate figure no more precisely than it was stated (GB/T 15835).
+
+    A lower bound (余, 多) floors (a compact or rounded style is written hedged) and ends with
+    its hedge: 480余, 3.2万余. An upper bound ceils and starts with 近. An approximate figure
+    is written exact or compact, after 约: 约500, 约12万. Rates and percentages take 约.
+    """
+    chosen = style or indicator.number_style.value
+    if indicator.is_computed or indicator.value_type is ValueType.PERCENTAGE:
+        text = _write(indicator, number, style, precision)
+        return text if text.startswith(("约", "近")) else "约" + text
+    if qualifier in ("余", "多"):
+        if chosen not in ("exact", "hedged"):
+            chosen = "hedged"
+        text = _write(indicator, number, chosen, precision)
+        return text if text.endswith(("余", "多")) else text + qualifier
+    if qualifier == "近":
+        text = _write(indicator, number, "exact" if chosen == "exact" else "near", precision)
+        return text if text.startswith("近") else "近" + text
+    text = _write(indicator, number, "exact" if chosen == "exact" else "compact", precision)
+    return text if text.startswith(("约", "近")) else "约" + text
 
 
 def _omitted_zero(indicator: Indicator, found: _Found) -> bool:
@@ -562,7 +627,12 @@ def figure(
     ``classifier=False``. A zero the indicator's zero policy omits, and a not-applicable fact,
     make the sentence disappear. A missing figure is the draft placeholder (xx块) in draft
     mode; in final mode it raises :class:`MissingFigureError`, or disappears with
-    ``required=False``.
+    ``required=False``. *style* may also be ``numeral`` (a count in Chinese numerals: 两人,
+    as the indicator's ``numerals_below`` does for small counts) or ``approx`` (约 and a
+    compact figure: 约12万平方米); the figure keeps its fact either way, so lint checks it. An
+    approximate fact (its ``qualifier``: a value behind it was stated
+    约500 or 480余) is never written more precisely than that: 约500人, 480余人, 3.2万余张, and
+    its fact's value is the figure as stated, for lint.
 
     The result is a :class:`FigureText`: ``| length``, slicing and filters see the visible
     text only; printing it, joining it with ``~``, ``+``, ``| join`` or :func:`items` keeps
@@ -607,14 +677,20 @@ def figure(
         raise _missing(state, indicator, found)
     if _omitted_zero(indicator, found):
         return DROPPED
-    if style is None and precision is None:
+    qualifier = getattr(found.fact, "qualifier", "") if found.fact is not None else ""
+    if qualifier:
+        # An approximate fact (约500, 480余) is never written more precisely than stated.
+        text = _qualified(indicator, found.value, qualifier, style, precision)
+        exact = _stated(found.value, qualifier)
+    elif style is None and precision is None:
         write = state.writers.get(code)
         if write is None:
             write = state.writers[code] = _writer(indicator)
         text = write(found.value)
+        exact = str(found.value)
     else:
         text = _write(indicator, found.value, style, precision)
-    exact = str(found.value)
+        exact = str(found.value)
     if found.trusted:
         # Every string is checked clean (see _Found.trusted) and text is a formatted number:
         # the validating constructor would change nothing, at several times the cost.
@@ -720,6 +796,73 @@ def count_list(
         text = markup_of(figure(code, unit, period, required=required))
         parts.append(DROP if DROP in text else labels.get(code, indicator.name) + text)
     return items(parts, sep, last, empty=empty)
+
+
+def breakdown(
+    code: str,
+    unit: str | None = None,
+    period: object = None,
+    *,
+    category: str | None = None,
+    lead: str = "",
+    nested: bool = True,
+    nested_lead: str = "其中",
+    sep: str = "、",
+    last: str | None = None,
+    required: bool = True,
+    empty: str | None = None,
+) -> str:
+    """Write an indicator's breakdown by category from data: 武汉52人、湖北其他地区30人、省外118人.
+
+    Each item is a category option's name followed by its :func:`figure` (a fact of its own,
+    ``returnees[wuhan]``), in the options' order; *category* picks one of the indicator's
+    categories (default: its first). With *lead* (其中) the list starts with it. Options nested
+    in an option follow it in parentheses, led by *nested_lead*: 湖北82人（其中武汉52人、湖北其他
+    地区30人）; ``nested=False`` writes the top options only. Zeros the indicator's zero policy
+    omits disappear with their item (and their nested ones); *sep*, *last*, *required* and
+    *empty* are as in :func:`count_list`.
+    """
+    state = _state()
+    indicator = _indicator(state, code)
+    if not indicator.categories:
+        raise TemplateError(
+            f"breakdown({code!r}): indicator {code!r} ({indicator.name}) is not split by any "
+            "category; declare its categories, or list parts with count_list([...])"
+        )
+    chosen = indicator.categories[0]
+    if category is not None:
+        found = [c for c in indicator.categories if c.code == category]
+        if not found:
+            known = ", ".join(c.code for c in indicator.categories)
+            raise TemplateError(
+                f"breakdown({code!r}, category={category!r}): indicator {code!r} has no such "
+                f"category (its categories: {known})"
+            )
+        chosen = found[0]
+
+    def level(parent: str | None) -> list[str]:
+        parts = []
+        for option in chosen.children(parent):
+            text = markup_of(figure(_series(code, option.code), unit, period, required=required))
+            if DROP in text:
+                parts.append(DROP)
+                continue
+            item = markup_of(option.name) + text
+            inner = level(option.code) if nested else []
+            if any(DROP not in p for p in inner):
+                listed = markup_of(items(inner, sep, last))
+                item += f"（{markup_of(nested_lead)}{listed}）"
+            parts.append(item)
+        return parts
+
+    listed = items(level(None), sep, last, empty=empty)
+    if not lead or not strip_markers(markup_of(listed)) or DROP in markup_of(listed):
+        return listed
+    return marked(markup_of(lead) + markup_of(listed))
+
+
+def _series(code: str, option: str) -> str:
+    return f"{code}[{option}]"
 
 
 def change(

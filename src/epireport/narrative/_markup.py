@@ -10,13 +10,20 @@ thing:
     a section heading at depth 1 to 4, *without* its number: 一、 （一） 1. （1） come from the
     tree, so a section that ends up empty disappears and the rest renumber.
 ``::: shi`` … ``:::``
-    a block enumeration; the style is one of ``shi`` (一是), ``di`` (第一，), ``arabic`` (1.),
+    a block enumeration; the style is one of ``shi`` (一是), ``di`` (第一，), ``arabic`` (the
+    institution's item numbering: 1. by default, or 1、 or （1）), ``arabic_dun`` (1、),
     ``paren_arabic`` (（1）) or ``paren_chinese`` (（一）), followed by ``inline`` for one that
     runs on inside a paragraph. Inside it, ``- text`` starts an item; further plain lines and
     nested fences belong to the item above them. In ``shi`` and ``di`` enumerations the first
     sentence of an item is its lead (一是 **强抓社会宣传**，……).
 ``::: table 标题`` … ``:::``
     a table: ``| a | b |`` rows, the first one the header.
+``@optional``
+    under a heading: the section may come out empty (every item conditional, say). Without
+    it, a heading with nothing printed under it is an error in final mode and a warning in
+    drafts, naming the heading and its template line: a body lost to a template slip never
+    vanishes unnoticed. (A heading of the template found inside a line, its line break eaten
+    by a tag at the end of the line above, is an error too.)
 ``@closing``
     what follows (unnumbered paragraphs after the last section) is the closing.
 ``@signature 单位`` and ``@date 2020-02-10``
@@ -41,7 +48,8 @@ What an omission leaves behind goes:
 - an enumeration item is removed when its lead vanished, or when it had more than its lead
   (more sentences, nested blocks) and all of that vanished: a lead alone says nothing;
 - a heading containing :data:`DROP` removes its whole section;
-- an enumeration, table or section with nothing left is removed.
+- an enumeration, table or section with nothing left is removed (a section with nothing
+  *printed* under its heading is another matter, see ``@optional``).
 
 Connectors that an omission leaves dangling (``、、``, ``，。``, a paragraph ending in ``；``)
 are cleaned up. No escaping is done: the markup is plain text, and HTML escaping is the HTML
@@ -52,7 +60,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import attrs
@@ -75,7 +84,7 @@ from epireport.document import (
     _is_clean,
     _preset_spans,
 )
-from epireport.exceptions import TemplateError
+from epireport.exceptions import EpireportTemplateWarning, TemplateError
 from epireport.narrative._markers import (
     DROP,
     FACT_CLOSE,
@@ -136,6 +145,8 @@ _NOT_NEUTRAL_RE: Final = re.compile(
     "\uff5b-\uff65\ud800-\udfff\ufffe\uffff]"
 )
 _STYLES: Final = {style.value: style for style in EnumerationStyle}
+# A heading mark after text on the same line: the line break before the heading was lost.
+_JOINED_HEADING_RE: Final = re.compile(r"[^#\s]\s*(#{2,5}) (\S.*)$")
 _RUN_IN: Final = frozenset({EnumerationStyle.SHI, EnumerationStyle.DI})
 _DATE_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -378,12 +389,23 @@ class _SectionBuilder:
     heading: str
     level: int
     dropped: bool
+    line: int = 0  # the line of the output the heading stands on
     blocks: list[Block] = attrs.Factory(list)
     sections: list[_SectionBuilder] = attrs.Factory(list)
+    printed: bool = False  # a line of content (not a fence, not blank) stood under it
+    optional: bool = False  # @optional: the section may come out empty
 
-    def build(self) -> Section | None:
-        subs = [s for s in (b.build() for b in self.sections) if s is not None]
+    def has_content(self) -> bool:
+        return self.printed or any(s.has_content() for s in self.sections)
+
+    def build(self, empties: list[_SectionBuilder], optional: bool = False) -> Section | None:
+        optional = optional or self.optional
+        subs = [s for s in (b.build(empties, optional) for b in self.sections) if s is not None]
         if self.dropped or (not self.blocks and not subs):
+            # Nothing printed under a heading: the template lost its body (see parse_markup).
+            # A body whose figures were all omitted is gone by design, and quietly.
+            if not (self.dropped or optional or self.sections or self.has_content()):
+                empties.append(self)
             return None
         # The blocks and subsections are the parser's own: only the heading needs a check.
         return Section._build(self.heading, tuple(self.blocks), tuple(subs))
@@ -398,8 +420,12 @@ class _Parser:
         template: str,
         trusted: bool = False,
         rare: Sequence[str] = _RARE_TERMINATORS,
+        arabic: EnumerationStyle = EnumerationStyle.ARABIC,
     ) -> None:
         self.refs = refs
+        # What '::: arabic' becomes: the institution's item numbering (1. 1、 （1）).
+        self.arabic = arabic
+        self.locate: Callable[[int, str], str] | None = None
         # The terminators besides 。 and ； the markup holds (usually none): what _split
         # needs to look for in each line.
         self.rare = rare
@@ -462,6 +488,8 @@ class _Parser:
         stripped = raw_line.strip()
         if not stripped.strip(MARKER_CHARS):
             return
+        if self.stack and not stripped.startswith(("#", ":::", "@")):
+            self.stack[-1].printed = True
         if stripped.startswith("\\"):
             self.add_block(self.paragraph(stripped[1:]))
         elif stripped.startswith(":::"):
@@ -475,7 +503,26 @@ class _Parser:
         elif stripped.startswith("@"):
             self.directive(stripped)
         else:
+            if "# " in stripped:
+                self.joined_heading(stripped)
             self.add_block(self.paragraph(stripped))
+
+    def joined_heading(self, text: str) -> None:
+        # "……。## 标题": a tag at the end of the line above ate the line break (trim_blocks,
+        # or "-%}"), and the heading would silently become part of the paragraph. Only a
+        # heading the template itself writes on a line of its own counts (locate finds it):
+        # "## " inside a narrative input is text.
+        match = _JOINED_HEADING_RE.search(strip_markers(text))
+        if match is None or self.locate is None:
+            return
+        heading = _tidy(match[2]).strip()
+        where = self.locate(len(match[1]) - 1, heading)
+        if where:
+            raise TemplateError(
+                f"{where}: the heading {match[1]} {heading!r} is joined to the text before it: "
+                "the line break before it was eaten (a tag ending the line above, or '-%}'); "
+                "put the tag on a line of its own"
+            )
 
     def heading(self, text: str) -> None:
         if self.fences:
@@ -502,7 +549,7 @@ class _Parser:
         heading = _tidy(strip_markers(body))
         if DROP not in body and not _has_words(heading):
             raise self.error(f"the heading {heading!r} has no words")
-        builder = _SectionBuilder(heading, level, DROP in body)
+        builder = _SectionBuilder(heading, level, DROP in body, self.line)
         del self.stack[level - 1 :]
         if self.stack:
             self.stack[-1].sections.append(builder)
@@ -534,6 +581,8 @@ class _Parser:
             raise self.error(f"unknown option in '::: {spec}'; only 'inline' is allowed")
         if self.fences and self.fences[-1].kind == "enum" and not self.fences[-1].items:
             raise self.error("a nested block must follow an item line '- …'")
+        if style is EnumerationStyle.ARABIC:
+            style = self.arabic
         self.fences.append(_Fence("enum", self.line, style=style, inline=bool(flags)))
 
     def close_fence(self) -> None:
@@ -612,6 +661,12 @@ class _Parser:
             raise self.error(f"@{name} cannot stand inside ::: … :::")
         if name == "closing":
             self.in_closing = True
+        elif name == "optional":
+            if argument:
+                raise self.error(f"@optional takes nothing after it, got {argument!r}")
+            if self.in_closing or not self.stack:
+                raise self.error("@optional belongs under a heading: the section it may empty")
+            self.stack[-1].optional = True
         elif name == "signature":
             if argument and not _has_words(argument):
                 raise self.error(f"@signature {argument!r} names no one")
@@ -630,7 +685,27 @@ class _Parser:
                     f"@date expects a date such as 2020-02-10, got {argument!r}"
                 ) from None
         else:
-            raise self.error(f"unknown directive @{name}; expected @closing, @signature or @date")
+            raise self.error(
+                f"unknown directive @{name}; expected @closing, @optional, @signature or @date"
+            )
+
+
+def _empty_section(
+    template: str, builder: _SectionBuilder, locate: Callable[[int, str], str] | None
+) -> str:
+    where = locate(builder.level, builder.heading) if locate is not None else ""
+    where = where or f"template {template!r}, line {builder.line} of its output"
+    hint = ""
+    if builder.heading.endswith(("。", "；", "！", "？")):
+        hint = (
+            " (the heading ends like a sentence: did a '{%-' join the line after it to the "
+            "heading?)"
+        )
+    return (
+        f"{where}: the section {builder.heading!r} is empty, nothing is printed under its "
+        f"heading{hint}; write its text under the heading, or put '@optional' on the line "
+        "under the heading if the section may be left out"
+    )
 
 
 def parse_markup(
@@ -640,6 +715,9 @@ def parse_markup(
     *,
     template: str = "<string>",
     default_title: str = "",
+    locate: Callable[[int, str], str] | None = None,
+    empties: list[str] | None = None,
+    arabic: EnumerationStyle = EnumerationStyle.ARABIC,
 ) -> Document:
     """Parse the markup a template rendered into a :class:`Document`.
 
@@ -647,11 +725,21 @@ def parse_markup(
     metadata; *default_title* is used when the markup has no ``# title`` line. Malformed markup
     (an unclosed ``:::``, an item outside an enumeration, a skipped heading level) raises
     :class:`TemplateError` naming *template* and the line of its output.
+
+    A heading with nothing printed under it (no paragraph, item or row: the template lost the
+    section's body) is a :class:`TemplateError` in final mode and an
+    :class:`~epireport.exceptions.EpireportTemplateWarning` in drafts, one line per heading,
+    unless an ``@optional`` line stands in the section. A section whose printed lines all went
+    with omitted figures disappears quietly, as designed. *locate* turns a heading's level
+    and text into where the template writes it (``template 'x', line 12``); *empties*, when
+    given, collects the draft warnings instead of issuing them. *arabic* is the style
+    ``::: arabic`` lists take: the institution's item numbering (``1.``, ``1、`` or ``（1）``).
     """
     trusted = _is_clean(text) and all(isinstance(ref, FactRef) for ref in refs)
     # One look at the whole text instead of one per line (str.__contains__ runs in C).
     rare = [c for c in _RARE_TERMINATORS if c in text]
-    parser = _Parser(refs, template, trusted, rare)
+    parser = _Parser(refs, template, trusted, rare, arabic)
+    parser.locate = locate
     for number, line in enumerate(text.splitlines(), 1):
         parser.line = number
         parser.feed(line)
@@ -661,7 +749,17 @@ def parse_markup(
     title = parser.title or default_title
     if not _has_words(title):
         raise TemplateError(f"template {template!r}: the output has no '# title' line")
-    sections = [s for s in (b.build() for b in parser.top) if s is not None]
+    lost: list[_SectionBuilder] = []
+    sections = [s for s in (b.build(lost) for b in parser.top) if s is not None]
+    if lost:
+        problems = [_empty_section(template, b, locate) for b in lost]
+        if not meta.draft:
+            raise TemplateError("\n".join(problems), problems=problems)
+        if empties is not None:
+            empties.extend(problems)
+        else:
+            for problem in problems:
+                warnings.warn(problem, EpireportTemplateWarning, stacklevel=2)
     signature = None
     if parser.signature_unit is not None or parser.signature_date is not None:
         signature = Signature(parser.signature_unit or meta.unit, parser.signature_date)

@@ -55,6 +55,7 @@ GROUPS: Final[tuple[tuple[str, str, tuple[tuple[Kind, str], ...]], ...]] = (
         (
             ("global", "count_list"),
             ("global", "tally"),
+            ("global", "breakdown"),
             ("global", "items"),
             ("filter", "join_items"),
             ("filter", "join"),

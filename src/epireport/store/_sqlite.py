@@ -638,6 +638,24 @@ class Store:
                 # values without provenance (the common daily report).
                 encoded: dict[tuple[ValueStatus, type, Value | None], tuple[Any, ...]] = {}
                 for value, row in zip(items, locations, strict=True):
+                    if value.options or value.qualifier:
+                        # The schema has no column for either yet: storing the value without
+                        # them would merge 武汉's figure into the total, or make 480余 exact.
+                        what = (
+                            f"category options {value.series!r}"
+                            if value.options
+                            else f"an approximate figure ({value.value}{value.qualifier})"
+                        )
+                        place = f"{where}: {row}" if row else where
+                        problems.append(
+                            Problem(
+                                place,
+                                f"the store cannot hold {what} yet: render this data from the "
+                                "report file (epireport render FILE), or state it exactly "
+                                "and without options",
+                            )
+                        )
+                        continue
                     indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
                     if unit_id is None:

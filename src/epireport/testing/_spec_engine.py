@@ -30,6 +30,12 @@ The rules, as implemented below, for one base indicator and one target (unit, pe
    missing (something was expected or marked missing) or no data.
 7. *Rates and ratios* divide the aggregated numerator by the aggregated denominator; a rate
    outside 0-100 % and a zero denominator are undefined.
+
+Before all of them, *the category axis* (:mod:`epireport.aggregate._categories`): for an
+indicator split by categories, the values one unit states for one period give each option
+combination (series) one value: the submitted values stated for it exactly, else the sum of
+the series nested in it along the first category where any has a figure, else missing or not
+applicable as stated below it. The rules above then apply to each series as to an indicator.
 """
 
 from collections.abc import Iterable, Sequence
@@ -72,7 +78,7 @@ class SpecificationEngine:
 
     def execute(self, plan: AggregationPlan, values: Iterable[DataValue]) -> AggregateSet:
         """Compute every planned aggregate from *values* (values of unknown units are ignored)."""
-        values = list(values)
+        values, stands_for = _category_axis(plan, list(values))
         results: dict[tuple[str, str, Period], Aggregate] = {}
         for target in plan.targets:
             row: dict[str, Aggregate] = {}
@@ -87,7 +93,97 @@ class SpecificationEngine:
                 else:
                     found = _base_aggregate(plan, indicator, target, values)
                 row[indicator.code] = results[indicator.code, target.unit, target.period] = found
+        if stands_for:
+            for key, found in results.items():
+                stated = [s for v in found.sources for s in stands_for.get(id(v), (v,))]
+                results[key] = attrs.evolve(found, sources=tuple(stated))
         return AggregateSet(results)
+
+
+# ---------------------------------------------------------------------- the category axis
+
+# One option code, or None for the category's total, per category of an indicator.
+_Combo = tuple[str | None, ...]
+
+
+def _category_axis(
+    plan: AggregationPlan, values: list[DataValue]
+) -> tuple[list[DataValue], dict[int, tuple[DataValue, ...]]]:
+    """Give each series of a split indicator one value per unit and period it was stated for."""
+    split = {p.code: p.categories for p in plan.indicators if p.categories}
+    if not split:
+        return values, {}
+    out = [v for v in values if v.indicator not in split and not v.options]
+    stands_for: dict[int, tuple[DataValue, ...]] = {}
+    forms: dict[tuple[str, str, Period], list[DataValue]] = {}
+    for v in values:
+        if v.indicator in split:
+            forms.setdefault((v.indicator, v.unit, v.period), []).append(v)
+    for (code, unit, period), stated in forms.items():
+        categories = split[code]
+        for combo in _combos(categories):
+            status, figure, sources = _series(categories, stated, combo)
+            if status is None:
+                continue
+            options = [o for o in combo if o is not None]
+            name = f"{code}[{','.join(options)}]" if options else code
+            made = DataValue(
+                name, unit, period, status, figure if status is ValueStatus.REPORTED else None
+            )
+            out.append(made)
+            stands_for[id(made)] = sources
+    return out, stands_for
+
+
+def _combos(categories: Sequence[Any]) -> list[_Combo]:
+    found: list[_Combo] = [()]
+    for category in categories:
+        found = [(*c, o) for c in found for o in [None, *(x.code for x in category.options)]]
+    return found
+
+
+def _combo_of(categories: Sequence[Any], value: DataValue) -> _Combo | None:
+    combo: list[str | None] = []
+    for category in categories:
+        mine = [o for o in value.options if o in category]
+        if len(mine) > 1:
+            return None
+        combo.append(mine[0] if mine else None)
+    if sum(1 for o in combo if o is not None) != len(value.options):
+        return None
+    return tuple(combo)
+
+
+def _series(
+    categories: Sequence[Any], stated: Sequence[DataValue], combo: _Combo
+) -> tuple[ValueStatus | None, Any, tuple[DataValue, ...]]:
+    """(status, figure, data values) of one series in one unit's form for one period."""
+    own = [v for v in stated if _combo_of(categories, v) == combo]
+    submitted = [v for v in own if v.status.is_submitted]
+    if submitted:
+        zero = all(v.status is ValueStatus.ZERO_REPORT for v in submitted)
+        figure = sum((_figure(v) for v in submitted), 0)
+        return (ValueStatus.ZERO_REPORT if zero else ValueStatus.REPORTED), figure, tuple(submitted)
+    below: list[tuple[ValueStatus | None, Any, tuple[DataValue, ...]]] = []
+    for i, category in enumerate(categories):
+        nested = [
+            o.code for o in sorted(category.options, key=lambda o: o.order) if o.parent == combo[i]
+        ]
+        parts = [_series(categories, stated, (*combo[:i], o, *combo[i + 1 :])) for o in nested]
+        below.extend(parts)
+        figures = [p for p in parts if p[0] in (ValueStatus.REPORTED, ValueStatus.ZERO_REPORT)]
+        if figures:
+            zero = all(p[0] is ValueStatus.ZERO_REPORT for p in figures)
+            return (
+                ValueStatus.ZERO_REPORT if zero else ValueStatus.REPORTED,
+                sum((p[1] for p in figures), 0),
+                tuple(v for p in figures for v in p[2]),
+            )
+    statuses = {v.status for v in own} | {p[0] for p in below}
+    for status in (ValueStatus.MISSING, ValueStatus.NOT_APPLICABLE):
+        if status in statuses:
+            return status, None, tuple(own)
+    return None, None, ()
 
 
 # ---------------------------------------------------------------------- the tree

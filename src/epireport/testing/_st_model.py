@@ -8,6 +8,7 @@ the model refuses are never drawn: tests of refusals build those by hand.
 import string
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 import attrs
 from hypothesis import strategies as st
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 from epireport.model._indicators import (
     HEDGES,
     Aggregation,
+    Category,
+    CategoryOption,
     Indicator,
     IndicatorKind,
     IndicatorSection,
@@ -26,12 +29,13 @@ from epireport.model._indicators import (
 from epireport.model._measures import Frequency, FrequencyUnit, Measure
 from epireport.model._periods import Period
 from epireport.model._units import OrgTree, OrgUnit
-from epireport.model._values import DataValue, Value, ValueStatus
+from epireport.model._values import QUALIFIERS, DataValue, Value, ValueStatus
 from epireport.testing._st_periods import days, periods
 
 __all__ = [
     "ValueGrid",
     "aggregations_for",
+    "categories",
     "classifiers",
     "codes",
     "data_value_grids",
@@ -79,6 +83,30 @@ def _ordered_days(draw: st.DrawFn) -> tuple[date | None, date | None]:
     if first is not None and last is not None and first > last:
         first, last = last, first
     return first, last
+
+
+@st.composite
+def categories(
+    draw: st.DrawFn, code: str | None = None, max_options: int = 6, prefix: str = "o"
+) -> Category:
+    """Draw a category of 1 to *max_options* options, some nested in others (province → city).
+
+    Option codes are *prefix* and a number (``o0``, ``o1`` ...), so that two categories drawn
+    with different prefixes can split one indicator; orders are drawn too.
+    """
+    count = draw(st.integers(1, max_options))
+    options: list[CategoryOption] = []
+    for i in range(count):
+        parent = draw(st.none() | st.sampled_from(options)) if options else None
+        options.append(
+            CategoryOption(
+                f"{prefix}{i}",
+                draw(names()),
+                parent=None if parent is None else parent.code,
+                order=draw(st.integers(0, 2)),
+            )
+        )
+    return Category(code if code is not None else f"c_{prefix}", draw(names()), options)
 
 
 @st.composite
@@ -316,10 +344,14 @@ def _data_value(
     unit: str,
     period: Period,
     status: ValueStatus | None = None,
+    approximate: bool = False,
 ) -> DataValue:
     if status is None:
         status = draw(st.sampled_from(_statuses(indicator)))
     value = draw(values_for(indicator.value_type)) if status is ValueStatus.REPORTED else None
+    qualifier = ""
+    if approximate and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        qualifier = draw(st.sampled_from(QUALIFIERS))
     submitted_at = None
     if status.is_submitted and draw(st.booleans()):
         submitted_at = draw(st.datetimes(datetime(2019, 1, 1), datetime(2023, 12, 31)))
@@ -332,6 +364,7 @@ def _data_value(
         submitted_at=submitted_at,
         submitted_by=draw(st.sampled_from(("", "张三", "李四", "wang.wu"))),
         comment=draw(st.text(_NAME_CHARS, max_size=8)),
+        qualifier=qualifier,
     )
 
 
@@ -341,17 +374,20 @@ def data_values(
     indicator: Indicator | None = None,
     units: Sequence[str] | None = None,
     period_strategy: st.SearchStrategy[Period] | None = None,
+    *,
+    approximate: bool = False,
 ) -> DataValue:
     """Draw valid data values in all four states, fitting *indicator* (drawn if not given).
 
     The value passes ``check_against(indicator)``; the unit is drawn from *units* (any code if
-    not given) and the period from *period_strategy* (any period if not given).
+    not given) and the period from *period_strategy* (any period if not given). With
+    *approximate*, reported numbers may be stated approximately (约, 近, 余, 多).
     """
     if indicator is None:
         indicator = draw(indicators())
     unit = draw(st.sampled_from(tuple(units))) if units else draw(codes())
     period = draw(period_strategy if period_strategy is not None else periods())
-    return draw(_data_value(indicator, unit, period))
+    return draw(_data_value(indicator, unit, period, approximate=approximate))
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ from epireport.testing._st_institution import institution_inputs
 from epireport.testing._st_model import (
     ValueGrid,
     aggregations_for,
+    categories,
     classifiers,
     codes,
     data_value_grids,
@@ -51,6 +52,7 @@ __all__ = [
     "WEEK_STARTS",
     "ValueGrid",
     "aggregations_for",
+    "categories",
     "classifiers",
     "codes",
     "data_value_grids",
