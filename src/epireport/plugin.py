@@ -14,6 +14,7 @@ What is here, by the hook that returns it (see :mod:`epireport.hookspecs`):
   :class:`NarrativeKind`, and the measure catalogue's :class:`Measure`, :class:`Frequency`,
   :class:`FrequencyUnit`;
 - ``epireport_register_indicator_sets``: :class:`IndicatorSet`, :class:`Indicator`,
+  :class:`Category`, :class:`CategoryOption`,
   :class:`IndicatorSection`, :class:`IndicatorKind`, :class:`ValueType`,
   :class:`Aggregation`, :class:`NumberStyle`, :class:`ZeroPolicy`;
 - ``epireport_register_stages``: :class:`Period` (and :class:`PeriodType`);
@@ -63,6 +64,8 @@ with lazy_reexports(globals()):
     )
     from epireport.model import (
         Aggregation as Aggregation,
+        Category as Category,
+        CategoryOption as CategoryOption,
         DataValue as DataValue,
         Frequency as Frequency,
         FrequencyUnit as FrequencyUnit,
