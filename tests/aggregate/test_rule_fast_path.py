@@ -62,3 +62,20 @@ def test_the_fast_path_says_holds_only_where_the_rule_holds(
         assert (full is None) == quick
     else:
         assert quick is False  # not decided: the caller evaluates in full
+
+
+def test_a_report_checked_twice_gets_the_same_violations() -> None:
+    """The second check of the same values (a final render's facts) reuses the first's."""
+    from epireport.aggregate._validate import validate
+    from epireport.model._values import DataValue
+
+    rules = (ValidationRule(code="nn", left="a", operator=">=", right="0"),)
+    values = (DataValue.reported("a", "u", DAY, -1), DataValue.reported("a", "v", DAY, 2))
+    first = validate(rules, values)
+    assert [v.unit for v in first] == ["u"]
+    assert validate(rules, values) == first
+    fixed = (DataValue.reported("a", "u", DAY, 1), values[1])
+    assert validate(rules, fixed) == ()
+    other = (ValidationRule(code="le", left="a", operator="<=", right="1"),)
+    assert [v.unit for v in validate(other, fixed)] == ["v"]
+    assert validate(rules, list(values)) == first  # a list is never taken as seen before

@@ -303,6 +303,23 @@ def _data_figures(
     return grouped
 
 
+# The last data check: (values, rules, violations). A tuple of values cannot change, so the
+# same tuple and equal rules give the same violations; one slot is enough for the render that
+# checks its data twice, and holds one report's values at most.
+_LAST_DATA_CHECK: (
+    tuple[tuple[DataValue, ...], tuple[ValidationRule, ...], tuple[Violation, ...]] | None
+) = None
+
+
+def _remember_data_check(
+    values: tuple[DataValue, ...],
+    rules: tuple[ValidationRule, ...],
+    violations: tuple[Violation, ...],
+) -> None:
+    global _LAST_DATA_CHECK
+    _LAST_DATA_CHECK = (values, rules, violations)
+
+
 def validate(
     rules: Iterable[ValidationRule],
     values: Iterable[DataValue] = (),
@@ -332,8 +349,22 @@ def validate(
                 seen.add((rule.code, unit, period))
                 found.append(violation)
 
-    for (unit, period), figures in _data_figures(values).items():
-        run(unit, period, figures, False)
+    remembered = _LAST_DATA_CHECK
+    if (
+        isinstance(values, tuple)
+        and remembered is not None
+        and remembered[0] is values
+        and remembered[1] == rule_list
+    ):
+        # The same report's data with the same rules, checked a moment ago (a final render
+        # checks the data, then computes the facts, which check it again).
+        found.extend(remembered[2])
+        seen.update((v.rule.code, v.unit, v.period) for v in remembered[2])
+    else:
+        for (unit, period), figures in _data_figures(values).items():
+            run(unit, period, figures, False)
+        if isinstance(values, tuple):
+            _remember_data_check(values, rule_list, tuple(found))
     if aggregates is not None:
         by_target: dict[tuple[str, Period], dict[str, Value | None]] = {}
         for agg in aggregates.aggregates():
