@@ -337,10 +337,11 @@ def compute_facts(
             indicators, report.values, aggregates, {report.unit: units[1:]}, period
         ),
     )
+    # Figures the reporting unit states itself (only its own are asked about below).
     stated = {
         (code, v.unit)
         for v in report.values
-        if v.status.is_submitted and period.contains(v.period)
+        if v.unit == report.unit and v.status.is_submitted and period.contains(v.period)
         for code in {v.indicator, v.series}
     }
     calendar = ReportingCalendar(
