@@ -465,10 +465,14 @@ def children_sum_violations(
         and i.value_type in (ValueType.INTEGER, ValueType.DECIMAL)
         and not i.is_computed
     }
+    # Only the units checked can have stated anything that matters here.
     stated: set[tuple[str, str]] = {
         (v.indicator, v.unit)
         for v in values
-        if v.indicator in summed and v.status.is_submitted and period.contains(v.period)
+        if v.unit in children
+        and v.indicator in summed
+        and v.status.is_submitted
+        and period.contains(v.period)
     }
     found: list[Violation] = []
     for unit, kids in children.items():
