@@ -9,7 +9,7 @@ tests hold the two equal), so a batch never says anything a single render would 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -88,6 +88,7 @@ def render_each(
     allow_violations: bool = False,
     sealed: bool = False,
     appendix: bool = False,
+    only: Collection[str] | None = None,
 ) -> Iterator[EachResult]:
     """Render a summary for every unit at *level* of the store at *store*, one at a time.
 
@@ -96,7 +97,8 @@ def render_each(
     for :func:`~epireport.input_from_store` of that unit (final renders are checked, and a
     refused unit comes back with its error instead of stopping the batch). *words* supplies
     measures and narrative inputs for every unit (each keeps its own name and title).
-    :func:`each_units` tells beforehand which units these are. *sealed* and *appendix* are
+    :func:`each_units` tells beforehand which units these are; *only* keeps those of them
+    whose codes it holds (a share of a batch). *sealed* and *appendix* are
     :func:`~epireport.render_report`'s.
 
     Raises :class:`UsageError` for an unknown level or unit, before anything is rendered.
@@ -120,7 +122,7 @@ def render_each(
         shared = attrs.evolve(words, unit_name="", title=None if words.title is None else "")
     with Store.open(store) as opened:
         units = each_units(opened.units(), level, under=under, level_names=inst.level_names)
-        names = {u.code: u.name for u in units}
+        names = {u.code: u.name for u in units if only is None or u.code in only}
         for data in opened.report_inputs(inst, list(names), the_period):
             report = combine_words(data, shared)
             try:

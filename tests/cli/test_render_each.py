@@ -114,3 +114,45 @@ def test_a_unit_whose_data_fails_a_rule_is_refused_and_the_others_written(
     assert not (out / "ygh.txt").exists()
     assert (out / "chy.txt").exists()
     assert "1 refused" in capsys.readouterr().err
+
+
+def test_several_processes_write_what_one_writes(
+    store: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    """--jobs 2 (forked workers, on Linux) gives the same files and index as --jobs 1."""
+    from epireport._cli.each_batch import can_fork
+
+    db, words, period = store
+    common = [str(words), "--db", str(db), "--institution", "property-company", "--period"]
+    folders = {}
+    for jobs in ("1", "2"):
+        out = folders[jobs] = tmp_path / f"jobs{jobs}"
+        argv = [*common, period, "--each", "小区", "--jobs", jobs, "-o", str(out)]
+        assert main(["render", *argv]) == 0
+    one, two = folders["1"], folders["2"]
+    assert sorted(p.name for p in one.iterdir()) == sorted(p.name for p in two.iterdir())
+    for path in one.iterdir():
+        assert (two / path.name).read_bytes() == path.read_bytes()
+    if not can_fork():
+        pytest.skip("no forked workers on this platform: both ran in one process")
+
+
+def test_jobs_goes_with_each(store: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """--jobs without --each is a usage error."""
+    db, words, period = store
+    argv = [str(words), "--db", str(db), "--institution", "property-company", "--period", period]
+    assert main(["render", *argv, "--jobs", "2"]) == 2
+
+
+def test_the_default_number_of_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small batches and platforms without fork run in one process; big ones use the cores."""
+    from epireport._cli import each_batch
+
+    monkeypatch.setattr(each_batch, "can_fork", lambda: True)
+    monkeypatch.setattr(each_batch.os, "cpu_count", lambda: 4)
+    assert each_batch.auto_jobs(10, None) == 1
+    assert each_batch.auto_jobs(1000, None) == 4
+    assert each_batch.auto_jobs(10, 3) == 3
+    monkeypatch.setattr(each_batch, "can_fork", lambda: False)
+    assert each_batch.auto_jobs(1000, None) == 1
+    assert each_batch.auto_jobs(1000, 3) == 1

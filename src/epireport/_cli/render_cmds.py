@@ -119,6 +119,12 @@ def _emit(output: str | bytes, target: Path | None, binary: bool, what: str) -> 
 )
 @click.option("--sealed", is_flag=True, help=_SEALED_HELP)
 @click.option("--appendix", is_flag=True, help=_APPENDIX_HELP)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="With --each: render in this many processes (default: one per core, up to 8, for "
+    "64 units or more, on Linux; 1: all in this process). The summaries are the same.",
+)
 def render(
     data: Path | None,
     fmt: str,
@@ -133,6 +139,7 @@ def render(
     allow_violations: bool,
     sealed: bool,
     appendix: bool,
+    jobs: int | None,
 ) -> None:
     """Render the report input DATA (YAML or JSON), or figures from a store, as a summary.
 
@@ -152,7 +159,7 @@ def render(
     with template_warnings():
         _render(
             plugins, data, fmt, output, draft, _template_arg(template), db, institution, period,
-            unit, each_level, allow_violations, sealed=sealed, appendix=appendix,
+            unit, each_level, allow_violations, sealed=sealed, appendix=appendix, jobs=jobs,
         )  # fmt: skip
 
 
@@ -172,10 +179,13 @@ def _render(
     *,
     sealed: bool = False,
     appendix: bool = False,
+    jobs: int | None = None,
 ) -> None:
     from epireport._pipeline import input_from_store, load_input, render_report
 
     fmt_record = plugins.format(fmt)
+    if jobs is not None and each_level is None:
+        raise click.UsageError("--jobs goes with --each")
     if db is None:
         if data is None:
             raise click.UsageError(
@@ -208,7 +218,7 @@ def _render(
             _render_each(
                 plugins, db, inst, the_period, each_level, unit, words, output,
                 fmt=fmt, draft=draft, template=template, allow_violations=allow_violations,
-                sealed=sealed, appendix=appendix,
+                sealed=sealed, appendix=appendix, jobs=jobs,
             )  # fmt: skip
             return
         report = input_from_store(
@@ -251,71 +261,29 @@ def _render_each(
     allow_violations: bool,
     sealed: bool = False,
     appendix: bool = False,
+    jobs: int | None = None,
 ) -> None:
     """Write one summary per unit at a level, each linted, and an index of what was written."""
     import json
 
-    from epireport._each import each_units, render_each
+    from epireport._cli.each_batch import EachBatch, auto_jobs, write_each
+    from epireport._each import each_units
     from epireport._files import write_atomic
-    from epireport.exceptions import InputError
-    from epireport.lint._lint import lint_text
     from epireport.store._sqlite import Store
 
-    fmt_record = plugins.format(fmt)
     with Store.open(db) as store:  # the units, for the bar (the tree is kept for the batch)
         units = each_units(store.units(), level_text, under=under, level_names=inst.level_names)
-    total = len(units)
     folder.mkdir(parents=True, exist_ok=True)
-    index: list[dict[str, object]] = []
-    refused = 0
-    results = render_each(
-        db,
-        inst,
-        period,
-        level_text,
-        under=under,
-        words=words,
-        format=fmt,
-        plugins=plugins,
-        draft=draft,
-        template=template,
-        allow_violations=allow_violations,
-        sealed=sealed,
-        appendix=appendix,
-    )
+    batch = EachBatch(
+        plugins, db, inst, period, level_text, under, words, folder, fmt, draft, template,
+        allow_violations, sealed=sealed, appendix=appendix,
+    )  # fmt: skip
     # A bar with the count and the time left on a terminal; nothing when stderr is not one.
     with click.progressbar(
-        results, length=total, label="rendering", file=sys.stderr, show_pos=True
+        length=len(units), label="rendering", file=sys.stderr, show_pos=True
     ) as bar:
-        for result in bar:
-            entry: dict[str, object] = {"unit": result.unit, "name": result.name}
-            if result.rendered is None:
-                refused += 1
-                exc = result.error
-                problems = exc.problems if isinstance(exc, InputError) else (exc,)
-                entry.update(status="refused", errors=[str(p) for p in problems])
-                index.append(entry)
-                continue
-            rendered = result.rendered
-            target = folder / f"{result.unit}{fmt_record.suffix}"
-            # Each file whole or not at all; the index, written last, is flushed to disk.
-            write_atomic(target, rendered.output, durable=False)
-            findings = []
-            if isinstance(rendered.output, str) and fmt in ("text", "markdown", "html"):
-                findings = lint_text(
-                    rendered.output,
-                    path=str(target),
-                    format=fmt,
-                    draft=draft,
-                    numbering=inst.item_numbering,
-                )
-            entry.update(
-                status="written",
-                file=target.name,
-                violations=[v.message for v in rendered.violations],
-                lint=[f"{f.rule_id} {f.line}:{f.column} {f.message}" for f in findings],
-            )
-            index.append(entry)
+        index = write_each(batch, [u.code for u in units], auto_jobs(len(units), jobs), bar.update)
+    refused = sum(1 for e in index if e["status"] == "refused")
     write_atomic(folder / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     written = sum(1 for e in index if e["status"] == "written")
     unclean = sum(1 for e in index if e.get("lint"))
