@@ -260,27 +260,40 @@ class TestContent:
 
 
 class TestSignature:
-    def test_unit_and_date_right_aligned_at_the_end(self) -> None:
-        """Unit then date close the document, right-aligned, date without zero padding."""
+    def test_unit_right_aligned_date_set_from_its_start(self) -> None:
+        """Unit then date close the document: the unit right-aligned, the date left-aligned.
+
+        The date is placed by its first character (indented), without zero padding.
+        """
         doc = open_docx(render_docx(simple_document(), OPTIONS))
         unit, date = doc.paragraphs[-2:]
         assert (unit.text, date.text) == ("某某区委宣传部", "2020年3月5日")
-        for paragraph in (unit, date):
-            assert paragraph.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        assert unit.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        assert date.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
     def test_date_starts_two_characters_right_of_the_unit(self) -> None:
-        """GB/T 9704: date two characters from the right, unit starting two to its left."""
+        """GB/T 9704: date two characters from the right, unit starting two to its left.
+
+        The date is set from its first character: eight characters (2 + its 6) left of the
+        right margin, whatever its digits measure in the font at hand; its right indent
+        reaches into the margin so that wider digits never wrap it.
+        """
         doc = open_docx(render_docx(simple_document(), OPTIONS))
         unit, date = doc.paragraphs[-2:]
+        width = (
+            int(doc.sections[0].page_width - doc.sections[0].left_margin) // 635
+            - int(doc.sections[0].right_margin) // 635
+        )
 
-        def right_chars(paragraph: Any) -> float:
+        def indent(paragraph: Any, side: str) -> float:
             # In twips: a character is 315 of them (condensed so that 28 fill a line).
             ind = paragraph._p.pPr.find(qn("w:ind"))
-            assert ind.get(qn("w:rightChars")) == "0"
-            return int(ind.get(qn("w:right"))) / 315
+            assert ind.get(qn(f"w:{side}Chars")) == "0"
+            return int(ind.get(qn(f"w:{side}")))
 
-        assert right_chars(date) == 2
-        assert right_chars(unit) == 3  # 2 + 6 (date) + 2 - 7 (unit)
+        assert indent(unit, "right") / 315 == 3  # 2 + 6 (date) + 2 - 7 (unit)
+        assert (width - indent(date, "left")) / 315 == 8  # its first character
+        assert indent(date, "right") < 0
         assert unit.paragraph_format.space_before == Pt(28.95)
 
 
@@ -482,3 +495,57 @@ def test_libreoffice_converts_to_pdf(
     assert pdf.exists()
     assert pdf.stat().st_size > 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+class TestClosingLinesKeptWithSignature:
+    """The signature keeps the text's last two lines with it, not a whole long paragraph."""
+
+    @staticmethod
+    def signed(text: str) -> Any:
+        document = Document(
+            title="总结",
+            meta=Meta(institution="a", unit="某某单位", period="2020-02"),
+            preamble=(Paragraph((Sentence(text),)),),
+            signature=Signature("某某单位", datetime.date(2020, 2, 7)),
+        )
+        return open_docx(render_docx(document, OPTIONS))
+
+    def test_long_closing_paragraph_is_cut_before_its_last_two_lines(self) -> None:
+        """Five lines of full-width text: three stay, the last two are set on with the unit."""
+        text = "测试文字" * 31 + "完。"  # 126 characters: lines of 26, 28, 28, 28, 16
+        doc = self.signed(text)
+        body = [p for p in doc.paragraphs if p.style.name == "公文正文"]
+        head, tail = body[-2:]
+        assert head.text + tail.text == text
+        assert tail.text == text[26 + 28 + 28 :]
+        assert head.paragraph_format.keep_with_next is None
+        assert tail.paragraph_format.keep_with_next
+        assert tail.paragraph_format.first_line_indent == 0
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "这是一行测试文字。" * 3,  # three lines: short enough to go over whole
+            "共发放2000份，" * 19
+            + "共发放2000份。",  # half-width digits: where lines break depends on the font
+        ],
+    )
+    def test_short_or_uncertain_paragraph_goes_whole(self, text: str) -> None:
+        """A short paragraph, or one whose lines are not certain, is kept whole with the unit."""
+        doc = self.signed(text)
+        body = [p for p in doc.paragraphs if p.style.name == "公文正文"]
+        assert body[-1].text == text
+        assert body[-1].paragraph_format.keep_with_next
+
+
+def test_closing_paragraph_not_cut_after_a_hanging_mark() -> None:
+    """Where the line before the cut hangs its 。 in the margin, the paragraph goes whole."""
+    # lines: 26 + 。 (hanging), 28, 28, 10: the cut follows a line of 28
+    text = "测" * 26 + "。" + "试" * 27 + "，" + "文" * 27 + "。" + "字" * 9 + "。"
+    doc = TestClosingLinesKeptWithSignature.signed(text)
+    body = [p for p in doc.paragraphs if p.style.name == "公文正文"]
+    assert body[-1].text != text  # cut: the line before it (试……，) is 28 wide
+    text = "测" * 26 + "试" * 28 + "。" + "文" * 28 + "字" * 9 + "。"
+    doc = TestClosingLinesKeptWithSignature.signed(text)
+    body = [p for p in doc.paragraphs if p.style.name == "公文正文"]
+    assert body[-1].text == text  # lines 26, 28 + 。, 28, 10: the line before the cut hangs

@@ -11,6 +11,7 @@ from epireport.document import (
     Enumeration,
     EnumerationItem,
     EnumerationStyle,
+    FactRef,
     Meta,
     Paragraph,
     Section,
@@ -200,3 +201,32 @@ def test_chromium_shows_injections_as_text(tmp_path: Path) -> None:
     assert f"一、宣传{IMG}" in body
     assert f"正文{IMG}与{SCRIPT}。" in body
     assert f"一是要点{SCRIPT}。" in body
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("每日调查询问员工家里是否有外来人员，并测量员工体温。", "工体温。"),
+        ("提醒广大业主不信谣、不传谣。", "不传谣。"),  # the clause after 、 goes whole
+        ("并由专人每日消毒、焚烧。", "毒、焚烧。"),  # never a line opened by 、
+    ],
+)
+def test_paragraph_end_does_not_wrap(text: str, end: str) -> None:
+    """A paragraph's last few characters are one unbreakable span: no 温。 alone on a line."""
+    document = Document(
+        title="总结", meta=Meta("a", "b", "c"), preamble=(Paragraph((Sentence(text),)),)
+    )
+    html = render_html(document, RenderOptions())
+    assert f'<span class="end">{end}</span></p>' in html
+    assert "p .end { white-space: nowrap; }" in html
+
+
+def test_paragraph_end_keeps_a_figure_whole() -> None:
+    """The end takes a figure whole, its fact with it: 共计998份, never 98份."""
+    ref = FactRef("f", "flow_charts", "u", "2020-02", "998", "998")
+    sentence = Sentence("挨家挨户粘贴疫情防控流程图，共计998份。", facts=(ref,))
+    document = Document(title="总结", meta=Meta("a", "b", "c"), preamble=(Paragraph((sentence,)),))
+    html = render_html(document, RenderOptions())
+    assert re.search(
+        r'<span class="end">共计<span class="figure" title="[^"]+">998</span>份。', html
+    )

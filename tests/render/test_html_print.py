@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from .test_docx_layout import REFERENCE_PAGES, Page, read_pdf, tool
+from epireport.render._layout import text_width
+
+from .test_docx_layout import REFERENCE_PAGES, TOP_PT, Page, read_pdf, tool
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +114,41 @@ class TestPrinted:
         # signature unit and date, and at least two lines of the text they close
         assert len(text) >= 4, [line.text for line in text]
 
+    def test_no_browser_header_or_footer(
+        self, printed: dict[str, list[Page]], institution: str
+    ) -> None:
+        """Printed with --no-pdf-header-footer: no date, title or file address of the browser.
+
+        Chromium's own header (date, title) stands in the top margin and its footer (the
+        file's address, 1/3) in the bottom one; the page's only margin text is its — n —.
+        """
+        for page in printed[institution]:
+            for line in page.lines:
+                assert line.y_min > TOP_PT / 2, line  # Chromium's header is near the edge
+                assert "file:" not in line.text, line
+                assert "/" not in line.text, line
+
+    def test_no_last_line_of_one_character(
+        self, printed: dict[str, list[Page]], institution: str
+    ) -> None:
+        """No line holds a character and its mark alone (温。, 谣。) nor a lone 998份。.
+
+        Each paragraph's last few characters do not wrap (white-space: nowrap): its last line
+        is three characters wide at least, not counting punctuation.
+        """
+        for page in printed[institution]:
+            for line in page.lines:
+                text = re.sub(r"\s", "", line.text)
+                if PAGE_NUMBER.match(text) or not text:
+                    continue
+                words = re.sub(r"[，。、；：！？）》」』”’…—]", "", text)
+                assert text_width(words) >= 3, text
+        # the property company's three short ends of the review, whole on their lines
+        if institution == "property-company":
+            text = "".join(re.sub(r"\s", "", x.text) for p in printed[institution] for x in p.lines)
+            for end in ("员工体温。", "不传谣。", "共计998份。"):
+                assert end in text
+
 
 def test_figures_carry_their_facts_in_the_dom(
     reference_html: dict[str, Path], tmp_path: Path
@@ -131,9 +168,10 @@ def test_figures_carry_their_facts_in_the_dom(
     titles = re.findall(r'<span class="figure" title="([^"]+)">11397</span>', result.stdout)
     assert len(titles) == 1
     fact = titles[0]
-    assert fact.startswith("排查师生：11397人次；2020年1月27日至2月9日；")
-    assert "按时报送" in fact
-    assert re.search(r"据\d+份日报$", fact)
+    assert fact == (
+        "排查师生：11397人次；统计期间：2020年1月27日至2月9日；数据来自18个单位；"
+        "报送情况：应报252份，实报248份"
+    )
     assert "<script" not in result.stdout
 
 

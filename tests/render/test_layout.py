@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import attrs
 import pytest
 
 from epireport.document import (
@@ -94,15 +95,62 @@ class TestRuns:
 
 class TestFactNote:
     def test_without_fact(self) -> None:
-        """A figure without its fact still says value, period and reports behind it."""
+        """A figure without its fact still says value, period and the units its data name."""
         note = fact_note(FIGURE)
-        assert note.startswith("统计数：11397；2020年1月27日至2月9日")
-        assert note.endswith("据3份日报")
+        assert note.startswith("统计数：11397；统计期间：2020年1月27日至2月9日")
+        assert "单位" not in note  # its sources' ids name no unit
+        ref = attrs.evolve(FIGURE, sources=("screened@S01@20200127", "screened@S02@20200127"))
+        assert fact_note(ref).endswith("；数据来自2个单位")
 
     def test_draft_figure(self) -> None:
         """A draft's figure (no value) says it is still to be filled in."""
         ref = FactRef("f", "screened", "KJJ", "2020-02", "xx", None)
         assert "待填" in fact_note(ref)
+
+    @pytest.mark.parametrize(
+        ("institution", "indicator"),
+        [
+            ("district-publicity", "leaflets"),  # a value stated missing among its sources
+            ("district-publicity", "group_meetings"),  # stated by the district itself
+            ("education-bureau", "screened"),
+            ("property-company", "notices"),
+        ],
+    )
+    def test_counts_agree(self, institution: str, indicator: str) -> None:
+        """Every count of a reference figure's note is labelled and agrees with the others.
+
+        The reports received are the fact's coverage, never the number of its data values
+        (which holds the markers of values stated missing: 收到61份 beside 据62份日报), and no
+        count of the whole report's units (6个单位中4个报送) stands beside the figure's own.
+        """
+        from epireport import build_document, demo_input
+        from epireport.document import numbered
+
+        document, _ = build_document(demo_input(institution))
+        refs = [
+            ref
+            for event in numbered(document)
+            if isinstance(event, RenderedParagraph)
+            for ref in event.facts
+            if ref.fact is not None and ref.fact.indicator.startswith(indicator)
+        ]
+        if not refs:
+            pytest.skip(f"{institution} states no {indicator} figure")
+        fact = refs[0].fact
+        note = fact_note(refs[0])
+        coverage = fact.coverage
+        units = {v.unit for v in fact.sources if v.status.is_submitted}
+        parts = note.split("；")
+        assert parts[1].startswith("统计期间：")
+        assert parts[2] == f"数据来自{len(units)}个单位"
+        assert parts[3].startswith(
+            f"报送情况：应报{coverage.expected}份，实报{coverage.submitted}份"
+        )
+        assert len(parts) == 4
+        numbers = [int(n) for n in re.findall(r"(\d+)份", parts[3])]
+        assert max(numbers) == coverage.expected
+        assert "日报" not in note
+        assert "未报送" not in note
 
 
 class TestSignaturePlacement:
@@ -149,7 +197,8 @@ class TestFormatsAgree:
         """The same lead is bold in Markdown, HTML and DOCX."""
         document = shi_document()
         lead = "一是强抓排查，压实责任。"
-        assert "**一是强抓排查，压实责任**。" in render_markdown(document, RenderOptions())
+        # (a ** between 。 and 共 would not close in CommonMark: the 。 alone goes after it)
+        assert "**一是强抓排查，压实责任**。共" in render_markdown(document, RenderOptions())
         assert f"<strong>{lead}</strong>" in render_html(document, RenderOptions())
         doc = open_docx(render_docx(document, RenderOptions()))
         bold = [
@@ -176,20 +225,38 @@ class TestFormatsAgree:
             assert "*" not in html
 
     def test_signature_positions_agree(self) -> None:
-        """HTML pads and DOCX indents each signature line by the same number of characters."""
+        """HTML and DOCX place the signature by the same rule, in the same characters.
+
+        The line nearer the right margin stands where place_signature says; unsealed, the
+        date starts two characters right of the unit's start (DOCX: a left indent from the
+        date's computed start, HTML: the box's padding), sealed the unit is centred over it.
+        """
         document = shi_document()
+        pitch = 315  # twips a condensed body character takes
+        type_width = 11906 - round((28 + 26) / 25.4 * 1440)
         for sealed in (False, True):
             place = place_signature("县科教局", "2020年2月9日", sealed=sealed)
             html = render_html(document, RenderOptions(sealed=sealed))
             pads = [float(x) for x in re.findall(r"padding-right: ([\d.]+)em", html)]
-            assert pads == [place.unit_right, place.date_right]
+            assert pads == [min(place.unit_right, place.date_right)]
             doc = open_docx(render_docx(document, RenderOptions(sealed=sealed)))
-            signature = [p for p in doc.paragraphs if p.style.name == "公文落款"]
-            pitch = 315  # twips a condensed body character takes
-            assert [round(p.paragraph_format.right_indent.twips) for p in signature] == [
-                round(place.unit_right * pitch),
-                round(place.date_right * pitch),
-            ]
+            unit, date = [p for p in doc.paragraphs if p.style.name == "公文落款"]
+            assert round(unit.paragraph_format.right_indent.twips) == round(
+                place.unit_right * pitch
+            )
+            if sealed:
+                assert 'class="sealed"' in html
+                assert round(date.paragraph_format.right_indent.twips) == round(
+                    place.date_right * pitch
+                )
+            else:
+                assert 'class="signed"' in html
+                start = place.date_right + 6  # 2020年2月9日: six characters wide
+                left = date.paragraph_format.left_indent.twips
+                assert abs(left - (type_width - start * pitch)) <= 2
+                # the date's start is two characters right of the unit's
+                unit_start = place.unit_right + 4
+                assert unit_start - start == 2
 
     def test_text_keeps_the_words(self) -> None:
         """Plain text has no emphasis or positions to show, but the same words in order."""
@@ -201,7 +268,8 @@ class TestDraftMarking:
     def test_html_marks_placeholders_and_red_draft(self) -> None:
         """A draft HTML wraps each placeholder in <mark> and colours 【草稿】 red."""
         html = render_html(shi_document(), RenderOptions(draft=True))
-        assert "共排查师生<mark>xx</mark>人次" in html
+        # (the paragraph's end, which does not wrap, starts at the placeholder)
+        assert '共排查师生<span class="end"><mark>xx</mark>人次' in html
         assert '<p class="draft">【草稿】</p>' in html
         assert re.search(rf"\.draft \{{[^}}]*color: #{DRAFT_COLOR}", html)
 

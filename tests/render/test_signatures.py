@@ -11,7 +11,7 @@ from epireport import build_document, demo_input
 from epireport.render import RenderOptions, place_signature, render_docx, render_html
 
 from .test_docx import open_docx
-from .test_docx_layout import REFERENCE_PAGES, RIGHT_PT, read_pdf, tool
+from .test_docx_layout import REFERENCE_PAGES, RIGHT_PT, Line, read_pdf, tool
 
 DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 #: Width of a condensed 三号 body character in LibreOffice's PDF, in points.
@@ -54,62 +54,132 @@ class TestEverySummaryIsSigned:
         assert DATE.fullmatch(lines[1])
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("sealed", [False, True], ids=["unsealed", "sealed"])
-def test_libreoffice_places_the_signature(sealed: bool, tmp_path: Path) -> None:
-    """LibreOffice's PDF puts unit and date where GB/T 9704 7.3.5 and place_signature say.
+def _signature_lines(pdf: Path, unit: str) -> tuple[Line, Line]:
+    """The unit's and the date's line on the PDF's last page."""
+    lines = read_pdf(pdf)[-1].lines
+    found = next(line for line in lines if re.sub(r"\s", "", line.text) == unit)
+    date = next(line for line in lines if DATE.fullmatch(re.sub(r"\s", "", line.text)))
+    return found, date
 
-    Unsealed: the unit two characters from the right, the date's first character two right
-    of the unit's. Sealed: the date four characters from the right, the unit centred over it.
-    The distances from the right margin are exact; the rest depends on the font (see below).
-    """
+
+def _libreoffice_pdf(source: Path, folder: Path) -> Path:
     program = shutil.which("soffice") or shutil.which("libreoffice")
     if program is None:
         pytest.skip("LibreOffice (soffice) is not installed (Debian: libreoffice-writer-nogui)")
     tool("pdftotext", "poppler-utils")
-    document, _ = build_document(demo_input("district-publicity"))
-    source = tmp_path / "signed.docx"
-    source.write_bytes(render_docx(document, RenderOptions(sealed=sealed)))
     subprocess.run(
         [
             program,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            f"-env:UserInstallation=file://{folder / 'profile'}",
             "--headless",
             "--convert-to",
             "pdf",
             "--outdir",
-            str(tmp_path),
+            str(folder),
             str(source),
         ],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    lines = read_pdf(tmp_path / "signed.pdf")[-1].lines
-    unit = next(line for line in lines if re.sub(r"\s", "", line.text) == "中共城关区委宣传部")
-    date = next(line for line in lines if DATE.fullmatch(re.sub(r"\s", "", line.text)))
-    place = place_signature("中共城关区委宣传部", "2020年2月7日", sealed=sealed)
-    tolerance = PITCH_PT / 2
-    assert abs(RIGHT_PT - unit.x_max - place.unit_right * PITCH_PT) < tolerance
-    assert abs(RIGHT_PT - date.x_max - place.date_right * PITCH_PT) < tolerance
-    # Where the unit's centre (sealed) or first character (unsealed) falls against the date
-    # also depends on the font's digits: half a character in 仿宋_GB2312 (what place_signature
-    # counts), wider in the Noto CJK fallback, which LibreOffice also spaces from the Chinese.
-    # Both lines stand within a character of the standard's place all the same.
-    if sealed:
-        assert abs((unit.x_min + unit.x_max) / 2 - (date.x_min + date.x_max) / 2) < PITCH_PT
+    return source.with_suffix(".pdf")
+
+
+def _chromium_pdf(source: Path, folder: Path) -> Path:
+    from .test_html_print import chromium_args
+
+    tool("pdftotext", "poppler-utils")
+    pdf = source.with_suffix(".pdf")
+    subprocess.run(
+        [
+            *chromium_args(folder / "profile"),
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            source.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return pdf
+
+
+#: The reference signatures: a unit longer than its date by two characters or more (the
+#: date starts two characters into it) and one shorter (the date keeps two characters from
+#: the right and pushes the unit left).
+SIGNED = [("district-publicity", "中共城关区委宣传部"), ("education-bureau", "县科教局")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("institution", "unit"), SIGNED)
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_unsealed_date_starts_two_characters_into_the_unit(
+    fmt: str, institution: str, unit: str, tmp_path: Path
+) -> None:
+    """GB/T 9704 7.3.5.2, measured in the printed PDF: LibreOffice's and Chromium's agree.
+
+    The date's first character stands two characters right of the unit's first (首字比发文
+    机关署名首字右移二字), the nearer line two characters from the right margin. Whatever the
+    font's digits measure: in the Noto CJK and DejaVu fallbacks they are wider than the half
+    character place_signature counts, and a right-aligned date started under the unit's
+    first character.
+    """
+    document, _ = build_document(demo_input(institution))
+    source = tmp_path / f"signed.{fmt}"
+    if fmt == "docx":
+        source.write_bytes(render_docx(document, RenderOptions()))
+        pdf, pitch = _libreoffice_pdf(source, tmp_path), PITCH_PT
     else:
-        assert abs(date.x_min - unit.x_min - 2 * PITCH_PT) < 2 * PITCH_PT
+        source.write_text(render_html(document, RenderOptions()), encoding="utf-8")
+        pdf, pitch = _chromium_pdf(source, tmp_path), 16.0
+    found, date = _signature_lines(pdf, unit)
+    place = place_signature(unit, date_text(date))
+    assert abs(date.x_min - found.x_min - 2 * pitch) < 1.0, (found, date)
+    nearer = min(RIGHT_PT - found.x_max, RIGHT_PT - date.x_max)
+    if place.unit_right == 2:
+        assert abs(RIGHT_PT - found.x_max - 2 * pitch) < 1.0, found
+    elif fmt == "html":  # the date is the longer line: two characters from the right
+        assert abs(nearer - 2 * pitch) < 1.0, (found, date)
+    else:
+        # The DOCX cannot measure the date: it starts it where half-width digits leave two
+        # characters on the right, and wider digits take some of them (never the margin).
+        assert 0 <= nearer <= 2 * pitch + 1.0, (found, date)
+
+
+def date_text(line: Line) -> str:
+    return re.sub(r"\s", "", line.text)
+
+
+@pytest.mark.slow
+def test_libreoffice_places_the_sealed_signature(tmp_path: Path) -> None:
+    """7.3.5.1 in LibreOffice's PDF: the date four characters from the right, the unit over it.
+
+    The date's distance is exact with half-width digits; the unit's centre stands within a
+    character of the date's (the fallback fonts' digits are wider than place_signature counts).
+    """
+    document, _ = build_document(demo_input("district-publicity"))
+    source = tmp_path / "signed.docx"
+    source.write_bytes(render_docx(document, RenderOptions(sealed=True)))
+    found, date = _signature_lines(_libreoffice_pdf(source, tmp_path), "中共城关区委宣传部")
+    place = place_signature("中共城关区委宣传部", "2020年2月7日", sealed=True)
+    assert abs(RIGHT_PT - date.x_max - place.date_right * PITCH_PT) < PITCH_PT / 2
+    assert abs((found.x_min + found.x_max) / 2 - (date.x_min + date.x_max) / 2) < PITCH_PT
 
 
 def test_html_sealed_and_unsealed() -> None:
-    """The HTML pads unit and date as place_signature says, one blank line or two above."""
+    """The HTML sets unit and date in one box, right where place_signature puts the nearer line.
+
+    Unsealed the box is left-aligned and the date indented two characters; sealed its lines
+    are centred; one blank line above or two.
+    """
     document, _ = build_document(demo_input("district-publicity"))
-    for sealed, margin in ((False, 28), (True, 56)):
+    for sealed, margin, kind in ((False, 28, "signed"), (True, 56, "sealed")):
         html = render_html(document, RenderOptions(sealed=sealed))
         place = place_signature("中共城关区委宣传部", "2020年2月7日", sealed=sealed)
+        right = min(place.unit_right, place.date_right)
         assert (
-            f'<div class="signature" style="margin-top: {margin}pt">'
-            f'<p style="padding-right: {place.unit_right}em">中共城关区委宣传部</p>'
-            f'<p style="padding-right: {place.date_right}em">2020年2月7日</p></div>'
+            f'<div class="signature" style="margin-top: {margin}pt; padding-right: {right}em">'
+            f'<div class="{kind}"><p>中共城关区委宣传部</p><p class="date">2020年2月7日</p>'
+            "</div></div>"
         ) in html
+    assert ".signature .signed .date { padding-left: 2em; }" in html

@@ -12,15 +12,17 @@ from hypothesis import strategies as st
 
 from epireport.render import RenderOptions, render_docx, render_html
 from epireport.render._layout import text_width
-from epireport.render._title import TITLE_CHARS, TITLE_WORDS, title_lines
+from epireport.render._title import DISEASE_NAMES, TITLE_CHARS, TITLE_WORDS, title_lines
 
 from .test_docx import open_docx, simple_document
 
 #: The reference institutions' titles and how they break (the unit's name is a word).
 REFERENCE = {
+    # The disease's name stays whole, and its epidemic with it: 肺炎疫情 / 防控 (the control of
+    # that epidemic), not 感染的 / 肺炎.
     "关于新型冠状病毒感染的肺炎疫情防控宣传工作的总结": (
-        "关于新型冠状病毒感染的",
-        "肺炎疫情防控宣传工作的总结",
+        "关于新型冠状病毒感染的肺炎疫情",
+        "防控宣传工作的总结",
     ),
     "县科教局新冠肺炎疫情防控工作总结": ("县科教局新冠肺炎疫情防控工作总结",),
     "阳光花园物业服务中心新冠肺炎疫情防控工作总结": (
@@ -38,7 +40,14 @@ LONG = [
     "中共城关区委宣传部关于新型冠状病毒感染的肺炎疫情防控宣传工作和舆情管控工作情况的报告"
     "暨阳光花园物业服务中心新冠肺炎疫情防控工作总结",
 ]
-KEEP_WHOLE = ("宣传工作", "工作总结", "疫情防控", "新冠肺炎", "阳光花园物业服务中心", "2020")
+KEEP_WHOLE = (
+    "宣传工作",
+    "工作总结",
+    "新冠肺炎",
+    "新型冠状病毒感染的肺炎",
+    "阳光花园物业服务中心",
+    "2020",
+)
 
 
 def broken_words(lines: tuple[str, ...]) -> list[str]:
@@ -79,6 +88,20 @@ def test_long_titles(title: str) -> None:
     assert all(text_width(line) <= TITLE_CHARS for line in lines)
     assert broken_words(lines) == []
     assert is_allowed_shape(lines)
+
+
+@pytest.mark.parametrize("name", sorted(DISEASE_NAMES))
+@pytest.mark.parametrize("width", [14, 16, 20])
+def test_disease_names_stay_whole(name: str, width: int) -> None:
+    """A disease's name is never split where a line can hold it."""
+    title = f"关于{name}疫情防控宣传工作的总结"
+    lines = title_lines(title, chars=width)
+    assert "".join(lines) == title
+    assert not any(
+        a.endswith(name[:k]) and b.startswith(name[k:])
+        for a, b in itertools.pairwise(lines)
+        for k in range(1, len(name))
+    )
 
 
 @given(st.lists(st.sampled_from(sorted(TITLE_WORDS)), min_size=1, max_size=12))

@@ -45,6 +45,7 @@ from epireport.render._layout import (
     DRAFT_MARK,
     paragraph_runs,
     place_signature,
+    text_width,
 )
 from epireport.render._options import RenderOptions
 from epireport.render._title import title_lines
@@ -637,8 +638,10 @@ class _Writer:
         self.sealed = sealed
         self.unit = unit
         self.last: Any = None  # the paragraph drawn last
+        self.last_text: str | None = None  # its text, when it is a body paragraph
 
     def paragraph(self, role: _Role) -> Any:
+        self.last_text = None
         paragraph = self.doc.add_paragraph()
         paragraph._p.get_or_add_pPr()
         _put(paragraph._p.pPr, "w:pStyle", _PPR_SEQ, val=self.style_id(role))
@@ -697,6 +700,7 @@ class _Writer:
                 run = self.run(paragraph, piece.text, _BODY, bold=True if piece.bold else None)
                 if piece.placeholder:
                     _put(run._r.get_or_add_rPr(), "w:highlight", _RPR_SEQ, val="yellow")
+            self.last_text = clean_text(event.text)
         elif isinstance(event, RenderedTable):
             self.table(event)
         elif isinstance(event, RenderedSignature):
@@ -706,6 +710,7 @@ class _Writer:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.shared import Twips
 
+        self.last_text = None  # a table follows: no closing paragraph to cut
         if event.caption:
             self.run(self.paragraph(_CAPTION), event.caption, _CAPTION)
         rows = (event.header, *event.rows)
@@ -754,9 +759,8 @@ class _Writer:
         # right and the unit centred over it, two blank lines leaving the seal room.
         place = place_signature(event.unit, event.date, sealed=self.sealed)
         if self.last is not None:
-            # Never a signature alone on a page: the text's last lines go over with it (Word
-            # carries the last lines, LibreOffice the whole paragraph).
-            _put(self.last._p.get_or_add_pPr(), "w:keepNext", _PPR_SEQ)
+            # Never a signature alone on a page: the text's last lines go over with it.
+            _put(self._closing_lines()._p.get_or_add_pPr(), "w:keepNext", _PPR_SEQ)
         unit = self.paragraph(_SIGNATURE)
         _put(
             unit._p.pPr,
@@ -771,7 +775,10 @@ class _Writer:
         self.run(unit, event.unit, _SIGNATURE)
         if event.date:
             date = self.paragraph(_SIGNATURE)
-            self._right_indent(date, place.date_right)
+            if self.sealed:
+                self._right_indent(date, place.date_right)
+            else:
+                self._date_under_unit(date, place.date_right + text_width(event.date))
             self.run(date, event.date, _SIGNATURE)
 
     def appendix(self, tables: tuple[AppendixTable, ...]) -> None:
@@ -813,6 +820,61 @@ class _Writer:
                 run.add_picture(io.BytesIO(chart_png(table)), width=width)
                 self.run(self.paragraph(_CELL), f"图{n}　{table.chart_caption}", _CELL)
 
+    def _closing_lines(self) -> Any:
+        """The paragraph holding the last two lines of the text, to keep with the signature.
+
+        Word keeps a paragraph's last lines with the next one; LibreOffice moves the whole
+        paragraph, which left the page before the signature half empty under a long closing
+        paragraph (the property company's ten lines of 下一步……). So a closing paragraph of
+        four lines or more is cut where its last two lines begin, the second part set on
+        without an indent: read on the page, nothing changes. It is cut only where the lines
+        are certain: every character full width (28 to a line, whatever the font) and no
+        break where punctuation would have to move (see :func:`_line_starts`).
+        """
+        last = self.last
+        text = self.last_text
+        if text is None or last is None:
+            return last
+        starts = _line_starts(text, _type_width(self.doc) // self.pitch)
+        if starts is None or len(starts) < 4:  # three lines or fewer go over whole
+            return last
+        per_line = _type_width(self.doc) // self.pitch
+        cut, before = starts[-2], starts[-3]
+        if cut - before > per_line - (2 if before == 0 else 0):
+            # The line before the cut hangs a mark in the margin: whether a suite still hangs
+            # it at a paragraph's end is its own affair.
+            return last
+        tail = copy.deepcopy(last._p)
+        last._p.addnext(tail)
+        _keep_text(last._p, 0, cut)
+        _keep_text(tail, cut, len(text))
+        _no_indent(tail.get_or_add_pPr())
+        from docx.text.paragraph import Paragraph
+
+        return Paragraph(tail, last._parent)
+
+    def _date_under_unit(self, paragraph: Any, start: float) -> None:
+        """Start the unsealed date *start* characters left of the right margin.
+
+        7.3.5.2 places the date by its first character (two right of the unit's first): set
+        from the left, the date keeps that place whatever its digits measure. Right-aligned
+        it would start where its digits end it, and a font whose digits are wider than half a
+        character (the Noto CJK and DejaVu fallbacks) put it under the unit's first character.
+        The right indent reaches into the margin so that wide digits never wrap the date.
+        """
+        _put(paragraph._p.pPr, "w:jc", _PPR_SEQ, val="left")
+        _put(
+            paragraph._p.pPr,
+            "w:ind",
+            _PPR_SEQ,
+            leftChars="0",
+            left=str(max(0, _type_width(self.doc) - round(start * self.pitch))),
+            rightChars="0",
+            right=str(-2 * self.pitch),
+            firstLineChars="0",
+            firstLine="0",
+        )
+
     def _right_indent(self, paragraph: Any, chars: float) -> None:
         _put(
             paragraph._p.pPr,
@@ -823,6 +885,55 @@ class _Writer:
             firstLineChars="0",
             firstLine="0",
         )
+
+
+# Punctuation that never starts a line (it hangs at the end of the one before) and that never
+# ends one (it moves down with what it opens): GB/T 15834 and both suites' line breaking.
+_NO_LINE_START: Final = frozenset("，。、；：！？）》」』”’〉】…—·")
+_NO_LINE_END: Final = frozenset("（《「『“‘〈【")
+
+
+def _line_starts(text: str, per_line: int) -> list[int] | None:
+    """Where each line of a body paragraph of *text* starts, or None when that is not certain.
+
+    Certain when every character is full width: each takes the condensed pitch in any CJK
+    font, so the first line (indented two) holds ``per_line - 2`` and the others
+    ``per_line``, one more when the next character is punctuation that may not start a line
+    (it hangs in the margin). Two such marks in a row, or a line ending in an opening mark,
+    make the suites move characters in ways of their own: None.
+    """
+    if any(ord(ch) < 0x2E80 for ch in text):
+        return None
+    starts = [0]
+    pos, room = 0, per_line - 2
+    while len(text) - pos > room:
+        end = pos + room
+        if text[end] in _NO_LINE_START:
+            end += 1
+            if end < len(text) and text[end] in _NO_LINE_START:
+                return None
+        if text[end - 1] in _NO_LINE_END:
+            return None
+        if end >= len(text):
+            break
+        starts.append(end)
+        pos, room = end, per_line
+    return starts
+
+
+def _keep_text(p: Any, start: int, end: int) -> None:
+    """Keep only characters *start* to *end* of paragraph element *p*'s runs."""
+    at = 0
+    for r in list(p.iterchildren(_qn("w:r"))):
+        t = r.find(_qn("w:t"))
+        text = t.text or "" if t is not None else ""
+        a, b = max(start, at), min(end, at + len(text))
+        if t is None or a >= b:
+            if t is not None:
+                p.remove(r)
+        else:
+            t.text = text[a - at : b - at]
+        at += len(text)
 
 
 def _type_width(doc: Any) -> int:

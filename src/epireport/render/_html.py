@@ -8,6 +8,7 @@ the Content-Security-Policy stays strict).
 
 from typing import Final
 
+import attrs
 from markupsafe import Markup
 
 from epireport.document import (
@@ -27,6 +28,7 @@ from epireport.render._layout import (
     fact_note,
     paragraph_runs,
     place_signature,
+    text_width,
 )
 from epireport.render._options import RenderOptions
 from epireport.render._title import title_lines
@@ -67,6 +69,7 @@ body {{ margin: 0 auto; max-width: 156mm; padding: 1em; }}
 @media print {{ body {{ max-width: none; padding: 0; }} .draft {{ border: none; }}
   .appendix {{ break-before: page; }} }}
 p, li {{ orphans: 2; widows: 2; }}
+p .end {{ white-space: nowrap; }}
 h1, h2, h3, h4, h5, p {{ margin: 0; font-size: 16pt; font-weight: normal; }}
 h1.title {{ font-family: {_XIAOBIAOSONG}; font-size: 22pt; line-height: 1.6; text-align: center;
   margin-bottom: 28pt; }}
@@ -88,7 +91,10 @@ table {{ border-collapse: collapse; margin: 0.5em auto; font-size: 12pt; line-he
 caption {{ font-family: {_HEITI}; padding-bottom: 0.3em; }}
 th, td {{ border: 1px solid #000; padding: 0.2em 0.5em; }}
 .signature {{ text-align: right; break-inside: avoid; break-before: avoid; }}
+.signature > div {{ display: inline-block; text-align: left; white-space: nowrap; }}
+.signature > .sealed {{ text-align: center; }}
 .signature p {{ text-indent: 0; }}
+.signature .signed .date {{ padding-left: 2em; }}
 .appendix h2 {{ text-indent: 0; }}
 .appendix h3 {{ font-family: {_XIAOBIAOSONG}; font-size: 22pt; text-align: center; text-indent: 0;
   line-height: 1.6; margin: 14pt 0 28pt; }}
@@ -110,8 +116,61 @@ def _run(run: Run) -> Markup:
     return out
 
 
+#: The width, in body characters, a paragraph's last line keeps at least (its punctuation
+#: not counted): never 温。 or 谣。 alone, nor 998份。 under a line of text.
+_LAST_LINE_MIN: Final = 3.0
+_LAST_LINE_MAX: Final = 6.0
+_TRAILING: Final = frozenset("，。、；：！？）》」』”’…—")
+
+
+def _tail_start(runs: tuple[Run, ...]) -> int:
+    """Where the paragraph's unbreakable end begins: its last few characters and their marks.
+
+    At least :data:`_LAST_LINE_MIN` characters wide before the closing punctuation, the whole
+    clause when it is no wider than :data:`_LAST_LINE_MAX`, and never inside a figure or a
+    placeholder (the whole of 45998份 goes down, not 98份).
+    """
+    text = "".join(run.text for run in runs)
+    end = len(text)
+    while end > 0 and text[end - 1] in _TRAILING:
+        end -= 1
+    start = end
+    # A mark never starts the end (、焚烧。 would open a line with 、): its word goes with it.
+    while start > 0 and (text_width(text[start:end]) < _LAST_LINE_MIN or text[start] in _TRAILING):
+        start -= 1
+    # Up to the mark before it when that is near (共计998份, not 计998份): a clause goes whole.
+    mark = max(text.rfind(ch, 0, start) for ch in _TRAILING)
+    if mark >= 0 and text_width(text[mark + 1 : end]) <= _LAST_LINE_MAX:
+        start = mark + 1
+    at = 0
+    for run in runs:
+        if at < start < at + len(run.text) and (run.fact is not None or run.placeholder):
+            return at
+        at += len(run.text)
+    return start
+
+
 def _paragraph(event: RenderedParagraph, draft: bool) -> Markup:
-    text = Markup("").join(_run(run) for run in paragraph_runs(event, draft=draft))
+    runs = paragraph_runs(event, draft=draft)
+    cut = _tail_start(runs)
+    head: list[Markup] = []
+    tail: list[Markup] = []
+    at = 0
+    for run in runs:
+        if at + len(run.text) <= cut:
+            head.append(_run(run))
+        elif at >= cut:
+            tail.append(_run(run))
+        else:  # a bold lead or plain text running into the end: cut in two
+            head.append(_run(attrs.evolve(run, text=run.text[: cut - at])))
+            tail.append(_run(attrs.evolve(run, text=run.text[cut - at :])))
+        at += len(run.text)
+    # The end does not wrap (white-space: nowrap): the last line holds a word at least.
+    text = Markup("").join(head)
+    if tail and head:
+        text += Markup('<span class="end">{}</span>').format(Markup("").join(tail))
+    else:
+        text += Markup("").join(tail)
     if not event.marker:
         return Markup("<p>{}</p>").format(text)
     return Markup('<p class="item">{}</p>').format(text)
@@ -130,18 +189,22 @@ def _title(text: str, unit: str) -> Markup:
 
 def _signature(event: RenderedSignature, sealed: bool) -> Markup:
     place = place_signature(event.unit, event.date, sealed=sealed)
-    # Offsets from the shared layout, in em (one body character): inline styles are allowed
-    # by the policy (style-src 'unsafe-inline'), and the widths depend on the text.
-    sig = [
-        Markup('<div class="signature" style="margin-top: {}pt">').format(28 * place.blank_lines),
-        Markup('<p style="padding-right: {}em">{}</p>').format(place.unit_right, event.unit),
-    ]
+    # Unit and date share a box as wide as the wider of them, set right, its right edge where
+    # place_signature puts the nearer line (inline style: allowed by the policy, style-src
+    # 'unsafe-inline'). In the box the lines are placed by the standard's own words, not by
+    # measured widths: unsealed, the date starts two characters right of the unit's start
+    # (7.3.5.2); sealed, the unit is centred over the date (7.3.5.1). A font whose digits are
+    # wider than half a character moves neither line from the other.
+    right = min(place.unit_right, place.date_right) if event.date else place.unit_right
+    lines = [Markup("<p>{}</p>").format(event.unit)]
     if event.date:
-        sig.append(
-            Markup('<p style="padding-right: {}em">{}</p>').format(place.date_right, event.date)
-        )
-    sig.append(Markup("</div>"))
-    return Markup("").join(sig)
+        lines.append(Markup('<p class="date">{}</p>').format(event.date))
+    return Markup(
+        '<div class="signature" style="margin-top: {}pt; padding-right: {}em">'
+        '<div class="{}">{}</div></div>'
+    ).format(
+        28 * place.blank_lines, right, "sealed" if sealed else "signed", Markup("").join(lines)
+    )
 
 
 def _appendix(tables: tuple[AppendixTable, ...]) -> Markup:

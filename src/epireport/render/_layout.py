@@ -6,7 +6,8 @@ module is the one description they all follow:
 
 * :func:`paragraph_runs` splits a paragraph into :class:`Run` pieces: the item marker and lead
   sentence are *bold* when the item goes on after them; each figure carries its
-  :class:`~epireport.document.FactRef` (HTML shows its fact on hover, see :func:`fact_note`);
+  :class:`~epireport.document.FactRef` (HTML shows its fact on hover, see :func:`fact_note`:
+  value, period, units and reports behind the figure, each count labelled);
   in a draft each placeholder (``xx``, ``某某`` ...) is *marked* (DOCX highlight, HTML
   ``<mark>``).
 * :data:`DRAFT_MARK` in :data:`DRAFT_COLOR` (red, as offices mark drafts) above the title.
@@ -128,38 +129,57 @@ def _period_label(ref: FactRef) -> str:
     return str(label()) if callable(label) else str(period)
 
 
-def _coverage(fact: Any) -> str:
-    """What the figure covers: units on time out of those expected, reports behind it."""
-    parts = []
-    summary = _get(fact, "completeness")
-    if summary is not None and not isinstance(summary, Mapping):
-        from epireport.aggregate._completeness import coverage_phrase
+def _count(thing: Any, *names: str) -> int | None:
+    """The first of *names* that *thing* (a Coverage or its JSON mapping) has, as an int."""
+    for name in names:
+        found = _get(thing, name)
+        if isinstance(found, int) and not isinstance(found, bool):
+            return found
+    return None
 
-        parts.append(coverage_phrase(summary, "单位"))
+
+def _reports(fact: Any) -> str:
+    """The reports behind the figure: 应报96份，实报61份（零报告9份）.
+
+    From the fact's :class:`~epireport.aggregate.Coverage`: ``expected`` report slots the
+    figure is built from, ``submitted`` those filled by a value or a zero-report.
+    """
     coverage = _get(fact, "coverage")
-    if coverage is not None:
-        expected = _get(coverage, "expected")
-        reported = _get(coverage, "submitted")
-        if reported is None:
-            reported = _get(coverage, "reported")
-        zero = _get(coverage, "zero_reports")
-        if zero is None:
-            zero = _get(coverage, "zero_reported")
-        if expected:
-            line = f"应报{expected}份中收到{reported or 0}份"
-            if zero:
-                line += f"（零报告{zero}份）"
-            parts.append(line)
-    return "，".join(parts)
+    if coverage is None:
+        return ""
+    expected = _count(coverage, "expected")
+    submitted = _count(coverage, "submitted", "reported")
+    if not expected:
+        return ""
+    line = f"报送情况：应报{expected}份，实报{submitted or 0}份"
+    zero = _count(coverage, "zero_reports", "zero_reported")
+    if zero:
+        line += f"（零报告{zero}份）"
+    return line
+
+
+def _source_units(ref: FactRef) -> int:
+    """How many units' data the figure adds up: units with a value or zero-report behind it.
+
+    A fact's sources also hold the markers of values stated missing (缺报); they fill no
+    report and name no unit that reported. Without the fact's data values (a document read
+    back from JSON) the ids of ``ref.sources`` (``indicator@unit@period``) name the units.
+    """
+    values = _get(ref.fact, "sources") if ref.fact is not None else None
+    if values and all(hasattr(v, "status") and hasattr(v, "unit") for v in values):
+        return len({v.unit for v in values if v.status.is_submitted})
+    return len({parts[1] for parts in (s.split("@") for s in ref.sources) if len(parts) >= 3})
 
 
 def fact_note(ref: FactRef) -> str:
     """The fact behind a figure, as one line a reader sees on hover.
 
-    Indicator and exact value, period, coverage (6个单位中5个按时报送，应报84份中收到83份)
-    and how many daily reports it is computed from:
-    ``排查师生：11397人次；2020年1月27日至2月9日；…；据248份日报``. A figure written in a
-    draft (no value yet) says so.
+    Indicator and exact value, the period, how many units' data it adds up, and the reports
+    it was built from, each count labelled:
+    ``排查师生：11397人次；统计期间：2020年1月27日至2月9日；数据来自18个单位；报送情况：应报252份，
+    实报248份``. The counts are the figure's own (its coverage and data values), never the
+    whole report's completeness, which counts other indicators' reports too. A figure written
+    in a draft (no value yet) says so.
     """
     fact = ref.fact
     # A count the template wrote (schools on time) has no fact: its code is no name to show.
@@ -168,13 +188,13 @@ def fact_note(ref: FactRef) -> str:
     )
     classifier = (_get(fact, "classifier") if fact is not None else None) or ""
     head = f"{name}：待填（草稿）" if ref.value is None else f"{name}：{ref.value}{classifier}"
-    parts = [head, _period_label(ref)]
+    period = _period_label(ref)
+    parts = [head, f"统计期间：{period}" if period else ""]
+    units = _source_units(ref)
+    if units:
+        parts.append(f"数据来自{units}个单位")
     if fact is not None:
-        covered = _coverage(fact)
-        if covered:
-            parts.append(covered)
-    if ref.sources:
-        parts.append(f"据{len(ref.sources)}份日报")
+        parts.append(_reports(fact))
     return "；".join(p for p in parts if p)
 
 

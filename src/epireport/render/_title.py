@@ -22,20 +22,31 @@ from typing import Final
 
 from epireport.render._layout import text_width
 
-__all__ = ["TITLE_CHARS", "TITLE_WORDS", "title_lines"]
+__all__ = ["DISEASE_NAMES", "TITLE_CHARS", "TITLE_WORDS", "title_lines"]
 
 #: Characters of 二号 (22 pt) that fit the 156 mm type area: 442 pt / 22 pt.
 TITLE_CHARS: Final = 20
 
+#: Names of the disease, never broken: 新型冠状病毒感染的肺炎 (the name of the first notices
+#: of January 2020, the district's title) is one name, its 的 no place for a break.
+DISEASE_NAMES: Final = frozenset(
+    {
+        "新型冠状病毒感染的肺炎",
+        "新型冠状病毒肺炎",
+        "新型冠状病毒感染",
+        "新型冠状病毒",
+        "新冠病毒感染",
+        "新冠病毒",
+        "新冠肺炎",
+    }
+)
+
 #: Words of epidemic-prevention work-summary titles, never broken.
-TITLE_WORDS: Final = frozenset(
+TITLE_WORDS: Final = DISEASE_NAMES | frozenset(
     {
         "关于",
-        "新型冠状病毒",
-        "新型冠状病毒感染",
         "感染",
         "肺炎",
-        "新冠肺炎",
         "新冠",
         "疫情",
         "防控",
@@ -92,6 +103,18 @@ TITLE_WORDS: Final = frozenset(
 _AFTER_OK: Final = frozenset("的和与及")
 _BEFORE_OK: Final = ("总结", "报告", "工作总结", "情况")
 _FORBIDDEN: Final = 1000.0
+# 疫情 after a disease name is that disease's epidemic (肺炎疫情): a break between them parts
+# a noun from what it names, worse than one between two words (疫情 / 防控).
+_EPIDEMIC: Final = "疫情"
+_AFTER_DISEASE: Final = 12.0
+_CONTROL: Final = "防控"
+
+
+def _after_disease(title: str, i: int) -> bool:
+    """Whether a disease name ends right before character *i* of *title*."""
+    return any(title.endswith(name, 0, i) for name in DISEASE_NAMES)
+
+
 _UNKNOWN: Final = 40.0
 _EXTRA_LINE: Final = 15.0  # a line more is worth it only to avoid a rectangle or a bad break
 
@@ -118,6 +141,8 @@ def _gap_costs(title: str, words: frozenset[str]) -> list[float]:
             costs[i] = _FORBIDDEN  # 2020, COVID-19: never split a number or a Latin word
         elif before in "年月" and after.isdigit():
             costs[i] = 20.0  # 2020年 / 1月: a date reads best on one line
+        elif title.startswith(_EPIDEMIC, i) and _after_disease(title, i):
+            costs[i] = _AFTER_DISEASE
         elif before in _AFTER_OK or title.startswith(_BEFORE_OK, i):
             costs[i] = 0.0
         elif before in "（(《“" or after in "）)》”，、：；":
@@ -126,6 +151,14 @@ def _gap_costs(title: str, words: frozenset[str]) -> list[float]:
             costs[i] = _UNKNOWN
         else:
             costs[i] = 2.0  # between two known words
+    # 新冠肺炎疫情防控 is the control (防控) of a disease's epidemic (肺炎疫情): there the
+    # epidemic goes with its disease, and 疫情防控 is no word to keep whole.
+    start = title.find(_EPIDEMIC)
+    while start != -1:
+        end = start + len(_EPIDEMIC)
+        if _after_disease(title, start) and title[end:].startswith(_CONTROL):
+            costs[end] = 2.0  # between two known words
+        start = title.find(_EPIDEMIC, end)
     return costs
 
 
