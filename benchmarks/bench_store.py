@@ -139,7 +139,7 @@ def case_baseline(data: Path, units: Path, db: Path) -> int:
         "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, "
         "kind, value_text, value_num, submitted_by, comment, ingested_at, source_row) "
         "VALUES (?, ?, ?, ?, ?, 'reported', 'int', ?, ?, '', '', ?, ?) "
-        "ON CONFLICT (indicator_id, unit_id, period) "
+        "ON CONFLICT (indicator_id, unit_id, period, options) "
         "DO UPDATE SET value_text = excluded.value_text",
         rows,
     )

@@ -6,7 +6,7 @@ import pytest
 from epireport._cli import store_cmds
 from epireport._plugins import Plugins, hookimpl
 from epireport.cli import main
-from epireport.model._indicators import Indicator, IndicatorSet
+from epireport.model._indicators import Category, CategoryOption, Indicator, IndicatorSet
 from epireport.model._institution import Institution
 from epireport.store import Store
 
@@ -111,10 +111,10 @@ def test_form_ingest_export_round_trip(
         == 0
     )
     lines = out.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1] == "billboards,S01,20200201,120,reported,,,"
+    assert lines[1] == "billboards,S01,20200201,120,reported,,,,"
     assert lines[2:] == [
-        "billboards,S02,20200201,,zero_report,,,",
-        "leaflets,S02,20200201,,zero_report,,,",
+        "billboards,S02,20200201,,zero_report,,,,",
+        "leaflets,S02,20200201,,zero_report,,,,",
     ]
     with Store.open(db) as store:
         assert store.units().get("S01").parent == "D01"
@@ -333,3 +333,145 @@ def test_a_form_a_clerk_got_wrong_changes_nothing(
     assert "sheet 社会宣传" in err or "daily.xlsx" in err
     assert message in err
     assert _dump(db) == before
+
+
+SCREENING = Institution(
+    code="test-school",
+    title="教育局",
+    indicator_sets=(
+        IndicatorSet(
+            code="screening",
+            title="排查",
+            indicators=(
+                Indicator(
+                    code="screened",
+                    name="排查师生",
+                    classifier="人",
+                    categories=(
+                        Category(
+                            "kind",
+                            "人员类别",
+                            (CategoryOption("teacher", "教师"), CategoryOption("student", "学生")),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def _screening(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The institution of the category tests: one indicator split by 人员类别."""
+
+    class Only:
+        @hookimpl
+        def epireport_register_institutions(self) -> list[Institution]:
+            return [SCREENING]
+
+    monkeypatch.setattr(
+        store_cmds, "_make_plugins", lambda: Plugins.create(plugins=[Only()], autoload=False)
+    )
+
+
+@pytest.mark.usefixtures("_screening")
+def test_dhis2_category_option_combos_ingest_into_options_and_export_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real payload with two non-default combos: the mapping's category_combos round-trip."""
+    source = SHARED / "dhis2_datavalueset_core_e2e_single_dataset.json"
+    if not source.is_file():
+        pytest.skip("shared DHIS2 fixtures are not available")
+    data = json.loads(source.read_text(encoding="utf-8"))
+    del data["completedDate"]  # not a DHIS2 field (tested with the reader)
+    payload = tmp_path / "e2e.json"
+    payload.write_text(json.dumps(data), encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "data_elements: {BjDrgVrkBI3: screened}\n"
+        "org_units: {O6uvpzGd5pu: S01}\n"
+        "default_combos: [HllvX50cXC0]\n"
+        "category_combos: {oPcWGgS2Liz: [teacher], rtfSaMjPyq6: [student]}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.db"
+    args = ["--db", str(db), "--institution", "test-school", "--mapping", str(mapping)]
+    assert main(["ingest", str(payload), *args, "--allow-new-units"]) == 0
+    assert "added 2" in capsys.readouterr().out
+    with Store.open(db) as store:
+        assert {v.series: v.value for v in store.values()} == {
+            "screened[teacher]": 1000,
+            "screened[student]": 2000,
+        }
+    out = tmp_path / "out.json"
+    export = ["export", "--db", str(db), "--format", "dhis2", "-o", str(out)]
+    assert main([*export, "--mapping", str(mapping)]) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))["dataValues"]
+    fields = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "value")
+    assert sorted(written, key=lambda r: r["value"]) == [
+        {k: row[k] for k in fields} for row in data["dataValues"]
+    ]
+    # Without category_combos the combos are not options of the indicator: refused, located.
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace("category_combos", "# category_combos"),
+        encoding="utf-8",
+    )
+    assert main(["ingest", str(payload), *args, "--db", str(tmp_path / "t.db")]) == 2
+    err = capsys.readouterr().err
+    assert "$.dataValues[0].categoryOptionCombo" in err
+    assert "category_combos" in err
+
+
+def test_a_bad_category_combos_mapping_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """category_combos must map combo ids to lists of option codes: otherwise exit 2."""
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("category_combos: {oPcWGgS2Liz: teacher}\n", encoding="utf-8")
+    data = tmp_path / "in.csv"
+    data.write_text("indicator,unit,period,value\nbillboards,S01,20200201,5\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert main(["ingest", str(data), "--db", str(db), "--mapping", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "$.category_combos" in err
+    assert "expected a list of option codes" in err
+
+
+@pytest.mark.usefixtures("_screening")
+def test_csv_options_and_approximate_figures_round_trip_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ingest then export --format csv gives back the options and the figures as stated."""
+    data = tmp_path / "in.csv"
+    data.write_text(
+        "indicator,unit,period,value,options\n"
+        "screened,S01,20200201,480余,\n"
+        "screened,S01,20200201,约300,teacher\n"
+        "screened,S01,20200201,180,student\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.db"
+    ingest = ["ingest", "--db", str(db), "--institution", "test-school", "--allow-new-units"]
+    assert main([*ingest, str(data)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out.csv"
+    assert main(["export", "--db", str(db), "--format", "csv", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(",comment,options")
+    assert sorted(lines[1:]) == [
+        "screened,S01,20200201,180,reported,,,,student",
+        "screened,S01,20200201,480余,reported,,,,",
+        "screened,S01,20200201,约300,reported,,,,teacher",
+    ]
+    capsys.readouterr()
+    assert main([*ingest, str(out)]) == 0
+    assert "unchanged 3" in capsys.readouterr().out
+    assert main(["export", "--db", str(db), "--format", "dhis2"]) == 0
+    assert "2 approximate figure(s)" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,unit,period,value,options\nscreened,S01,20200202,5,nurse\n")
+    assert main([*ingest, str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column E (options)" in err
+    assert "teacher, student" in err

@@ -525,18 +525,196 @@ def test_a_fresh_process_reads_one_branch_not_the_whole_tree(tmp_path: Path) -> 
     assert branch.tree.level_names == ("街道", "社区")
 
 
-def test_values_the_schema_cannot_hold_are_refused_not_merged(store: Store) -> None:
-    """Category options and approximate figures are refused with a way out, never flattened."""
-    store.ingest(
-        [DataValue.reported("billboards", "S01", DAY1, 4)], "a.csv", units=UNITS, institution="t"
-    )
-    split = [
+def test_category_options_and_approximate_figures_round_trip(store: Store) -> None:
+    """Values with options and qualifiers come back equal, each option a value of its own."""
+    values = [
+        DataValue.reported("returnees", "S01", DAY1, 82),
         DataValue.reported("returnees", "S01", DAY1, 52, options=("wuhan",)),
         DataValue.reported("returnees", "S01", DAY1, 30, options=("hubei",)),
+        DataValue.reported("returnees", "S01", DAY1, 12, options=("wuhan", "teacher")),
+        DataValue.reported("billboards", "S02", DAY1, 480, qualifier="余"),
+        DataValue.reported("billboards", "S02", DAY2, 500, qualifier="约", options=("road",)),
     ]
-    with pytest.raises(InputError, match=r"cannot hold category options 'returnees\[wuhan\]'"):
-        store.ingest(split, "r.yaml", rows=["row 2", "row 3"], institution="t")
-    about = [DataValue.reported("billboards", "S02", DAY1, 480, qualifier="余")]
-    with pytest.raises(InputError, match=r"r.yaml: row 9: .*approximate figure \(480余\)"):
-        store.ingest(about, "r.yaml", rows=["row 9"], institution="t")
-    assert [v.unit for v in store.values()] == ["S01"]
+    result = store.ingest(values, "r.csv", units=UNITS, institution="t")
+    assert result == IngestResult(6, 0, 0, source="r.csv")
+    assert sorted(store.values(), key=lambda v: (v.period, v.series)) == sorted(
+        values, key=lambda v: (v.period, v.series)
+    )
+    assert store.ingest(values, "r.csv").unchanged == 6
+    (stored,) = store.values(unit="S02", period=DAY1)
+    assert stored.stated == "480余"
+    s01, s02 = store.report_inputs("t", ["S01", "S02"], "202002")
+    assert s01 == store.report_input("t", "S01", "202002")
+    assert s02 == store.report_input("t", "S02", "202002")
+    assert sorted(v.series for v in s01.values) == [
+        "returnees",
+        "returnees[hubei]",
+        "returnees[wuhan,teacher]",
+        "returnees[wuhan]",
+    ]
+    assert {v.stated for v in s02.values} == {"480余", "约500"}
+
+
+def test_a_changed_qualifier_or_option_figure_is_a_correction(store: Store) -> None:
+    """480余 then 480 is a correction with history; an option's history is its own."""
+    store.ingest(
+        [
+            DataValue.reported("billboards", "S01", DAY1, 480, qualifier="余"),
+            DataValue.reported("returnees", "S01", DAY1, 52, options=("wuhan",)),
+            DataValue.reported("returnees", "S01", DAY1, 82),
+        ],
+        "a.csv",
+        units=UNITS,
+        institution="t",
+    )
+    result = store.ingest(
+        [
+            DataValue.reported("billboards", "S01", DAY1, 480),
+            DataValue.reported("returnees", "S01", DAY1, 50, options=("wuhan",)),
+            DataValue.reported("returnees", "S01", DAY1, 82),
+        ],
+        "b.csv",
+    )
+    assert (result.added, result.updated, result.unchanged) == (0, 2, 1)
+    old, new = store.history("billboards", "S01", DAY1)
+    assert (old.value.stated, new.value.stated, old.reason) == ("480余", "480", "corrected")
+    old, new = store.history("returnees[wuhan]", "S01", DAY1)
+    assert (old.value.value, new.value.value) == (52, 50)
+    assert new.value.options == ("wuhan",)
+    assert len(store.history("returnees", "S01", DAY1)) == 1
+    # Back to 480余: the exact version goes to the history in turn.
+    again = store.ingest(
+        [DataValue.reported("billboards", "S01", DAY1, 480, qualifier="余")], "c.csv"
+    )
+    assert again.updated == 1
+    assert [r.value.qualifier for r in store.history("billboards", "S01", DAY1)] == [
+        "余",
+        "",
+        "余",
+    ]
+
+
+def test_periods_overlap_only_within_one_option(store: Store) -> None:
+    """A month of one option beside days of another is fine; beside its own days, refused."""
+    store.ingest(
+        [DataValue.reported("returnees", "S01", DAY1, 5, options=("wuhan",))],
+        "days.csv",
+        units=UNITS,
+        institution="t",
+    )
+    month = Period.parse("202002")
+    store.ingest(
+        [
+            DataValue.reported("returnees", "S01", month, 40, options=("hubei",)),
+            DataValue.reported("returnees", "S01", month, 90),
+        ],
+        "month.csv",
+    )
+    with pytest.raises(InputError, match=r"'returnees\[wuhan\]' of unit 'S01' for 202002 overl"):
+        store.ingest(
+            [DataValue.reported("returnees", "S01", month, 60, options=("wuhan",))],
+            "bad.csv",
+            rows=["row 2"],
+        )
+    # Value by value (two values for one key in one call) checks overlaps the same way.
+    with pytest.raises(InputError, match=r"'returnees\[hubei\]' of unit 'S01' for 20200201"):
+        store.ingest(
+            [
+                DataValue.reported("returnees", "S01", DAY1, 1, options=("hubei",)),
+                DataValue.reported("returnees", "S01", DAY1, 2, options=("hubei",)),
+            ],
+            "twice.csv",
+        )
+    assert len(list(store.values())) == 3
+    # Within one file too: a month and a day of one option overlap, of two options they do not.
+    march, day = Period.parse("202003"), Period.parse("20200305")
+    with pytest.raises(InputError, match=r"'returnees\[wuhan\]' of unit 'S02' for 20200305"):
+        store.ingest(
+            [
+                DataValue.reported("returnees", "S02", march, 9, options=("wuhan",)),
+                DataValue.reported("returnees", "S02", day, 1, options=("wuhan",)),
+            ],
+            "mixed.csv",
+        )
+    mixed = [
+        DataValue.reported("returnees", "S02", march, 9, options=("wuhan",)),
+        DataValue.reported("returnees", "S02", day, 1, options=("hubei",)),
+    ]
+    assert store.ingest(mixed, "mixed.csv").added == 2
+
+
+def test_values_of_one_key_twice_in_a_call_keep_options_apart(store: Store) -> None:
+    """The value-by-value path (one key twice) writes each option to its own value."""
+    result = store.ingest(
+        [
+            DataValue.reported("returnees", "S01", DAY1, 1, options=("wuhan",)),
+            DataValue.reported("returnees", "S01", DAY1, 2, options=("wuhan",), qualifier="约"),
+            DataValue.reported("returnees", "S01", DAY1, 3),
+        ],
+        "twice.csv",
+        units=UNITS,
+        institution="t",
+    )
+    assert (result.added, result.updated) == (2, 1)
+    assert {v.series: v.stated for v in store.values()} == {
+        "returnees": "3",
+        "returnees[wuhan]": "约2",
+    }
+
+
+def test_a_scope_withdraws_an_option_by_its_series(store: Store) -> None:
+    """A file that speaks for an option's cell and leaves it empty withdraws that value only."""
+    store.ingest(
+        [
+            DataValue.reported("returnees", "S01", DAY1, 5, options=("wuhan",)),
+            DataValue.reported("returnees", "S01", DAY1, 9),
+        ],
+        "a.csv",
+        units=UNITS,
+        institution="t",
+    )
+    result = store.ingest(
+        [DataValue.reported("returnees", "S01", DAY1, 9)],
+        "b.csv",
+        scope=[("returnees[wuhan]", "S01", DAY1), ("returnees", "S01", DAY1)],
+    )
+    assert result.withdrawn == 1
+    assert [v.series for v in store.values()] == ["returnees"]
+    assert store.history("returnees[wuhan]", "S01", DAY1)[-1].reason == "withdrawn"
+
+
+def test_a_version_2_store_is_upgraded_in_place_keeping_ids(tmp_path: Path) -> None:
+    """A schema-2 store gains options and qualifiers; its values, ids and history stay."""
+    from epireport.store import _sqlite
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(_V1_SCHEMA)
+    for statement in _sqlite._statements(_sqlite._MIGRATE_1_TO_2):
+        db.execute(statement)
+    db.execute(
+        "INSERT INTO history (value_id, status, kind, value_text, submitted_by, comment, "
+        "ingested_at, source_row, superseded_at) "
+        "VALUES (1, 'reported', 'int', '6', '', '', '2020-01-31', 'r1', '2020-02-01')"
+    )
+    db.execute("UPDATE data_values SET ingested_at = '2020-02-01'")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        old, new = store.history("a", "S01", DAY1)
+        assert (old.value.value, new.value.value) == (6, 7)
+        store.ingest(
+            [
+                DataValue.reported("a", "S01", DAY1, 70, qualifier="约"),
+                DataValue.reported("a", "S01", DAY1, 3, options=("x",)),
+            ],
+            "new.csv",
+        )
+        assert {v.series: v.stated for v in store.values()} == {"a": "约70", "a[x]": "3"}
+        assert store._db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT id FROM data_values WHERE options = ''").fetchall() == [(1,)]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.close()

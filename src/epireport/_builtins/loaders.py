@@ -54,8 +54,13 @@ def _is_dhis2(path: Path) -> bool:
 def _load_dhis2(path: Path, context: LoadContext) -> Batch:
     from epireport.io._dhis2 import read_dhis2
 
+    mapping = context.mapping
     return read_dhis2(
-        path, institution=context.institution, mapping=context.mapping, name=context.name
+        path,
+        institution=context.institution,
+        mapping=mapping,
+        name=context.name,
+        category_combos=mapping.category_combos if mapping is not None else None,
     )
 
 

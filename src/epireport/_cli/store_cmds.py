@@ -127,7 +127,8 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
 @click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML/JSON mapping of foreign codes (DHIS2 dataElement, orgUnit) to epireport codes.",
+    help="YAML/JSON mapping of foreign codes (DHIS2 dataElement, orgUnit, and "
+    "categoryOptionCombo under category_combos) to epireport codes.",
 )
 @click.option(
     "--units",
@@ -329,11 +330,20 @@ def export(
         from epireport.io._dhis2 import write_dhis2
 
         codes = load_mapping(mapping) if mapping is not None else None
-        text, skipped = write_dhis2(values, codes)
+        text, skipped = write_dhis2(
+            values, codes, category_combos=codes.category_combos if codes is not None else None
+        )
         if skipped:
             click.echo(
                 f"epireport: note: {skipped} value(s) not applicable or missing left out "
                 "(DHIS2 has no such state)",
+                err=True,
+            )
+        approximate = sum(1 for value in values if value.qualifier)
+        if approximate:
+            click.echo(
+                f"epireport: note: {approximate} approximate figure(s) (such as 480余) written "
+                "as their number (DHIS2 has no qualifier; export as CSV to keep them)",
                 err=True,
             )
     if output is None:

@@ -2,7 +2,13 @@
 
 Columns (the first row names them, in any order)::
 
-    indicator,unit,period,value[,status,submitted_at,submitted_by,comment]
+    indicator,unit,period,value[,status,submitted_at,submitted_by,comment,options]
+
+``options`` holds the category option codes of a disaggregated figure, joined by commas
+(``"wuhan,teacher"``, CSV-quoted), checked against the indicator's categories when the
+institution is known; empty for the indicator's total. A hedged ``value`` (``480余``,
+``约500``, ``300多``) is an approximate figure: the number and its qualifier, written back as
+they were stated.
 
 Files are read as UTF-8 with or without a byte-order mark, and otherwise as GB18030 (what WPS
 and Excel in Chinese locales save). Values are normalised by
@@ -45,6 +51,7 @@ COLUMNS: Final = (
     "submitted_at",
     "submitted_by",
     "comment",
+    "options",
 )
 _REQUIRED: Final = ("indicator", "unit", "period", "value")
 _TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -149,8 +156,10 @@ def read_csv_text(
     spots = [positions.get(field) for field in COLUMNS]
     width = len(header)
     record = row_number
-    # A file of the four required columns takes the quick way for each sound row.
-    plain = len(positions) == len(_REQUIRED) == width
+    # A file of the four required columns (and options, perhaps) takes the quick way for each
+    # sound row without options.
+    optional = positions.get("options")
+    plain = len(positions) - (optional is not None) == len(_REQUIRED) and len(positions) == width
     first, second, third, fourth = (positions.get(field, 0) for field in _REQUIRED)
     quick = builder.quick_row
     for cells in reader:
@@ -158,6 +167,7 @@ def read_csv_text(
         if (
             plain
             and len(cells) == width
+            and (optional is None or not cells[optional])
             and quick(f"row {record}", cells[first], cells[second], cells[third], cells[fourth])
         ):
             continue
@@ -182,6 +192,7 @@ def read_csv_text(
             submitted_at=got[5],
             submitted_by=got[6],
             comment=got[7],
+            options=got[8],
             columns=columns,
         )
     return builder.build()
@@ -193,6 +204,8 @@ def _value_cell(value: DataValue) -> str:
         return ""
     if isinstance(raw, bool):
         return "true" if raw else "false"
+    if value.qualifier:
+        return value.stated  # 480余, 约500: never a formula
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, Decimal):
@@ -216,6 +229,7 @@ def write_csv(values: Iterable[DataValue]) -> str:
                 value.submitted_at.isoformat() if value.submitted_at is not None else "",
                 neutralise(value.submitted_by),
                 neutralise(value.comment),
+                ",".join(value.options),
             ]
         )
     return "\ufeff" + out.getvalue()

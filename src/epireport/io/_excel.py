@@ -29,6 +29,11 @@ Reading rules (every rejected cell is a :class:`~epireport.exceptions.Problem` l
 - nothing is read silently as empty: a formula without a saved result (written by a program,
   never opened and saved in Excel or WPS) and merged cells over the data are refused.
 
+Forms hold totals only: an institution with an indicator split by categories (返乡人员 by
+来源地) gets no form (:func:`write_form` says which indicators and what to use instead: a CSV
+with an ``options`` column, DHIS2 JSON or a report file), since a form would lose the
+breakdown without a word.
+
 openpyxl (the ``epireport[excel]`` extra) is imported only inside these functions.
 """
 
@@ -143,8 +148,23 @@ def write_form(
     """The fillable workbook for *institution* as .xlsx bytes (see the module docstring).
 
     With *units* (they must form a tree) one row per reporting unit (leaf) and day of *period*
-    is pre-filled with the unit's code, name and the date.
+    is pre-filled with the unit's code, name and the date. Raises :class:`UsageError` when an
+    indicator of the form is split by categories: a form has no cells for category options.
     """
+    split = [
+        f"{indicator.code} ({indicator.name}, by "
+        f"{'/'.join(category.name for category in indicator.categories)})"
+        for indicator_set in institution.indicator_sets
+        for indicator in _form_indicators(indicator_set)
+        if indicator.categories
+    ]
+    if split:
+        raise UsageError(
+            f"institution {institution.code!r} splits {', '.join(split)} by categories, and a "
+            "form has cells for totals only: the breakdown would be lost; collect these "
+            "figures as CSV with an options column (indicator,unit,period,value,options), "
+            "DHIS2 JSON or report files"
+        )
     openpyxl = _require_openpyxl()
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation

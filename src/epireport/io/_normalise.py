@@ -17,8 +17,10 @@ accepted               meaning
 =====================  ===========================================================
 
 refused (each with a message saying why): ``1,23`` (a decimal comma or a typo?), ``1.23456万``
-(12345.6 is a rounded figure), ``3.2万余`` ``约120`` (hedged figures are not counts), ``120张``
-for an indicator counted in 块, ``12.5`` or ``-3`` for a count, digits mixed with other text.
+(12345.6 is a rounded figure), ``120张`` for an indicator counted in 块, ``12.5`` or ``-3`` for
+a count, digits mixed with other text. :func:`normalise_value` refuses hedged figures
+(``480余``, ``约120``) too; :func:`read_cells` then reads them as approximate values (the
+number with its qualifier, see :func:`~epireport.io._convert.approximate_value`).
 
 The readers (CSV, Excel forms, DHIS2) collect values and located problems in a
 :class:`BatchBuilder` and hand back one :class:`Batch` per file; codes pass through an optional
@@ -41,7 +43,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from epireport.exceptions import InputError, ModelError, Problem
-from epireport.io._convert import STATUS_WORDS
+from epireport.io._convert import STATUS_WORDS, approximate_value
 from epireport.model._indicators import Indicator, IndicatorKind, ValueType
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
@@ -315,6 +317,34 @@ def _code_map(value: object) -> Mapping[str, str]:
     return dict(value)
 
 
+def _option_combos(value: object) -> Mapping[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise ModelError(
+            f"CodeMapping.category_combos: expected a mapping of combo ids to lists of option "
+            f"codes, got {value!r}"
+        )
+    combos: dict[str, tuple[str, ...]] = {}
+    for key, options in value.items():
+        check_code("CodeMapping.category_combos key", key)
+        if isinstance(options, str) or not isinstance(options, Iterable):
+            raise ModelError(
+                f"CodeMapping.category_combos[{key!r}]: expected a list of option codes, "
+                f"got {options!r}"
+            )
+        codes = tuple(options)
+        if not codes:
+            raise ModelError(f"CodeMapping.category_combos[{key!r}]: no option codes")
+        for code in codes:
+            check_code(f"CodeMapping.category_combos[{key!r}]", code)
+        combos[key] = codes
+    if len(set(combos.values())) != len(combos):
+        raise ModelError(
+            "CodeMapping.category_combos: two combos stand for the same options; export could "
+            "not tell which to write"
+        )
+    return combos
+
+
 def _combos(value: Iterable[str]) -> frozenset[str]:
     items = frozenset(value)
     for item in items:
@@ -330,13 +360,18 @@ class CodeMapping:
     one disaggregation) to an indicator code; ``org_units`` maps an ``orgUnit`` to a unit code.
     ``default_combos`` lists the category and attribute option combos that mean "no
     disaggregation" in the source system (DHIS2's ``default`` combo has a different uid in
-    every instance). Codes not listed pass through unchanged and are then checked against the
-    institution, when one is given.
+    every instance). ``category_combos`` maps a ``categoryOptionCombo`` to the category
+    option codes it stands for (one per category, in the indicator's category order): such a
+    combo reads into a value's options and its options export back to it. Codes not listed
+    pass through unchanged and are then checked against the institution, when one is given.
     """
 
     data_elements: Mapping[str, str] = attrs.field(factory=dict, converter=_code_map)
     org_units: Mapping[str, str] = attrs.field(factory=dict, converter=_code_map)
     default_combos: frozenset[str] = attrs.field(factory=frozenset, converter=_combos)
+    category_combos: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, converter=_option_combos
+    )
 
     def indicator(self, element: str, combo: str | None = None) -> str:
         """The indicator code of *element* (disaggregated by *combo*); raise if doubtful.
@@ -376,7 +411,7 @@ class CodeMapping:
         return unit
 
 
-_MAPPING_KEYS: Final = ("data_elements", "org_units", "default_combos")
+_MAPPING_KEYS: Final = ("data_elements", "org_units", "default_combos", "category_combos")
 
 
 def read_structured(path: str | os.PathLike[str]) -> Any:
@@ -416,6 +451,7 @@ def load_mapping(path: str | os.PathLike[str]) -> CodeMapping:
         data_elements: {f7n9E0hX8qk: leaflets, "eY5ehpbEsB7.bRowv6yZOF2": banners}
         org_units: {DiszpKrYNg8: D01}
         default_combos: [HllvX50cXC0]
+        category_combos: {oPcWGgS2Liz: [teacher], rtfSaMjPyq6: [student]}
 
     Unknown keys and bad codes are reported together as one :class:`InputError`.
     """
@@ -441,6 +477,10 @@ def load_mapping(path: str | os.PathLike[str]) -> CodeMapping:
         )
     else:
         fields["default_combos"] = combos
+    try:
+        fields["category_combos"] = _option_combos(data.get("category_combos", {}))
+    except ModelError as exc:
+        problems.append(Problem(f"{where}: $.category_combos", str(exc)))
     if problems:
         raise InputError(problems, source=where)
     return CodeMapping(**fields)
@@ -730,7 +770,7 @@ class BatchBuilder:
         if first is not None:
             self.problem(
                 row,
-                f"a second value for {value.indicator!r}, unit {value.unit!r}, period "
+                f"a second value for {value.series!r}, unit {value.unit!r}, period "
                 f"{value.period} (first at {first}); corrections belong in a later file",
             )
             return False
@@ -768,12 +808,16 @@ def read_cells(
     comment: object = None,
     columns: Mapping[str, str] | Callable[[str], str] | None = None,
     combo: str | None = None,
+    options: object = None,
 ) -> bool:
     """Read one long-form row into *builder*, recording each defect at its column.
 
     *location* is the row (``row 12``); *columns* names the column of each field for messages
     (``{"value": "D"}`` gives ``row 12, column D``), or is a function from a field name to a
-    full location. An empty value needs a status (``missing`` for a declared gap). Returns
+    full location. An empty value needs a status (``missing`` for a declared gap). *options*
+    are the category option codes of the figure (``wuhan,teacher``, or a sequence of codes;
+    empty: the indicator's total), put in the indicator's category order when the institution
+    is known. A hedged figure (``480余``, ``约500``) is read as an approximate value. Returns
     whether the row was accepted.
     """
     if callable(columns):
@@ -808,6 +852,13 @@ def read_cells(
     except ModelError as exc:
         builder.problem(at("period"), str(exc))
         ok = False
+    the_options: tuple[str, ...] = ()
+    if options is not None and options != "" and options != ():
+        try:
+            the_options = _read_options(options, found)
+        except ModelError as exc:
+            builder.problem(at("options"), str(exc))
+            ok = False
     declared: ValueStatus | None = None
     if status is not None and not (isinstance(status, str) and not status.strip(_BLANKS)):
         text = _fold(str(status)).lower()
@@ -819,6 +870,7 @@ def read_cells(
     blank = value is None or (isinstance(value, str) and not value.strip(_BLANKS))
     the_status: ValueStatus | None = None
     the_value: Value | None = None
+    qualifier = ""
     if blank:
         if declared is None:
             if ok:
@@ -838,8 +890,13 @@ def read_cells(
             try:
                 the_status, the_value = builder.value(value, found)
             except ModelError as exc:
-                builder.problem(at("value"), str(exc))
-                ok = False
+                approximate = approximate_value(_fold(value)) if isinstance(value, str) else None
+                if approximate is not None and approximate[1]:
+                    the_status = ValueStatus.REPORTED
+                    the_value, qualifier = approximate
+                else:
+                    builder.problem(at("value"), str(exc))
+                    ok = False
         if the_status is not None and declared is not None and declared is not the_status:
             builder.problem(
                 at("status"), f"status {declared.value!r} contradicts the value {value!r}"
@@ -862,9 +919,16 @@ def read_cells(
             ok = False
     if not ok or the_status is None or the_period is None:
         return False
-    if the_value is None or (
-        isinstance(the_value, int | Decimal)
-        and not (isinstance(the_value, Decimal) and not the_value.is_finite())
+    if (
+        not the_options
+        and not qualifier
+        and (
+            the_value is None
+            or (
+                isinstance(the_value, int | Decimal)
+                and not (isinstance(the_value, Decimal) and not the_value.is_finite())
+            )
+        )
     ):
         # Every field was checked as it was read (codes, day, status, number): skip the
         # constructor's checks, which would repeat them for each of a file's values.
@@ -889,8 +953,34 @@ def read_cells(
             submitted_at=when,
             submitted_by=texts["submitted_by"],
             comment=texts["comment"],
+            options=the_options,
+            qualifier=qualifier,
         )
     except ModelError as exc:
         builder.problem(at("value"), str(exc))
         return False
-    return builder.add(data_value, location, found)
+    # An approximate figure is checked against the indicator as built (value.check_against).
+    return builder.add(data_value, location, found, checked=found is not None and not qualifier)
+
+
+def _read_options(raw: object, indicator: Indicator | None) -> tuple[str, ...]:
+    """Category option codes from a cell (``wuhan,teacher``) or a sequence of codes.
+
+    With the indicator, each must be one of its categories' options (the message names
+    them) and they come back in its category order; without it, each must be a code.
+    """
+    if isinstance(raw, str):
+        codes = [c.strip(_BLANKS) for c in _fold(raw).split(",")]
+    elif isinstance(raw, list | tuple) and all(isinstance(c, str) for c in raw):
+        codes = [c.strip(_BLANKS) for c in raw]
+    else:
+        raise ModelError(f"expected category option codes such as wuhan,teacher, got {raw!r}")
+    if not all(codes):
+        raise ModelError(f"an empty option code in {raw!r}; separate option codes by commas")
+    if len(set(codes)) != len(codes):
+        raise ModelError(f"an option is listed twice in {raw!r}")
+    for code in codes:
+        check_code("option", code)
+    if indicator is None:
+        return tuple(codes)
+    return indicator.canonical_options(codes)

@@ -1,6 +1,6 @@
 """The embedded store: SQLite (standard library), one transaction per ingest, nothing lost.
 
-Schema (version 2, kept in ``PRAGMA user_version``; a version-1 store is upgraded in place)::
+Schema (version 3, kept in ``PRAGMA user_version``; older stores are upgraded in place)::
 
     institutions name PRIMARY KEY, first_ingested_at      (what the store holds data for)
     meta         key PRIMARY KEY, value    (units_version: bumped by triggers when units change)
@@ -11,10 +11,13 @@ Schema (version 2, kept in ``PRAGMA user_version``; a version-1 store is upgrade
     data_values  id, indicator_id, unit_id, period (canonical id), start_day, end_day
                  (proleptic ordinals, end exclusive), status, kind (int/decimal/bool/text),
                  value_text (exact), value_num (for queries), submitted_at, submitted_by,
-                 comment, ingested_at, source_id → sources, source_row, withdrawn
-                 UNIQUE (indicator_id, unit_id, period)
-    history      the same value columns for every version a correction or a withdrawal
-                 replaced, with value_id → data_values, superseded_at and reason
+                 comment, ingested_at, source_id → sources, source_row, withdrawn,
+                 options (category option codes joined by ',', '' for the total),
+                 qualifier ('' exact, or 约 近 余 多)
+                 UNIQUE (indicator_id, unit_id, period, options)
+    history      the same value columns (options aside: a version never changes them) for
+                 every version a correction or a withdrawal replaced, with value_id →
+                 data_values, superseded_at and reason
 
 Codes are mapped to integer ids once. The file runs in WAL mode, so readers never block the
 writer, and every ingest is one ``BEGIN IMMEDIATE`` transaction: a crash or an error leaves the
@@ -26,8 +29,9 @@ What the store accepts (the collection path's integrity rules):
 - an indicator code new to the store only with the institution it belongs to;
 - a unit code new to the store only when the file declares it (a report file's ``org_units``, a
   form's unit list, a units file) or the caller allows new units: a typo never becomes a unit;
-- a value whose period overlaps a stored value of the same indicator and unit for another
-  period is refused (``202002`` typed among daily reports would be counted twice);
+- a value whose period overlaps a stored value of the same indicator, unit and category
+  options for another period is refused (``202002`` typed among daily reports would be
+  counted twice);
 - versions are ordered by when they were *submitted* (``submitted_at``) when both carry that
   time, else by when they were ingested: an older copy ingested after a newer one changes
   nothing, and the result says so;
@@ -66,7 +70,7 @@ from epireport.store._records import IngestResult, Revision
 __all__ = ["DEFAULT_TIMEOUT", "SCHEMA_VERSION", "TIMEOUT_ENV", "Store"]
 
 #: The schema version this code writes and reads (``PRAGMA user_version``).
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 #: How long a writer waits for another writer's commit before giving up (seconds), unless
 #: ``Store.open(timeout=...)`` or the environment variable says otherwise.
@@ -87,6 +91,12 @@ CREATE TRIGGER units_updated AFTER UPDATE ON units
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
 CREATE TRIGGER units_deleted AFTER DELETE ON units
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;
+"""
+
+_VALUE_INDEXES: Final = """\
+CREATE INDEX data_values_days ON data_values (start_day, end_day);
+CREATE INDEX data_values_unit ON data_values (unit_id, period);
+CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, options, start_day);
 """
 
 _SCHEMA: Final = f"""
@@ -136,12 +146,11 @@ CREATE TABLE data_values (
     source_id INTEGER REFERENCES sources(id),
     source_row TEXT NOT NULL,
     withdrawn INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (indicator_id, unit_id, period)
+    options TEXT NOT NULL DEFAULT '',
+    qualifier TEXT NOT NULL DEFAULT '',
+    UNIQUE (indicator_id, unit_id, period, options)
 );
-CREATE INDEX data_values_days ON data_values (start_day, end_day);
-CREATE INDEX data_values_unit ON data_values (unit_id, period);
-CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, start_day);
-CREATE TABLE history (
+{_VALUE_INDEXES}CREATE TABLE history (
     id INTEGER PRIMARY KEY,
     value_id INTEGER NOT NULL REFERENCES data_values(id),
     status TEXT NOT NULL,
@@ -154,7 +163,8 @@ CREATE TABLE history (
     source_id INTEGER REFERENCES sources(id),
     source_row TEXT NOT NULL,
     superseded_at TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT 'corrected'
+    reason TEXT NOT NULL DEFAULT 'corrected',
+    qualifier TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX history_value ON history (value_id);
 {_UNITS_VERSION}"""
@@ -176,6 +186,43 @@ INSERT INTO institutions (name, first_ingested_at)
     SELECT DISTINCT institution, '' FROM indicators WHERE institution IS NOT NULL
 """
 
+# Version 2 → 3: category options (part of a value's identity) and approximate figures.
+# SQLite cannot change a UNIQUE constraint: data_values is rebuilt, keeping its ids (which the
+# history refers to), with foreign keys off for the while (see Store._prepare).
+_MIGRATE_2_TO_3: Final = f"""
+CREATE TABLE data_values_3 (
+    id INTEGER PRIMARY KEY,
+    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    period TEXT NOT NULL,
+    start_day INTEGER NOT NULL,
+    end_day INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    kind TEXT,
+    value_text TEXT,
+    value_num REAL,
+    submitted_at TEXT,
+    submitted_by TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    source_id INTEGER REFERENCES sources(id),
+    source_row TEXT NOT NULL,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    options TEXT NOT NULL DEFAULT '',
+    qualifier TEXT NOT NULL DEFAULT '',
+    UNIQUE (indicator_id, unit_id, period, options)
+);
+INSERT INTO data_values_3 (id, indicator_id, unit_id, period, start_day, end_day, status, kind,
+    value_text, value_num, submitted_at, submitted_by, comment, ingested_at, source_id,
+    source_row, withdrawn)
+    SELECT id, indicator_id, unit_id, period, start_day, end_day, status, kind, value_text,
+    value_num, submitted_at, submitted_by, comment, ingested_at, source_id, source_row,
+    withdrawn FROM data_values ORDER BY id;
+DROP TABLE data_values;
+ALTER TABLE data_values_3 RENAME TO data_values;
+{_VALUE_INDEXES}ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT ''
+"""
+
 # Validated org trees by (store file, store id), for every Store of the process; the most
 # recently built few (each holds its version; a stale one is rebuilt).
 _TREES: Final[dict[tuple[str, int], tuple[int, OrgTree]]] = {}
@@ -189,7 +236,15 @@ _ENCODED_KEPT: Final = 50_000
 _CHUNK: Final = 10_000
 
 # The columns that make up a value's state: equal state means a re-import changes nothing.
-_STATE: Final = ("status", "kind", "value_text", "submitted_at", "submitted_by", "comment")
+_STATE: Final = (
+    "status",
+    "kind",
+    "value_text",
+    "submitted_at",
+    "submitted_by",
+    "comment",
+    "qualifier",
+)
 
 
 def _encode(value: DataValue) -> tuple[Any, ...]:
@@ -214,6 +269,7 @@ def _encode(value: DataValue) -> tuple[Any, ...]:
         when,
         value.submitted_by,
         value.comment,
+        value.qualifier,
         number,
     )
 
@@ -230,6 +286,9 @@ def _decode_value(kind: str | None, text: str | None) -> Value | None:
     return text
 
 
+_STATUSES: Final = {status.value: status for status in ValueStatus}
+
+
 class _Decoder:
     """Stored rows back into values, each distinct period text parsed once.
 
@@ -237,10 +296,11 @@ class _Decoder:
     validators (a county's read decodes tens of thousands of rows).
     """
 
-    __slots__ = ("_periods",)
+    __slots__ = ("_options", "_periods")
 
     def __init__(self) -> None:
         self._periods: dict[str, Period] = {}
+        self._options: dict[str, tuple[str, ...]] = {"": ()}
 
     def __call__(
         self,
@@ -253,21 +313,39 @@ class _Decoder:
         submitted_at: str | None,
         submitted_by: str,
         comment: str,
+        options: str = "",
+        qualifier: str = "",
     ) -> DataValue:
         periods = self._periods
         parsed = periods.get(period)
         if parsed is None:
             parsed = periods[period] = Period.parse(period)
+        split = self._options.get(options)
+        if split is None:
+            split = self._options[options] = tuple(options.split(","))
         return DataValue._trusted(
             indicator,
             unit,
             parsed,
-            ValueStatus(status),
+            _STATUSES[status],
             _decode_value(kind, text),
             dt.datetime.fromisoformat(submitted_at) if submitted_at else None,
             submitted_by,
             comment,
+            split,
+            qualifier,
         )
+
+
+def _split_series(series: str) -> tuple[str, str]:
+    """``returnees[wuhan,teacher]`` → ``("returnees", "wuhan,teacher")``; a code → ``(code, "")``.
+
+    The options as the store holds them (joined by ``,``).
+    """
+    if series.endswith("]") and "[" in series:
+        code, _, rest = series.partition("[")
+        return code, rest[:-1]
+    return series, ""
 
 
 def _sortable(when: dt.datetime) -> tuple[int, dt.datetime]:
@@ -334,6 +412,8 @@ def _plainly_hold(rules: Sequence[ValidationRule], values: Iterable[DataValue]) 
         skips[code] = skips.get(code, True) and rule.missing is MissingStrategy.SKIP
     reported, zero = ValueStatus.REPORTED, ValueStatus.ZERO_REPORT
     for value in values:
+        if value.options:
+            return False  # an option's figure is checked with its total, by the full evaluation
         found = checks.get(value.indicator)
         if found is None:
             continue
@@ -465,27 +545,48 @@ class Store:
                 return
             if version == 0 and self._path != ":memory:":
                 self._retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
-            with self._transaction():
-                # Read again under the write lock: another process may have created (or
-                # upgraded) the store while this one waited, which is not an error.
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version == 0:
-                    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                    if tables:
-                        raise UsageError(
-                            f"{self._path!r} is an SQLite database but not an epireport store"
-                        )
-                    script = _SCHEMA
-                elif version == 1:
-                    script = _MIGRATE_1_TO_2
-                else:
-                    return
-                # Statement by statement: executescript() would commit on its own.
-                for statement in _statements(script):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # Rebuilding data_values (2 → 3) drops the table the history refers to: foreign
+            # keys are off while it is rebuilt (they cannot change inside a transaction) and
+            # checked before the commit.
+            db.execute("PRAGMA foreign_keys = OFF")
+            try:
+                self._create_or_upgrade()
+            finally:
+                db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             raise UsageError(f"{self._path!r} is not an epireport store ({exc})") from None
+
+    def _create_or_upgrade(self) -> None:
+        """Create the schema in an empty file, or upgrade an older store to this version."""
+        db = self._db
+        with self._transaction():
+            # Read again under the write lock: another process may have created (or
+            # upgraded) the store while this one waited, which is not an error.
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise UsageError(
+                        f"{self._path!r} is an SQLite database but not an epireport store"
+                    )
+                scripts = [_SCHEMA]
+            elif version == 1:
+                scripts = [_MIGRATE_1_TO_2, _MIGRATE_2_TO_3]
+            elif version == 2:
+                scripts = [_MIGRATE_2_TO_3]
+            else:
+                return
+            # Statement by statement: executescript() would commit on its own.
+            for script in scripts:
+                for statement in _statements(script):
+                    db.execute(statement)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise UsageError(
+                    f"cannot upgrade the store {self._path!r}: {len(broken)} row(s) refer "
+                    "to rows that do not exist"
+                )
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _retry(self, attempt: Callable[[], object]) -> None:
         deadline = time.monotonic() + self._timeout
@@ -571,11 +672,13 @@ class Store:
     ) -> IngestResult:
         """Store *values* read from *source* in one transaction: all of them or none.
 
-        A value new to the store is added; one equal to the stored value (status, value,
-        submitted_at, submitted_by, comment) is unchanged, so re-importing a file is
-        idempotent; any other is a correction: the stored version moves to the history
-        (:meth:`history`) and the new one replaces it, unless the stored version was submitted
-        later (both carrying ``submitted_at``), which is then kept and counted as ``older``.
+        A value is known by its indicator, unit, period and category options (each option a
+        value of its own). A value new to the store is added; one equal to the stored value
+        (status, value, qualifier, submitted_at, submitted_by, comment) is unchanged, so
+        re-importing a file is idempotent; any other is a correction: the stored version moves
+        to the history (:meth:`history`) and the new one replaces it, unless the stored version
+        was submitted later (both carrying ``submitted_at``), which is then kept and counted as
+        ``older``.
         ``rows[i]`` locates ``values[i]`` in *source*.
 
         *units* are added or updated first; a value for a unit neither stored nor in *units*
@@ -629,33 +732,16 @@ class Store:
                 insert = (
                     "INSERT INTO temp.incoming (indicator_id, unit_id, period, start_day, "
                     "end_day, status, kind, value_text, submitted_at, submitted_by, comment, "
-                    "value_num, source_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    "qualifier, value_num, source_row, options) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 )
                 # Rows go to the temporary table a chunk at a time as they are built: a large
                 # file is never held twice (as values and as rows) in memory.
                 chunk: list[tuple[Any, ...]] = []
                 # A file repeats a few figures: each (status, value) is encoded once, for the
                 # values without provenance (the common daily report).
-                encoded: dict[tuple[ValueStatus, type, Value | None], tuple[Any, ...]] = {}
+                encoded: dict[tuple[ValueStatus, type, Value | None, str], tuple[Any, ...]] = {}
                 for value, row in zip(items, locations, strict=True):
-                    if value.options or value.qualifier:
-                        # The schema has no column for either yet: storing the value without
-                        # them would merge 武汉's figure into the total, or make 480余 exact.
-                        what = (
-                            f"category options {value.series!r}"
-                            if value.options
-                            else f"an approximate figure ({value.value}{value.qualifier})"
-                        )
-                        place = f"{where}: {row}" if row else where
-                        problems.append(
-                            Problem(
-                                place,
-                                f"the store cannot hold {what} yet: render this data from the "
-                                "report file (epireport render FILE), or state it exactly "
-                                "and without options",
-                            )
-                        )
-                        continue
                     indicator_id = indicator_ids.get(value.indicator, row)
                     unit_id = unit_ids.get(value.unit)
                     if unit_id is None:
@@ -670,7 +756,7 @@ class Store:
                     state: tuple[Any, ...]
                     if value.submitted_at is None and not value.submitted_by and not value.comment:
                         figure = value.value
-                        shape = (value.status, type(figure), figure)
+                        shape = (value.status, type(figure), figure, value.qualifier)
                         found = encoded.get(shape)
                         if found is None:
                             found = _encode(value)
@@ -688,6 +774,7 @@ class Store:
                             period.end.toordinal(),
                             *state,
                             row,
+                            ",".join(value.options) if value.options else "",
                         )
                     )
                     if len(chunk) == _CHUNK:
@@ -701,11 +788,12 @@ class Store:
                 del chunk
                 db.execute(
                     "CREATE INDEX temp.incoming_key ON incoming "
-                    "(indicator_id, unit_id, start_day, period)"
+                    "(indicator_id, unit_id, options, start_day, period)"
                 )
                 doubled = db.execute(
                     "SELECT EXISTS (SELECT 1 FROM temp.incoming "
-                    "GROUP BY indicator_id, unit_id, start_day, period HAVING count(*) > 1)"
+                    "GROUP BY indicator_id, unit_id, options, start_day, period "
+                    "HAVING count(*) > 1)"
                 ).fetchone()[0]
                 # The values this ingest added or corrected, when the set-based write knows them.
                 mine: list[DataValue] | None = None
@@ -717,8 +805,8 @@ class Store:
                     # Two values for one key in one call (readers refuse that; the API may
                     # not): value by value, the later one a correction of the earlier.
                     rows_in = db.execute(
-                        "SELECT indicator_id, unit_id, period, source_row FROM temp.incoming "
-                        "ORDER BY seq"
+                        "SELECT indicator_id, unit_id, period, options, source_row "
+                        "FROM temp.incoming ORDER BY seq"
                     ).fetchall()
                     outcomes = self._write_each(
                         items, rows_in, indicator_ids, unit_ids, now, source_id, problems, where
@@ -780,14 +868,14 @@ class Store:
         problems: list[Problem],
         where: str,
     ) -> list[tuple[int, tuple[int, str]]]:
-        kept = {(r[0], r[1], r[2]): r for r in rows}
+        kept = {(r[0], r[1], r[2], r[3]): r for r in rows}
         done: list[tuple[int, tuple[int, str]]] = []
         for value in items:
             indicator_id = indicator_ids.get(value.indicator)
             unit_id = unit_ids.get(value.unit)
             if indicator_id is None or unit_id is None:
                 continue
-            row = kept[(indicator_id, unit_id, str(value.period))][-1]
+            row = kept[(indicator_id, unit_id, str(value.period), ",".join(value.options))][-1]
             outcome = self._write(
                 value, indicator_id, unit_id, now, source_id, row, problems, where
             )
@@ -802,8 +890,8 @@ class Store:
             "CREATE TEMP TABLE incoming (seq INTEGER PRIMARY KEY, "
             "indicator_id INTEGER, unit_id INTEGER, period TEXT, start_day INTEGER, "
             "end_day INTEGER, status TEXT, kind TEXT, value_text TEXT, submitted_at TEXT, "
-            "submitted_by TEXT, comment TEXT, value_num REAL, source_row TEXT, existing INTEGER, "
-            "changed INTEGER)"
+            "submitted_by TEXT, comment TEXT, qualifier TEXT, value_num REAL, source_row TEXT, "
+            "options TEXT, existing INTEGER, changed INTEGER)"
         )
 
     def _write_all(
@@ -824,7 +912,7 @@ class Store:
         db.execute(
             "UPDATE temp.incoming SET existing = (SELECT d.id FROM data_values d "
             "WHERE d.indicator_id = incoming.indicator_id AND d.unit_id = incoming.unit_id "
-            "AND d.period = incoming.period)"
+            "AND d.period = incoming.period AND d.options = incoming.options)"
         )
         # A new value whose days another stored (or incoming) value of the same indicator and
         # unit already covers would be counted twice. The scan of stored values starts no
@@ -832,9 +920,10 @@ class Store:
         # (all days, say) tile and cannot overlap one another.
         longest = db.execute("SELECT max(end_day - start_day) FROM data_values").fetchone()[0]
         checks = [
-            "SELECT i.source_row, i.period, d.period, ic.code, u.code FROM temp.incoming i "
+            "SELECT i.source_row, i.period, d.period, ic.code, u.code, i.options "
+            "FROM temp.incoming i "
             "CROSS JOIN data_values d ON d.indicator_id = i.indicator_id "
-            "AND d.unit_id = i.unit_id "
+            "AND d.unit_id = i.unit_id AND d.options = i.options "
             "AND d.start_day < i.end_day AND d.start_day > i.start_day - ? "
             "AND d.end_day > i.start_day AND d.withdrawn = 0 "
             "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
@@ -843,9 +932,10 @@ class Store:
         periods = (period for (period,) in db.execute("SELECT DISTINCT period FROM temp.incoming"))
         if not _one_tiling_type(periods):
             checks.append(
-                "SELECT i.source_row, i.period, j.period, ic.code, u.code FROM temp.incoming i "
+                "SELECT i.source_row, i.period, j.period, ic.code, u.code, i.options "
+                "FROM temp.incoming i "
                 "JOIN temp.incoming j ON j.indicator_id = i.indicator_id "
-                "AND j.unit_id = i.unit_id AND j.start_day < i.end_day "
+                "AND j.unit_id = i.unit_id AND j.options = i.options AND j.start_day < i.end_day "
                 "AND j.end_day > i.start_day AND j.period != i.period AND j.seq < i.seq "
                 "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
                 "WHERE i.existing IS NULL"
@@ -853,12 +943,13 @@ class Store:
         overlaps = db.execute(
             " UNION ALL ".join(checks) + " LIMIT 1000", ((longest or 0) + 1,)
         ).fetchall()
-        for row, period, other, indicator, unit in overlaps:
+        for row, period, other, indicator, unit, options in overlaps:
             place = f"{where}: {row}" if row else where
+            series = f"{indicator}[{options}]" if options else indicator
             problems.append(
                 Problem(
                     place,
-                    f"{indicator!r} of unit {unit!r} for {period} overlaps the value stored for "
+                    f"{series!r} of unit {unit!r} for {period} overlaps the value stored for "
                     f"{other}: the same days would be counted twice; report each period once, "
                     "in the institution's reporting frequency",
                 )
@@ -882,7 +973,8 @@ class Store:
             "FROM temp.incoming i CROSS JOIN data_values d ON d.id = i.existing "
             "WHERE d.withdrawn != 0 OR NOT (d.status IS i.status AND d.kind IS i.kind "
             "AND d.value_text IS i.value_text AND d.submitted_at IS i.submitted_at "
-            "AND d.submitted_by IS i.submitted_by AND d.comment IS i.comment)"
+            "AND d.submitted_by IS i.submitted_by AND d.comment IS i.comment "
+            "AND d.qualifier IS i.qualifier)"
         ):
             differing += 1
             if _later(stored_at, dt.datetime.fromisoformat(new_at) if new_at else None):
@@ -897,10 +989,10 @@ class Store:
         db.execute(
             "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
             "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
-            "ingested_at, source_id, source_row) "
+            "ingested_at, source_id, source_row, options, qualifier) "
             "SELECT indicator_id, unit_id, period, start_day, end_day, status, kind, "
-            "value_text, submitted_at, submitted_by, comment, value_num, ?, ?, source_row "
-            "FROM temp.incoming WHERE existing IS NULL ORDER BY seq",
+            "value_text, submitted_at, submitted_by, comment, value_num, ?, ?, source_row, "
+            "options, qualifier FROM temp.incoming WHERE existing IS NULL ORDER BY seq",
             (now, source_id),
         )
         if updates:
@@ -916,9 +1008,11 @@ class Store:
             )
             db.execute(
                 "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
-                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
+                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at, "
+                "qualifier) "
                 "SELECT d.id, d.status, d.kind, d.value_text, d.submitted_at, d.submitted_by, "
-                "d.comment, d.ingested_at, d.source_id, d.source_row, ? FROM temp.corrections c "
+                "d.comment, d.ingested_at, d.source_id, d.source_row, ?, d.qualifier "
+                "FROM temp.corrections c "
                 "CROSS JOIN data_values d ON d.id = c.id WHERE c.withdrawn = 0 ORDER BY c.seq",
                 (now,),
             )
@@ -926,7 +1020,8 @@ class Store:
                 "UPDATE data_values SET status = n.status, kind = n.kind, "
                 "value_text = n.value_text, submitted_at = n.submitted_at, "
                 "submitted_by = n.submitted_by, comment = n.comment, value_num = n.value_num, "
-                "ingested_at = ?, source_id = ?, source_row = n.source_row, withdrawn = 0 "
+                "qualifier = n.qualifier, ingested_at = ?, source_id = ?, "
+                "source_row = n.source_row, withdrawn = 0 "
                 "FROM (SELECT c.id AS id, i.* FROM temp.corrections c "
                 "JOIN temp.incoming i ON i.seq = c.seq) AS n WHERE data_values.id = n.id",
                 (now, source_id),
@@ -952,16 +1047,18 @@ class Store:
             sent = max(times, key=_sortable) if times else None
         stamp = sent.isoformat() if sent is not None else None
         count = 0
-        for indicator, unit, period in scope:
-            if (indicator, unit, period) in present or unit not in unit_ids:
+        for series, unit, period in scope:
+            # A cell of the scope is a series: an indicator, or one of its options.
+            if (series, unit, period) in present or unit not in unit_ids:
                 continue
+            indicator, options = _split_series(series)
             indicator_id = indicator_ids.get(indicator)
             if indicator_id is None:
                 continue
             found = self._db.execute(
                 "SELECT id, submitted_at, withdrawn FROM data_values "
-                "WHERE indicator_id = ? AND unit_id = ? AND period = ?",
-                (indicator_id, unit_ids[unit], str(period)),
+                "WHERE indicator_id = ? AND unit_id = ? AND period = ? AND options = ?",
+                (indicator_id, unit_ids[unit], str(period), options),
             ).fetchone()
             if found is None:
                 if stamp is not None:
@@ -970,8 +1067,8 @@ class Store:
                     self._db.execute(
                         "INSERT INTO data_values (indicator_id, unit_id, period, start_day, "
                         "end_day, status, submitted_at, submitted_by, comment, ingested_at, "
-                        "source_id, source_row, withdrawn) "
-                        "VALUES (?, ?, ?, ?, ?, 'missing', ?, '', '', ?, ?, '', 1)",
+                        "source_id, source_row, withdrawn, options) "
+                        "VALUES (?, ?, ?, ?, ?, 'missing', ?, '', '', ?, ?, '', 1, ?)",
                         (
                             indicator_id,
                             unit_ids[unit],
@@ -981,6 +1078,7 @@ class Store:
                             stamp,
                             now,
                             source_id,
+                            options,
                         ),
                     )
                 continue
@@ -995,9 +1093,9 @@ class Store:
             self._db.execute(
                 "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
                 "submitted_by, comment, ingested_at, source_id, source_row, superseded_at, "
-                "reason) SELECT id, status, kind, value_text, submitted_at, submitted_by, "
-                "comment, ingested_at, source_id, source_row, ?, 'withdrawn' "
-                "FROM data_values WHERE id = ?",
+                "reason, qualifier) SELECT id, status, kind, value_text, submitted_at, "
+                "submitted_by, comment, ingested_at, source_id, source_row, ?, 'withdrawn', "
+                "qualifier FROM data_values WHERE id = ?",
                 (now, found[0]),
             )
             # The withdrawn row keeps the withdrawal's submission time, which orders it
@@ -1041,7 +1139,8 @@ class Store:
             wanted = f" AND i.code IN ({', '.join('?' * len(codes))})"
         rows = db.execute(
             "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, "
-            "v.submitted_at, v.submitted_by, v.comment FROM temp.touched t "
+            "v.submitted_at, v.submitted_by, v.comment, v.options, v.qualifier "
+            "FROM temp.touched t "
             # CROSS JOIN keeps touched outermost: one index lookup (unit_id, period) each.
             "CROSS JOIN data_values v ON v.unit_id = t.unit_id AND v.period = t.period "
             "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
@@ -1050,20 +1149,8 @@ class Store:
             + (" AND v.source_id IS NOT ?" if written is not None else ""),
             [*(codes if wanted else ()), *((source_id,) if written is not None else ())],
         )
-        periods: dict[str, Period] = {}
-        data = [
-            DataValue._trusted(
-                code,
-                unit,
-                periods.get(period) or periods.setdefault(period, Period.parse(period)),
-                ValueStatus(status),
-                _decode_value(kind, text),
-                dt.datetime.fromisoformat(sent) if sent else None,
-                by,
-                comment,
-            )
-            for code, unit, period, status, kind, text, sent, by, comment in rows
-        ]
+        decode = _Decoder()
+        data = [decode(*row) for row in rows]
         if written is not None:
             # Values this ingest added or corrected carry its source: they are taken as read
             # instead of decoded back (everything else comes from the store, as it stands).
@@ -1131,23 +1218,25 @@ class Store:
         db = self._db
         period = value.period
         state = _encode(value)
+        options = ",".join(value.options)
         found = db.execute(
-            "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, withdrawn "
-            "FROM data_values WHERE indicator_id = ? AND unit_id = ? AND period = ?",
-            (indicator_id, unit_id, str(period)),
+            "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, "
+            "qualifier, withdrawn FROM data_values "
+            "WHERE indicator_id = ? AND unit_id = ? AND period = ? AND options = ?",
+            (indicator_id, unit_id, str(period), options),
         ).fetchone()
         if found is None:
             overlap = db.execute(
                 "SELECT period FROM data_values WHERE indicator_id = ? AND unit_id = ? "
-                "AND withdrawn = 0 AND start_day < ? AND end_day > ? LIMIT 1",
-                (indicator_id, unit_id, period.end.toordinal(), period.start.toordinal()),
+                "AND options = ? AND withdrawn = 0 AND start_day < ? AND end_day > ? LIMIT 1",
+                (indicator_id, unit_id, options, period.end.toordinal(), period.start.toordinal()),
             ).fetchone()
             if overlap is not None:
                 place = f"{where}: {row}" if row else where
                 problems.append(
                     Problem(
                         place,
-                        f"{value.indicator!r} of unit {value.unit!r} for {period} overlaps the "
+                        f"{value.series!r} of unit {value.unit!r} for {period} overlaps the "
                         f"value stored for {overlap[0]}: the same days would be counted twice; "
                         "report each period once, in the institution's reporting frequency",
                     )
@@ -1155,9 +1244,9 @@ class Store:
                 return None
             db.execute(
                 "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
-                "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
-                "ingested_at, source_id, source_row) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "status, kind, value_text, submitted_at, submitted_by, comment, qualifier, "
+                "value_num, ingested_at, source_id, source_row, options) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     indicator_id,
                     unit_id,
@@ -1168,26 +1257,28 @@ class Store:
                     now,
                     source_id,
                     row,
+                    options,
                 ),
             )
             return 0
-        is_withdrawn = bool(found[7])
-        if not is_withdrawn and tuple(found[1:7]) == state[: len(_STATE)]:
+        is_withdrawn = bool(found[8])
+        if not is_withdrawn and tuple(found[1:8]) == state[: len(_STATE)]:
             return 2
         if _later(found[4], value.submitted_at):
             return 3  # the stored version was submitted after this one: keep it
         if not is_withdrawn:
             db.execute(
                 "INSERT INTO history (value_id, status, kind, value_text, submitted_at, "
-                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at) "
-                "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, "
-                "ingested_at, source_id, source_row, ? FROM data_values WHERE id = ?",
+                "submitted_by, comment, ingested_at, source_id, source_row, superseded_at, "
+                "qualifier) SELECT id, status, kind, value_text, submitted_at, submitted_by, "
+                "comment, ingested_at, source_id, source_row, ?, qualifier "
+                "FROM data_values WHERE id = ?",
                 (now, found[0]),
             )
         db.execute(
             "UPDATE data_values SET status = ?, kind = ?, value_text = ?, submitted_at = ?, "
-            "submitted_by = ?, comment = ?, value_num = ?, ingested_at = ?, source_id = ?, "
-            "source_row = ?, withdrawn = 0 WHERE id = ?",
+            "submitted_by = ?, comment = ?, qualifier = ?, value_num = ?, ingested_at = ?, "
+            "source_id = ?, source_row = ?, withdrawn = 0 WHERE id = ?",
             (*state, now, source_id, row, found[0]),
         )
         return 1
@@ -1279,7 +1370,7 @@ class Store:
         """
         sql = [
             "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, v.submitted_at, "
-            "v.submitted_by, v.comment FROM data_values v "
+            "v.submitted_by, v.comment, v.options, v.qualifier FROM data_values v "
             "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id"
         ]
         where, params = self._value_filter(institution, period, history=history)
@@ -1297,7 +1388,7 @@ class Store:
         wanted = set(indicators) if indicators is not None else None
         if where:
             sql.append("WHERE " + " AND ".join(where))
-        sql.append("ORDER BY v.start_day, v.end_day, u.id, i.id, v.period")
+        sql.append("ORDER BY v.start_day, v.end_day, u.id, i.id, v.options, v.period")
         decode = _Decoder()
         for row in self._db.execute(" ".join(sql), params):
             if wanted is None or row[0] in wanted:
@@ -1329,32 +1420,49 @@ class Store:
         """Every version of one value, oldest first; the last one is current (if any).
 
         Each :class:`Revision` says what the value was, who submitted it and when, when it was
-        ingested, from which file and row, and when a correction superseded it.
+        ingested, from which file and row, and when a correction superseded it. *indicator*
+        may name a category option's series (``returnees[wuhan]``, see
+        :attr:`DataValue.series`); a bare code is the indicator's total.
         """
         key = str(Period.parse(period) if isinstance(period, str) else period)
+        indicator, options = _split_series(indicator)
         common = (
             "FROM data_values v JOIN indicators i ON i.id = v.indicator_id "
             "JOIN units u ON u.id = v.unit_id "
         )
         old = self._db.execute(
             "SELECT h.status, h.kind, h.value_text, h.submitted_at, h.submitted_by, h.comment, "
-            "h.ingested_at, s.name, h.source_row, h.superseded_at, h.reason "
+            "h.ingested_at, s.name, h.source_row, h.superseded_at, h.reason, h.qualifier "
             + common
             + "JOIN history h ON h.value_id = v.id LEFT JOIN sources s ON s.id = h.source_id "
-            "WHERE i.code = ? AND u.code = ? AND v.period = ? ORDER BY h.id",
-            (indicator, unit, key),
+            "WHERE i.code = ? AND u.code = ? AND v.period = ? AND v.options = ? ORDER BY h.id",
+            (indicator, unit, key, options),
         ).fetchall()
         current = self._db.execute(
             "SELECT v.status, v.kind, v.value_text, v.submitted_at, v.submitted_by, v.comment, "
-            "v.ingested_at, s.name, v.source_row, NULL, '' "
+            "v.ingested_at, s.name, v.source_row, NULL, '', v.qualifier "
             + common
             + "LEFT JOIN sources s ON s.id = v.source_id "
-            "WHERE i.code = ? AND u.code = ? AND v.period = ? AND v.withdrawn = 0",
-            (indicator, unit, key),
+            "WHERE i.code = ? AND u.code = ? AND v.period = ? AND v.options = ? "
+            "AND v.withdrawn = 0",
+            (indicator, unit, key, options),
         ).fetchall()
+        decode = _Decoder()
         return tuple(
             Revision(
-                value=_Decoder()(indicator, unit, key, *row[:6]),
+                value=decode(
+                    indicator,
+                    unit,
+                    key,
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    options,
+                    row[11],
+                ),
                 ingested_at=dt.datetime.fromisoformat(row[6]),
                 source=row[7] or "",
                 row=row[8],
@@ -1496,12 +1604,13 @@ class Store:
         where, params = self._value_filter(name if codes is None else None, period, history=history)
         rows = db.execute(
             "SELECT t.target, i.code, u.code, v.period, v.status, v.kind, v.value_text, "
-            "v.submitted_at, v.submitted_by, v.comment FROM temp.each_target t "
+            "v.submitted_at, v.submitted_by, v.comment, v.options, v.qualifier "
+            "FROM temp.each_target t "
             # The targets drive: each unit's values through the (unit_id, period) index.
             "CROSS JOIN data_values v ON v.unit_id = t.unit_id "
             "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
             f"WHERE {' AND '.join(where)} "
-            "ORDER BY t.target, v.start_day, v.end_day, u.id, i.id, v.period",
+            "ORDER BY t.target, v.start_day, v.end_day, u.id, i.id, v.options, v.period",
             params,
         )
         keep = set(codes) if codes is not None else None
