@@ -16,6 +16,7 @@ from epireport.lint._lint import (
     lint_file,
 )
 from epireport.lint._rules import LintRule
+from epireport.model._institution import ITEM_NUMBERINGS
 
 __all__ = ["lint"]
 
@@ -62,6 +63,16 @@ def _rules() -> tuple[LintRule, ...]:
     help="The files are meant as drafts: their 【草稿】 banner is expected (a final document "
     "must not carry one).",
 )
+@click.option(
+    "--numbering",
+    type=click.Choice(ITEM_NUMBERINGS),
+    help="How numbered items are marked in these files (an institution's item_numbering); "
+    "items marked otherwise are findings. Default: any one style, used consistently.",
+)
+@click.option(
+    "--institution",
+    help="Lint as this installed institution writes: its item numbering (see --numbering).",
+)
 @click.option("--list-rules", is_flag=True, help="List the lint rules and exit.")
 @click.pass_context
 def lint(
@@ -72,6 +83,8 @@ def lint(
     data: Path | None,
     ignore: tuple[str, ...],
     draft: bool,
+    numbering: str | None,
+    institution: str | None,
     list_rules: bool,
 ) -> None:
     """Check rendered summaries (text, Markdown, HTML, DOCX) for slips.
@@ -92,9 +105,22 @@ def lint(
         raise click.BadParameter(f"unknown rule id(s): {', '.join(unknown)}", param_hint="--ignore")
     chosen = [rule for rule in rules if rule.id not in ignore]
     claims = load_claims(data) if data is not None else None
+    if institution is not None:
+        from epireport._plugins import Plugins
+
+        chose = Plugins.create().institution(institution).item_numbering
+        if numbering is not None and numbering != chose:
+            raise click.UsageError(
+                f"--numbering {numbering} contradicts --institution {institution}, "
+                f"which numbers items {chose}",
+                ctx=ctx,
+            )
+        numbering = chose
     findings: list[Finding] = []
     for path in files:
-        findings.extend(lint_file(path, rules=chosen, date=date, data=claims, draft=draft))
+        findings.extend(
+            lint_file(path, rules=chosen, date=date, data=claims, draft=draft, numbering=numbering)
+        )
     if as_json:
         click.echo(findings_to_json(findings))
     elif findings:
