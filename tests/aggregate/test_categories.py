@@ -271,3 +271,63 @@ def test_run_plan_resolves_categories_on_either_engine(engine: str) -> None:
     found = run_plan(plan, values, engine=engine)
     assert found.value("returnees[hubei]", "T", DAYS[2]) == 82
     assert found.value("returnees", "T", DAYS[2]) == 82
+
+
+@pytest.mark.skipif(not HAS_IBIS, reason="the Ibis engine needs the 'scale' extra")
+def test_the_ibis_engine_over_a_store_resolves_options_and_skips_withdrawn_values(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Read from the store, options are resolved as in memory and withdrawn values are gone.
+
+    Read as totals, 武汉 and 湖北其他地区 would be added to the stated 湖北 figure; a withdrawn
+    value (a cell emptied in a re-sent form) still sits in its row, marked withdrawn.
+    """
+    import sqlite3
+
+    from epireport.aggregate._columns import from_file, from_store
+    from epireport.aggregate._ibis import IbisEngine
+    from epireport.store import Store
+
+    tree = OrgTree((OrgUnit("T", "镇"), OrgUnit("V1", "一村", "T"), OrgUnit("V2", "二村", "T")))
+    plain = Indicator("visits", "走访")
+    day = DAYS[0]
+    values = [
+        DataValue.reported("returnees", "V1", day, 3, options=("wuhan",)),
+        DataValue.reported("returnees", "V1", day, 2, options=("hubei_other",)),
+        DataValue.reported("returnees", "V1", day, 4, options=("outside",)),
+        DataValue.reported("returnees", "V2", day, 7, options=("hubei",)),
+        DataValue.reported("returnees", "V2", day, 5, options=("wuhan",)),
+        DataValue.reported("visits", "V1", day, 10),
+        DataValue.reported("visits", "V2", day, 20),
+    ]
+    path = tmp_path / "store.sqlite"
+    with Store.open(path) as store:
+        store.ingest(values, "v.csv", units=tree.units, institution="t")
+    db = sqlite3.connect(path)
+    db.execute(
+        "UPDATE data_values SET withdrawn = 1 WHERE unit_id = "
+        "(SELECT id FROM units WHERE code = 'V2') AND indicator_id = "
+        "(SELECT id FROM indicators WHERE code = 'visits')"
+    )
+    db.commit()
+    db.close()
+    plan = make_plan(
+        tree, (RETURNEES, plain), [(u, day) for u in ("T", "V1", "V2")], frequency=None
+    )
+    current = values[:-1]
+    expected = PythonEngine(collect_sources=False).execute(plan, current)
+    got = IbisEngine().execute(plan, from_store(path, plan))
+    shown = {k: (a.status, a.value) for k, a in got.items()}
+    assert shown == {k: (a.status, a.value) for k, a in expected.items()}
+    assert expected.value("returnees", "T", day) == 3 + 2 + 4 + 7 + 0  # V2's 湖北 wins
+    assert expected.value("visits", "T", day) == 10
+    with Store.open(path) as store:
+        store.ingest([DataValue.reported("visits", "V1", DAYS[1], 480, qualifier="余")], "b.csv")
+    with pytest.raises(ModelError, match="approximate figure"):
+        from_store(path, plan)
+    csv = tmp_path / "values.csv"
+    csv.write_text(
+        "indicator,unit,period,value,options\nreturnees,V1,20200201,3,wuhan\n", encoding="utf-8"
+    )
+    with pytest.raises(ModelError, match="category options"):
+        from_file(csv, plan)

@@ -315,6 +315,19 @@ def from_file(
     missing = {"indicator", "unit", "period", "value"} - columns
     if missing:
         raise ModelError(f"ValueTable: {name!r} lacks the columns {sorted(missing)}")
+    if "options" in columns:
+        query = (
+            "SELECT count(*) FROM epireport_raw "
+            "WHERE nullif(trim(CAST(options AS VARCHAR)), '') IS NOT NULL"
+        )
+        split = con.sql(query).fetchall()[0]
+        if split[0]:
+            # Read as totals, each option would be added to its indicator's total.
+            raise ModelError(
+                f"ValueTable: {name!r} has {split[0]} value(s) with category options, which this "
+                "reader does not resolve: ingest the file into a store (epireport ingest) or "
+                "aggregate it with the Python engine"
+            )
     status = (
         "CASE WHEN nullif(trim(CAST(status AS VARCHAR)), '') IS NOT NULL "
         "THEN trim(CAST(status AS VARCHAR)) "
@@ -380,13 +393,19 @@ def from_file(
 
 
 def _store_rows(path: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The store's current values (not the withdrawn ones), with their options and qualifier."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     db = sqlite3.connect(uri, uri=True)
     try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        # A store not yet upgraded (opening it with epireport does) lacks the newer columns.
+        options = "v.options, v.qualifier" if version >= 3 else "'', ''"
+        current = "v.withdrawn = 0" if version >= 2 else "1"
         cursor = db.execute(
-            "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text FROM data_values v "
+            f"SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, {options} "
+            "FROM data_values v "
             "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
-            "ORDER BY v.id"
+            f"WHERE {current} ORDER BY v.id"
         )
         while True:
             batch = cursor.fetchmany(_BATCH)
@@ -433,13 +452,34 @@ def from_store(store: Any, plan: AggregationPlan) -> ValueTable:
     batches: list[tuple[list[int], list[int], list[int], list[int], list[Any]]] = []
     numbers_seen: list[int | Decimal] = []
     internal = False
+    categories = plan.categories
+    split: list[DataValue] = []  # values of indicators split by categories, resolved below
+    approximate = 0
     for batch in _store_rows(path):
         uc: list[int] = []
         ic: list[int] = []
         pc: list[int] = []
         sc: list[int] = []
         vc: list[Any] = []
-        for indicator, unit, period, status, kind, text in batch:
+        for indicator, unit, period, status, kind, text, options, qualifier in batch:
+            if qualifier:
+                approximate += 1
+                continue
+            if options or indicator in categories:
+                split.append(
+                    DataValue._trusted(
+                        indicator,
+                        unit,
+                        Period.parse(period),
+                        ValueStatus(status),
+                        _store_number(kind, text) if status == "reported" else None,
+                        None,
+                        "",
+                        "",
+                        tuple(options.split(",")) if options else (),
+                    )
+                )
+                continue
             ii = indicator_index.get(indicator)
             ui = unit_index.get(unit)
             if ii is None or ui is None:
@@ -456,6 +496,33 @@ def from_store(store: Any, plan: AggregationPlan) -> ValueTable:
             sc.append(_STATUS_BY_TEXT[status])
             vc.append(number)
             if number is not None and isinstance(number, Decimal):
+                numbers_seen.append(number)
+        batches.append((uc, ic, pc, sc, vc))
+    if approximate:
+        raise ModelError(
+            f"the store {path!r} holds {approximate} approximate figure(s) (480余, 约500): the "
+            "Ibis engine reads figures as exact and would write them so; aggregate with the "
+            "Python engine (engine='python' or EPIREPORT_ENGINE=python), which keeps them"
+        )
+    if split:
+        # The category axis is resolved as from_values resolves it (a stated total wins, else
+        # the sum of its options), then coded like every other value.
+        uc, ic, pc, sc, vc = [], [], [], [], []
+        for value in resolve_categories(categories, split)[0]:
+            ii = indicator_index.get(value.indicator)
+            ui = unit_index.get(value.unit)
+            if ii is None or ui is None:
+                continue
+            pi = periods.setdefault(value.period, len(periods))
+            period_index.setdefault(str(value.period), pi)
+            internal = internal or not leaf[ui]
+            number = _number(value)
+            uc.append(ui)
+            ic.append(ii)
+            pc.append(pi)
+            sc.append(STATUS_CODES[value.status])
+            vc.append(number)
+            if isinstance(number, Decimal):
                 numbers_seen.append(number)
         batches.append((uc, ic, pc, sc, vc))
     big = any(isinstance(n, int) and not -_INT64 <= n <= _INT64 for b in batches for n in b[4] if n)
