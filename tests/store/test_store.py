@@ -394,6 +394,8 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
         assert "S02" in store.units()
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # An upgraded store gets the id its validated tree is kept by (one, whatever the path).
+    assert len(db.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchall()) == 1
     db.close()
 
 

@@ -220,7 +220,8 @@ INSERT INTO data_values_3 (id, indicator_id, unit_id, period, start_day, end_day
     withdrawn FROM data_values ORDER BY id;
 DROP TABLE data_values;
 ALTER TABLE data_values_3 RENAME TO data_values;
-{_VALUE_INDEXES}ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT ''
+{_VALUE_INDEXES}ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT '';
+INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', random() & 9007199254740991)
 """
 
 # Validated org trees by (store file, store id), for every Store of the process; the most
