@@ -99,6 +99,31 @@ CREATE INDEX data_values_unit ON data_values (unit_id, period);
 CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, options, start_day);
 """
 
+# The columns of data_values, written once for the schema and for the migration that rebuilds
+# the table (version 2 → 3).
+_VALUES_COLUMNS: Final = """(
+    id INTEGER PRIMARY KEY,
+    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    period TEXT NOT NULL,
+    start_day INTEGER NOT NULL,
+    end_day INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    kind TEXT,
+    value_text TEXT,
+    value_num REAL,
+    submitted_at TEXT,
+    submitted_by TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    source_id INTEGER REFERENCES sources(id),
+    source_row TEXT NOT NULL,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    options TEXT NOT NULL DEFAULT '',
+    qualifier TEXT NOT NULL DEFAULT '',
+    UNIQUE (indicator_id, unit_id, period, options)
+)"""
+
 _SCHEMA: Final = f"""
 CREATE TABLE institutions (
     name TEXT PRIMARY KEY,
@@ -128,28 +153,7 @@ CREATE TABLE sources (
     sha256 TEXT
 );
 CREATE INDEX sources_sha256 ON sources (sha256);
-CREATE TABLE data_values (
-    id INTEGER PRIMARY KEY,
-    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
-    unit_id INTEGER NOT NULL REFERENCES units(id),
-    period TEXT NOT NULL,
-    start_day INTEGER NOT NULL,
-    end_day INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    kind TEXT,
-    value_text TEXT,
-    value_num REAL,
-    submitted_at TEXT,
-    submitted_by TEXT NOT NULL,
-    comment TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    source_id INTEGER REFERENCES sources(id),
-    source_row TEXT NOT NULL,
-    withdrawn INTEGER NOT NULL DEFAULT 0,
-    options TEXT NOT NULL DEFAULT '',
-    qualifier TEXT NOT NULL DEFAULT '',
-    UNIQUE (indicator_id, unit_id, period, options)
-);
+CREATE TABLE data_values {_VALUES_COLUMNS};
 {_VALUE_INDEXES}CREATE TABLE history (
     id INTEGER PRIMARY KEY,
     value_id INTEGER NOT NULL REFERENCES data_values(id),
@@ -190,28 +194,7 @@ INSERT INTO institutions (name, first_ingested_at)
 # SQLite cannot change a UNIQUE constraint: data_values is rebuilt, keeping its ids (which the
 # history refers to), with foreign keys off for the while (see Store._prepare).
 _MIGRATE_2_TO_3: Final = f"""
-CREATE TABLE data_values_3 (
-    id INTEGER PRIMARY KEY,
-    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
-    unit_id INTEGER NOT NULL REFERENCES units(id),
-    period TEXT NOT NULL,
-    start_day INTEGER NOT NULL,
-    end_day INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    kind TEXT,
-    value_text TEXT,
-    value_num REAL,
-    submitted_at TEXT,
-    submitted_by TEXT NOT NULL,
-    comment TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    source_id INTEGER REFERENCES sources(id),
-    source_row TEXT NOT NULL,
-    withdrawn INTEGER NOT NULL DEFAULT 0,
-    options TEXT NOT NULL DEFAULT '',
-    qualifier TEXT NOT NULL DEFAULT '',
-    UNIQUE (indicator_id, unit_id, period, options)
-);
+CREATE TABLE data_values_3 {_VALUES_COLUMNS};
 INSERT INTO data_values_3 (id, indicator_id, unit_id, period, start_day, end_day, status, kind,
     value_text, value_num, submitted_at, submitted_by, comment, ingested_at, source_id,
     source_row, withdrawn)
