@@ -1294,18 +1294,12 @@ class Store:
         fresh = self._fresh_tree()
         if fresh is not None:
             return fresh
-        found = dict(
-            self._db.execute(
-                "SELECT key, value FROM meta WHERE key IN ('units_version', 'store_id')"
-            )
-        )
-        version = found["units_version"]
+        version, key = self._tree_version()
         tree = self._tree()
         if not self._db.in_transaction:
             self._tree_cache = (version, tree)
-            if "store_id" in found and self._path != ":memory:":
+            if key is not None:
                 with _TREES_LOCK:
-                    key = (os.path.realpath(self._path), found["store_id"])
                     _TREES.pop(key, None)
                     _TREES[key] = (version, tree)
                     while len(_TREES) > _TREES_KEPT:
@@ -1491,20 +1485,27 @@ class Store:
         )
         return self._input(tree, institution, unit, period, title, tuple(values))
 
-    def _fresh_tree(self) -> OrgTree | None:
-        """The validated tree if this store or the process holds it at the current version."""
+    def _tree_version(self) -> tuple[int, tuple[str, int] | None]:
+        """The units version, and the key the process keeps this store's tree by (if any)."""
         found = dict(
             self._db.execute(
                 "SELECT key, value FROM meta WHERE key IN ('units_version', 'store_id')"
             )
         )
-        version = found["units_version"]
+        shared = None
+        if "store_id" in found and self._path != ":memory:":
+            shared = (os.path.realpath(self._path), found["store_id"])
+        return found["units_version"], shared
+
+    def _fresh_tree(self) -> OrgTree | None:
+        """The validated tree if this store or the process holds it at the current version."""
+        version, key = self._tree_version()
         cached = self._tree_cache
         if cached is not None and cached[0] == version:
             return cached[1]
-        if "store_id" in found and self._path != ":memory:":
+        if key is not None:
             with _TREES_LOCK:
-                shared = _TREES.get((os.path.realpath(self._path), found["store_id"]))
+                shared = _TREES.get(key)
             if shared is not None and shared[0] == version:
                 self._tree_cache = shared
                 return shared[1]
