@@ -1269,10 +1269,14 @@ class Store:
 
     # -------------------------------------------------------------- reading
 
-    def _tree(self) -> OrgTree:
+    def _tree(self, where: str = "", params: tuple[Any, ...] = ()) -> OrgTree:
+        """The stored units as a tree (children by id), all of them or those *where* keeps."""
         rows = self._db.execute(
-            "SELECT u.code, u.name, p.code, u.level, u.opening, u.closing "
-            "FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.id"
+            f"{where} SELECT u.code, u.name, p.code, u.level, u.opening, u.closing "
+            "FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+            + ("WHERE u.id IN (SELECT id FROM kept) " if where else "")
+            + "ORDER BY u.id",
+            params,
         ).fetchall()
         return OrgTree(
             OrgUnit(
@@ -1517,27 +1521,14 @@ class Store:
         The store's tree was checked whole when its units were written, so a branch read
         from it is a valid tree; it orders children as the whole tree does (by id).
         """
-        rows = self._db.execute(
+        return self._tree(
             "WITH RECURSIVE up(id, parent_id) AS ("
             "SELECT id, parent_id FROM units WHERE code = ? UNION "
             "SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id), "
             "down(id) AS (SELECT id FROM units WHERE code = ? UNION "
-            "SELECT u.id FROM units u JOIN down ON u.parent_id = down.id) "
-            "SELECT u.code, u.name, p.code, u.level, u.opening, u.closing "
-            "FROM units u LEFT JOIN units p ON p.id = u.parent_id "
-            "WHERE u.id IN (SELECT id FROM up UNION SELECT id FROM down) ORDER BY u.id",
+            "SELECT u.id FROM units u JOIN down ON u.parent_id = down.id), "
+            "kept(id) AS (SELECT id FROM up UNION SELECT id FROM down)",
             (unit, unit),
-        ).fetchall()
-        return OrgTree(
-            OrgUnit(
-                code,
-                name,
-                parent,
-                level,
-                dt.date.fromisoformat(opening) if opening else None,
-                dt.date.fromisoformat(closing) if closing else None,
-            )
-            for code, name, parent, level, opening, closing in rows
         )
 
     def report_inputs(
