@@ -35,7 +35,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -43,6 +43,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from epireport.exceptions import InputError, ModelError, Problem
+from epireport.io._columns import RowLocations, ValueColumns
 from epireport.io._convert import STATUS_WORDS, approximate_value
 from epireport.model._indicators import Indicator, IndicatorKind, ValueType
 from epireport.model._institution import Institution
@@ -416,7 +417,7 @@ _MAPPING_KEYS: Final = ("data_elements", "org_units", "default_combos", "categor
 
 def read_structured(path: str | os.PathLike[str]) -> Any:
     """Parse a YAML or JSON file (JSON by suffix) into Python data; InputError if unreadable."""
-    from epireport.io._load import _yaml_loader
+    from epireport.io._load import load_yaml
 
     p = Path(path)
     try:
@@ -438,7 +439,7 @@ def read_structured(path: str | os.PathLike[str]) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_yaml_loader())
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise InputError([Problem(str(p), f"invalid YAML: {exc}")]) from None
 
@@ -532,8 +533,8 @@ class Batch:
     """
 
     source: str
-    values: tuple[DataValue, ...] = ()
-    rows: tuple[str, ...] = ()
+    values: Sequence[DataValue] = ()
+    rows: Sequence[str] = ()
     units: tuple[OrgUnit, ...] = ()
     institution: str | None = None
     problems: tuple[Problem, ...] = ()
@@ -575,6 +576,10 @@ _VALUE_CACHE_SIZE: Final = 50_000
 _ANY_DAY: Final = Period.parse("20200101")
 
 
+def _first_two(item: tuple[int, int, Problem]) -> tuple[int, int]:
+    return item[0], item[1]
+
+
 class BatchBuilder:
     """Collects the values and problems of one file while a reader walks it.
 
@@ -598,61 +603,72 @@ class BatchBuilder:
         self.scope: list[tuple[str, str, Period]] = []
         #: When the file was filled in, if it says (a form's latest 填报时间).
         self.submitted_at: dt.datetime | None = None
-        self._values: list[DataValue] = []
-        self._rows: list[str] = []
-        self._problems: list[Problem] = []
-        self._seen: dict[tuple[str, str, Period], str] = {}
+        self._values = ValueColumns()
+        self._rows = RowLocations()
+        # Each problem with the number of values read before it: the duplicates found at
+        # build() take their place among them in reading order.
+        self._problems: list[tuple[int, int, Problem]] = []
         self._indicators: dict[str, Indicator] = {}
         # What each distinct code, day and value text read as, or why not (see _remembered).
         self._indicator_cache: dict[tuple[str, str | None], tuple[str, Indicator | None] | str] = {}
         self._unit_cache: dict[str, tuple[str] | str] = {}
         self._period_cache: dict[str, Period | str] = {}
         self._value_cache: dict[tuple[str, str], tuple[ValueStatus, Value | None] | str] = {}
-        # Cells read well before, by their raw text, for quick_row.
-        self._quick_indicators: dict[str, tuple[str, Indicator | None]] = {}
-        self._quick_units: dict[str, str] = {}
-        self._quick_periods: dict[str, Period] = {}
-        self._quick_values: dict[tuple[str, str], tuple[ValueStatus, Value | None]] = {}
+        # Cells read well before, by their raw text, for quick_row: as the indexes of
+        # self._values' tables (an indicator with its code and definition).
+        self._quick_indicators: dict[str, tuple[int, str, Indicator | None]] = {}
+        self._quick_units: dict[str, int] = {}
+        self._quick_periods: dict[str, int] = {}
+        self._quick_values: dict[tuple[str, str], int] = {}
         if institution is not None:
             for indicator_set in institution.indicator_sets:
                 for indicator in indicator_set.indicators:
                     self._indicators[indicator.code] = indicator
 
-    def quick_row(self, location: str, indicator: str, unit: str, period: str, value: str) -> bool:
+    def quick_row(
+        self, location: str | int, indicator: str, unit: str, period: str, value: str
+    ) -> bool:
         """Add a plain row (four filled cells, no status or provenance) at once, if it is sound.
 
-        The common row of a large file repeats codes, days and small figures read well
-        before: it is added with a few lookups. Returns ``False`` without recording anything
-        for any other row (a cell never read, a doubtful one, a duplicate): the caller then
-        reads it in full with :func:`read_cells`, which records what is wrong where.
+        *location* is where the row stands (a number *n* is ``row n``). The common row of a
+        large file repeats codes, days and small figures read well before: it is added with
+        a few lookups. Returns ``False`` without recording anything for any other row (a
+        cell never read, a doubtful one): the caller then reads it in full with
+        :func:`read_cells`, which records what is wrong where. A duplicate is reported when
+        the batch is built, like any other.
         """
+        values = self._values
         try:
             found = self._quick_indicators.get(indicator)
             if found is None:
                 code = indicator.strip(_BLANKS)
                 if not code or code[:1] == "'":
                     return False
-                found = self._quick_indicators[indicator] = self.indicator(code, None)
-            unit_code = self._quick_units.get(unit)
-            if unit_code is None:
+                mapped, spec = self.indicator(code, None)
+                found = self._quick_indicators[indicator] = (
+                    values.indicator(mapped),
+                    mapped,
+                    spec,
+                )
+            unit_index = self._quick_units.get(unit)
+            if unit_index is None:
                 code = unit.strip(_BLANKS)
                 if not code or code[:1] == "'":
                     return False
-                unit_code = self._quick_units[unit] = self.unit(code)
-            the_period = self._quick_periods.get(period)
-            if the_period is None:
+                unit_index = self._quick_units[unit] = values.unit(self.unit(code))
+            period_index = self._quick_periods.get(period)
+            if period_index is None:
                 if period[:1] == "'":
                     return False
-                the_period = self._quick_periods[period] = self.period(period)
-            indicator_code, spec = found
-            read = self._quick_values.get((value, indicator_code))
-            if read is None:
+                period_index = self._quick_periods[period] = values.period(self.period(period))
+            indicator_index, indicator_code, spec = found
+            state = self._quick_values.get((value, indicator_code))
+            if state is None:
                 if not value.strip(_BLANKS) or value[:1] == "'":
                     return False
                 if spec is None and self.institution is not None:
                     return False
-                read = self.value(value, spec)
-                number = read[1]
+                status, number = self.value(value, spec)
                 if not (
                     number is None
                     or (
@@ -661,20 +677,16 @@ class BatchBuilder:
                     )
                 ):
                     return False  # text and the like: read_cells builds it with every check
+                state = values.state((status, number, "", None, "", ""))
                 if len(self._quick_values) < _VALUE_CACHE_SIZE:
-                    self._quick_values[(value, indicator_code)] = read
+                    self._quick_values[(value, indicator_code)] = state
         except ModelError:
             return False
-        # DataValue.key of a value without category options, without building it twice.
-        key = (indicator_code, unit_code, the_period)
-        if key in self._seen:
-            return False
-        data_value = DataValue._trusted(
-            indicator_code, unit_code, the_period, read[0], read[1], None, "", ""
-        )
-        self._seen[key] = location
-        self._values.append(data_value)
-        self._rows.append(location)
+        values.append_plain(indicator_index, unit_index, period_index, state)
+        if isinstance(location, int):
+            self._rows.append_numbered("row ", location)
+        else:
+            self._rows.append(location)
         return True
 
     def where(self, location: str) -> str:
@@ -683,7 +695,7 @@ class BatchBuilder:
 
     def problem(self, location: str, message: str) -> None:
         """Record a problem at *location* within the source."""
-        self._problems.append(Problem(self.where(location), message))
+        self._problems.append((len(self._values), 0, Problem(self.where(location), message)))
 
     @property
     def has_problems(self) -> bool:
@@ -766,29 +778,48 @@ class BatchBuilder:
             except ModelError as exc:
                 self.problem(row, str(exc))
                 return False
-        first = self._seen.get(value.key)
-        if first is not None:
-            self.problem(
-                row,
-                f"a second value for {value.series!r}, unit {value.unit!r}, period "
-                f"{value.period} (first at {first}); corrections belong in a later file",
-            )
-            return False
-        self._seen[value.key] = row
         self._values.append(value)
         self._rows.append(row)
         return True
 
+    def _refuse_duplicates(self) -> None:
+        """Report (and drop) every value after the first for the same key.
+
+        Found by one number per value (see :meth:`ValueColumns.keys`) once the file is read,
+        instead of a dictionary of a million keys held while reading.
+        """
+        values = self._values
+        if not values.may_repeat():
+            return
+        keys = values.keys()
+        first: dict[int, int] = {}
+        kept: list[int] = []
+        for index, key in enumerate(keys):
+            earlier = first.get(key)
+            if earlier is None:
+                first[key] = index
+                kept.append(index)
+                continue
+            value = values[index]
+            message = (
+                f"a second value for {value.series!r}, unit {value.unit!r}, period "
+                f"{value.period} (first at {self._rows[earlier]}); corrections belong in a "
+                "later file"
+            )
+            self._problems.append((index, 1, Problem(self.where(self._rows[index]), message)))
+        self._values, self._rows = values.keep(kept), self._rows.keep(kept)
+
     def build(self) -> Batch:
-        """The batch read so far."""
+        """The batch read so far (a second value for a key is reported here)."""
+        self._refuse_duplicates()
         return Batch(
             source=self.source,
-            values=tuple(self._values),
-            rows=tuple(self._rows),
+            values=self._values,
+            rows=self._rows,
             units=tuple(self.units),
             institution=self.declared_institution
             or (self.institution.code if self.institution is not None else None),
-            problems=tuple(self._problems),
+            problems=tuple(p for _, _, p in sorted(self._problems, key=_first_two)),
             scope=tuple(self.scope),
             submitted_at=self.submitted_at,
         )

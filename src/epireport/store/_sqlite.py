@@ -53,12 +53,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
 from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import InputError, ModelError, Problem, UsageError
+from epireport.io._columns import State, ValueColumns, as_columns, as_locations
 from epireport.model._indicators import IndicatorSet
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
@@ -213,8 +215,9 @@ _TREES: Final[dict[tuple[str, int], tuple[int, OrgTree]]] = {}
 _TREES_LOCK: Final = threading.Lock()
 _TREES_KEPT: Final = 4
 
-# How many distinct (status, value) encodings an ingest keeps (a bound on memory).
-_ENCODED_KEPT: Final = 50_000
+# The period of the values a rule check builds from a state alone (a rule of one figure
+# reads the figure, not its unit or period).
+_ANY_DAY: Final = Period.parse("20200101")
 
 #: Values written per statement batch by a large ingest (and between progress reports).
 _CHUNK: Final = 10_000
@@ -232,10 +235,24 @@ _STATE: Final = (
 
 
 def _encode(value: DataValue) -> tuple[Any, ...]:
-    raw = value.value
+    return _encode_state(
+        (
+            value.status,
+            value.value,
+            value.qualifier,
+            value.submitted_at,
+            value.submitted_by,
+            value.comment,
+        )
+    )
+
+
+def _encode_state(state: State) -> tuple[Any, ...]:
+    """(status, kind, value_text, submitted_at, submitted_by, comment, qualifier, value_num)."""
+    status, raw, qualifier, submitted_at, submitted_by, comment = state
     kind: str | None
     number: float | None
-    if value.status is not ValueStatus.REPORTED or raw is None:
+    if status is not ValueStatus.REPORTED or raw is None:
         kind, text, number = None, None, None
     elif isinstance(raw, bool):
         kind, text, number = "bool", "true" if raw else "false", float(raw)
@@ -245,17 +262,8 @@ def _encode(value: DataValue) -> tuple[Any, ...]:
         kind, text, number = "decimal", str(raw), float(raw)
     else:
         kind, text, number = "text", raw, None
-    when = value.submitted_at.isoformat() if value.submitted_at is not None else None
-    return (
-        value.status.value,
-        kind,
-        text,
-        when,
-        value.submitted_by,
-        value.comment,
-        value.qualifier,
-        number,
-    )
+    when = submitted_at.isoformat() if submitted_at is not None else None
+    return (status.value, kind, text, when, submitted_by, comment, qualifier, number)
 
 
 def _decode_value(kind: str | None, text: str | None) -> Value | None:
@@ -415,6 +423,39 @@ def _plainly_hold(rules: Sequence[ValidationRule], values: Iterable[DataValue]) 
             if not holds(figures):
                 return False
     return True
+
+
+def _plainly_hold_columns(
+    rules: Sequence[ValidationRule], values: ValueColumns, positions: Sequence[int]
+) -> bool:
+    """:func:`_plainly_hold` for the values of *values* at *positions*.
+
+    Each distinct (indicator, options, state) is checked once: a million daily figures are a
+    few hundred.
+    """
+    distinct = {
+        (values.indicator_column[i], values.option_column[i], values.state_column[i])
+        for i in positions
+    }
+    return _plainly_hold(
+        rules,
+        (
+            DataValue._trusted(
+                values.indicators[i],
+                "_",
+                _ANY_DAY,
+                status,
+                value,
+                None,
+                "",
+                "",
+                values.options[o],
+                qualifier,
+            )
+            for i, o, s in distinct
+            for status, value, qualifier, *_ in (values.states[s],)
+        ),
+    )
 
 
 def _unknown_unit(where: str, row: str, code: str, known: Mapping[str, int]) -> Problem:
@@ -682,10 +723,11 @@ class Store:
 
         Raises :class:`InputError` listing every problem (nothing written).
         """
-        items = list(values)
-        locations = list(rows) if rows is not None else [""] * len(items)
-        if len(locations) != len(items):
-            raise UsageError(f"ingest: {len(items)} values but {len(locations)} rows")
+        cols = as_columns(values)
+        total = len(cols)
+        locations = as_locations(rows) if rows is not None else None
+        if locations is not None and len(locations) != total:
+            raise UsageError(f"ingest: {total} values but {len(locations)} rows")
         now = self._clock().isoformat()
         problems: list[Problem] = []
         counts = [0, 0, 0, 0]
@@ -695,133 +737,115 @@ class Store:
         where = source or "ingest"
         try:
             with self._transaction():
-                source_id = self._db.execute(
+                db = self._db
+                # Whether the store held any value before: if not, nothing stored can be
+                # corrected, overlapped or read by the rules besides what this ingest writes.
+                stored_before = bool(
+                    db.execute("SELECT EXISTS (SELECT 1 FROM data_values)").fetchone()[0]
+                )
+                source_id = db.execute(
                     "INSERT INTO sources (name, ingested_at, added, updated, unchanged, sha256) "
                     "VALUES (?, ?, 0, 0, 0, ?)",
                     (source, now, content_hash),
                 ).lastrowid
                 if institution is not None:
-                    self._db.execute(
+                    db.execute(
                         "INSERT OR IGNORE INTO institutions (name, first_ingested_at) "
                         "VALUES (?, ?)",
                         (institution, now),
                     )
                 self._put_units(declared, source)
                 indicator_ids = _IdCache(self, institution, source, problems)
-                unit_ids = dict(self._db.execute("SELECT code, id FROM units"))
+                unit_ids = dict(db.execute("SELECT code, id FROM units"))
+
+                def row_of(position: int) -> str:
+                    return locations[position] if locations is not None else ""
+
+                # Each distinct code is mapped to its id once (a refusal located at the first
+                # row that uses it).
+                indicator_of = [
+                    indicator_ids.get(code, row_of(cols.indicator_column.index(index)))
+                    for index, code in enumerate(cols.indicators)
+                ]
+                unit_of: list[int | None] = []
                 unknown_units: dict[str, str] = {}
-                incoming_values: list[DataValue] = []
-                db = self._db
-                self._open_incoming()
+                for code in cols.units:
+                    found = unit_ids.get(code)
+                    if found is None and allow_new_units:
+                        found = unit_ids[code] = self._unit_id(code)
+                    unit_of.append(found)
+                if None in unit_of:
+                    for position, index in enumerate(cols.unit_column):
+                        if unit_of[index] is None:
+                            unknown_units.setdefault(cols.units[index], row_of(position))
+                self._open_incoming(cols)
+                options_of = [",".join(options) for options in cols.options]
                 insert = (
-                    "INSERT INTO temp.incoming (indicator_id, unit_id, period, start_day, "
-                    "end_day, status, kind, value_text, submitted_at, submitted_by, comment, "
-                    "qualifier, value_num, source_row, options) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO temp.incoming (seq, indicator_id, unit_id, period_ref, "
+                    "state_ref, options, source_row) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 )
-                # Rows go to the temporary table a chunk at a time as they are built: a large
-                # file is never held twice (as values and as rows) in memory.
-                chunk: list[tuple[Any, ...]] = []
-                # A file repeats a few figures: each (status, value) is encoded once, for the
-                # values without provenance (the common daily report).
-                encoded: dict[tuple[ValueStatus, type, Value | None, str], tuple[Any, ...]] = {}
-                for value, row in zip(items, locations, strict=True):
-                    indicator_id = indicator_ids.get(value.indicator, row)
-                    unit_id = unit_ids.get(value.unit)
-                    if unit_id is None:
-                        if not allow_new_units:
-                            unknown_units.setdefault(value.unit, row)
-                            continue
-                        unit_id = unit_ids[value.unit] = self._unit_id(value.unit)
-                    if indicator_id is None:
-                        continue
-                    period = value.period
-                    incoming_values.append(value)
-                    state: tuple[Any, ...]
-                    if value.submitted_at is None and not value.submitted_by and not value.comment:
-                        figure = value.value
-                        shape = (value.status, type(figure), figure, value.qualifier)
-                        found = encoded.get(shape)
-                        if found is None:
-                            found = _encode(value)
-                            if len(encoded) < _ENCODED_KEPT:
-                                encoded[shape] = found
-                        state = found
-                    else:
-                        state = _encode(value)
-                    chunk.append(
+                every_row = iter(locations) if locations is not None else None
+                for start in range(0, total, _CHUNK):
+                    stop = min(start + _CHUNK, total)
+                    these = every_row or repeat("", stop - start)
+                    db.executemany(
+                        insert,
                         (
-                            indicator_id,
-                            unit_id,
-                            str(period),
-                            period.start.toordinal(),
-                            period.end.toordinal(),
-                            *state,
-                            row,
-                            ",".join(value.options) if value.options else "",
-                        )
+                            (seq, indicator_id, unit_id, p, s, options_of[o], row)
+                            for seq, i, u, p, s, o, row in zip(
+                                range(start + 1, stop + 1),
+                                cols.indicator_column[start:stop],
+                                cols.unit_column[start:stop],
+                                cols.period_column[start:stop],
+                                cols.state_column[start:stop],
+                                cols.option_column[start:stop],
+                                these,
+                                strict=False,  # the rows run on past this chunk
+                            )
+                            if (indicator_id := indicator_of[i]) is not None
+                            and (unit_id := unit_of[u]) is not None
+                        ),
                     )
-                    if len(chunk) == _CHUNK:
-                        db.executemany(insert, chunk)
-                        chunk.clear()
-                        if progress is not None:
-                            progress(_CHUNK)
-                db.executemany(insert, chunk)
-                if progress is not None and chunk:
-                    progress(len(chunk))
-                del chunk
-                db.execute(
-                    "CREATE INDEX temp.incoming_key ON incoming "
-                    "(indicator_id, unit_id, options, start_day, period)"
-                )
-                doubled = db.execute(
-                    "SELECT EXISTS (SELECT 1 FROM temp.incoming "
-                    "GROUP BY indicator_id, unit_id, options, start_day, period "
-                    "HAVING count(*) > 1)"
-                ).fetchone()[0]
-                # The values this ingest added or corrected, when the set-based write knows them.
-                mine: list[DataValue] | None = None
-                if not doubled:
-                    counts, seqs = self._write_all(now, source_id, problems, where)
-                    mine = [incoming_values[i - 1] for i in seqs]
+                    if progress is not None:
+                        progress(stop - start)
+                del every_row
+                # The values this ingest added or corrected (their positions in *values*),
+                # when the set-based write knows them.
+                mine: list[int] | None = None
+                if problems or unknown_units:
+                    pass  # refused below: nothing more to learn from writing
+                elif not cols.may_repeat():
+                    counts, seqs = self._write_all(now, source_id, problems, where, stored_before)
+                    mine = [seq - 1 for seq in seqs]
                     del seqs
                 else:
                     # Two values for one key in one call (readers refuse that; the API may
                     # not): value by value, the later one a correction of the earlier.
-                    rows_in = db.execute(
-                        "SELECT indicator_id, unit_id, period, options, source_row "
-                        "FROM temp.incoming ORDER BY seq"
-                    ).fetchall()
-                    outcomes = self._write_each(
-                        items, rows_in, indicator_ids, unit_ids, now, source_id, problems, where
-                    )
-                    db.execute("DELETE FROM temp.incoming")
-                    touched_cells: dict[tuple[int, str], None] = {}
-                    for outcome, cell in outcomes:
+                    for outcome in self._write_each(cols, now, source_id, problems, where):
                         counts[outcome] += 1
-                        if outcome in (0, 1):
-                            touched_cells[cell] = None
-                    # The cells the rules look at, where the set-based write finds them.
-                    db.executemany(
-                        "INSERT INTO temp.incoming (unit_id, period, changed) VALUES (?, ?, 1)",
-                        touched_cells,
-                    )
-                del incoming_values
                 for code, row in unknown_units.items():
                     problems.append(_unknown_unit(where, row, code, unit_ids))
-                withdrawn = self._withdraw(
-                    items, scope, submitted_at, unit_ids, indicator_ids, now, source_id
-                )
+                if not problems:
+                    withdrawn = self._withdraw(
+                        cols, scope, submitted_at, unit_ids, indicator_ids, now, source_id
+                    )
                 self._check_tree(source, problems)
                 if rules and not problems:
                     # What this ingest wrote is at hand; only the rest is read back.
                     warnings = self._check_rules(
-                        rules, problems, where, written=mine, source_id=source_id
+                        rules,
+                        problems,
+                        where,
+                        written=cols if mine is not None else None,
+                        positions=mine,
+                        source_id=source_id,
+                        stored_before=stored_before,
                     )
-                db.execute("DROP TABLE temp.incoming")
+                for table in ("incoming", "incoming_periods", "incoming_states"):
+                    db.execute(f"DROP TABLE temp.{table}")
                 if problems:
                     raise InputError(problems, source=source or None)
-                self._db.execute(
+                db.execute(
                     "UPDATE sources SET added = ?, updated = ?, unchanged = ? WHERE id = ?",
                     (*counts[:3], source_id),
                 )
@@ -843,39 +867,79 @@ class Store:
 
     def _write_each(
         self,
-        items: Sequence[DataValue],
-        rows: Sequence[tuple[Any, ...]],
-        indicator_ids: _IdCache,
-        unit_ids: Mapping[str, int],
+        cols: ValueColumns,
         now: str,
         source_id: int | None,
         problems: list[Problem],
         where: str,
-    ) -> list[tuple[int, tuple[int, str]]]:
-        kept = {(r[0], r[1], r[2], r[3]): r for r in rows}
-        done: list[tuple[int, tuple[int, str]]] = []
-        for value in items:
-            indicator_id = indicator_ids.get(value.indicator)
-            unit_id = unit_ids.get(value.unit)
-            if indicator_id is None or unit_id is None:
-                continue
-            row = kept[(indicator_id, unit_id, str(value.period), ",".join(value.options))][-1]
+    ) -> list[int]:
+        """Write the rows of ``temp.incoming`` one by one (see :meth:`_write`).
+
+        Marks the changed ones for the rules; returns each row's outcome.
+        """
+        db = self._db
+        rows = db.execute(
+            "SELECT r.seq, r.indicator_id, r.unit_id, p.period, r.options, r.source_row "
+            "FROM temp.incoming r JOIN temp.incoming_periods p ON p.id = r.period_ref "
+            "ORDER BY r.seq"
+        ).fetchall()
+        # A key sent twice is written twice, each time located at its last row.
+        last = {(r[1], r[2], r[3], r[4]): r[5] for r in rows}
+        outcomes: list[int] = []
+        changed: list[tuple[int]] = []
+        for seq, indicator_id, unit_id, period, options, _ in rows:
             outcome = self._write(
-                value, indicator_id, unit_id, now, source_id, row, problems, where
+                cols[seq - 1],
+                indicator_id,
+                unit_id,
+                now,
+                source_id,
+                last[(indicator_id, unit_id, period, options)],
+                problems,
+                where,
             )
             if outcome is not None:
-                done.append((outcome, (unit_id, str(value.period))))
-        return done
+                outcomes.append(outcome)
+                if outcome in (0, 1):
+                    changed.append((seq,))
+        # Written already: the set-based steps after this one must not take any row as new.
+        db.execute("UPDATE temp.incoming SET existing = -1")
+        db.executemany("UPDATE temp.incoming SET changed = 1 WHERE seq = ?", changed)
+        return outcomes
 
-    def _open_incoming(self) -> None:
-        """The temporary table an ingest's rows go to before the set-based write."""
-        self._db.execute("DROP TABLE IF EXISTS temp.incoming")
-        self._db.execute(
-            "CREATE TEMP TABLE incoming (seq INTEGER PRIMARY KEY, "
-            "indicator_id INTEGER, unit_id INTEGER, period TEXT, start_day INTEGER, "
-            "end_day INTEGER, status TEXT, kind TEXT, value_text TEXT, submitted_at TEXT, "
-            "submitted_by TEXT, comment TEXT, qualifier TEXT, value_num REAL, source_row TEXT, "
-            "options TEXT, existing INTEGER, changed INTEGER)"
+    def _open_incoming(self, cols: ValueColumns) -> None:
+        """The temporary tables an ingest's rows go to before the set-based write.
+
+        A row is a few numbers: its period and state (status, value, provenance) are rows of
+        two small tables, each written once however many values share it.
+        """
+        db = self._db
+        for table in ("incoming", "incoming_periods", "incoming_states"):
+            db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        db.execute(
+            "CREATE TEMP TABLE incoming (seq INTEGER PRIMARY KEY, indicator_id INTEGER, "
+            "unit_id INTEGER, period_ref INTEGER, state_ref INTEGER, options TEXT, "
+            "source_row TEXT, existing INTEGER, changed INTEGER)"
+        )
+        db.execute(
+            "CREATE TEMP TABLE incoming_periods (id INTEGER PRIMARY KEY, period TEXT, "
+            "start_day INTEGER, end_day INTEGER)"
+        )
+        db.execute(
+            "CREATE TEMP TABLE incoming_states (id INTEGER PRIMARY KEY, status TEXT, kind TEXT, "
+            "value_text TEXT, submitted_at TEXT, submitted_by TEXT, comment TEXT, "
+            "qualifier TEXT, value_num REAL)"
+        )
+        db.executemany(
+            "INSERT INTO temp.incoming_periods VALUES (?, ?, ?, ?)",
+            (
+                (index, str(period), period.start.toordinal(), period.end.toordinal())
+                for index, period in enumerate(cols.periods)
+            ),
+        )
+        db.executemany(
+            "INSERT INTO temp.incoming_states VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((index, *_encode_state(state)) for index, state in enumerate(cols.states)),
         )
 
     def _write_all(
@@ -884,49 +948,68 @@ class Store:
         source_id: int | None,
         problems: list[Problem],
         where: str,
+        stored_before: bool,
     ) -> tuple[list[int], list[int]]:
         """Write the rows of ``temp.incoming`` by the rules of :meth:`_write`, set-based.
 
         Returns the counts (added, updated, unchanged, older) and the positions (from 1) of
         the values added or corrected. SQLite finds the stored versions, the overlaps, the
         corrections and the new values with indexes, instead of three statements a value.
+        Into a store that held no value, every row is new and only the file's own values can
+        overlap: the lookups of stored versions are skipped.
         """
         db = self._db
         counts = [0, 0, 0, 0]
-        db.execute(
-            "UPDATE temp.incoming SET existing = (SELECT d.id FROM data_values d "
-            "WHERE d.indicator_id = incoming.indicator_id AND d.unit_id = incoming.unit_id "
-            "AND d.period = incoming.period AND d.options = incoming.options)"
-        )
+        if stored_before:
+            db.execute(
+                "UPDATE temp.incoming SET existing = (SELECT d.id FROM temp.incoming_periods p "
+                "CROSS JOIN data_values d ON d.indicator_id = incoming.indicator_id "
+                "AND d.unit_id = incoming.unit_id AND d.period = p.period "
+                "AND d.options = incoming.options WHERE p.id = incoming.period_ref)"
+            )
         # A new value whose days another stored (or incoming) value of the same indicator and
         # unit already covers would be counted twice. The scan of stored values starts no
         # earlier than the longest stored period allows; incoming values of one calendar type
         # (all days, say) tile and cannot overlap one another.
-        longest = db.execute("SELECT max(end_day - start_day) FROM data_values").fetchone()[0]
-        checks = [
-            "SELECT i.source_row, i.period, d.period, ic.code, u.code, i.options "
-            "FROM temp.incoming i "
-            "CROSS JOIN data_values d ON d.indicator_id = i.indicator_id "
-            "AND d.unit_id = i.unit_id AND d.options = i.options "
-            "AND d.start_day < i.end_day AND d.start_day > i.start_day - ? "
-            "AND d.end_day > i.start_day AND d.withdrawn = 0 "
-            "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
-            "WHERE i.existing IS NULL"
-        ]
-        periods = (period for (period,) in db.execute("SELECT DISTINCT period FROM temp.incoming"))
-        if not _one_tiling_type(periods):
+        checks: list[str] = []
+        longest = 0
+        if stored_before:
+            longest = db.execute("SELECT max(end_day - start_day) FROM data_values").fetchone()[0]
             checks.append(
-                "SELECT i.source_row, i.period, j.period, ic.code, u.code, i.options "
-                "FROM temp.incoming i "
-                "JOIN temp.incoming j ON j.indicator_id = i.indicator_id "
-                "AND j.unit_id = i.unit_id AND j.options = i.options AND j.start_day < i.end_day "
-                "AND j.end_day > i.start_day AND j.period != i.period AND j.seq < i.seq "
+                "SELECT i.source_row, ip.period, d.period, ic.code, u.code, i.options "
+                "FROM temp.incoming i JOIN temp.incoming_periods ip ON ip.id = i.period_ref "
+                "CROSS JOIN data_values d ON d.indicator_id = i.indicator_id "
+                "AND d.unit_id = i.unit_id AND d.options = i.options "
+                "AND d.start_day < ip.end_day AND d.start_day > ip.start_day - ?1 "
+                "AND d.end_day > ip.start_day AND d.withdrawn = 0 "
                 "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
                 "WHERE i.existing IS NULL"
             )
-        overlaps = db.execute(
-            " UNION ALL ".join(checks) + " LIMIT 1000", ((longest or 0) + 1,)
-        ).fetchall()
+        periods = (period for (period,) in db.execute("SELECT period FROM temp.incoming_periods"))
+        if not _one_tiling_type(periods):
+            db.execute(
+                "CREATE INDEX temp.incoming_key ON incoming "
+                "(indicator_id, unit_id, options, period_ref)"
+            )
+            checks.append(
+                "SELECT i.source_row, ip.period, jp.period, ic.code, u.code, i.options "
+                "FROM temp.incoming i JOIN temp.incoming_periods ip ON ip.id = i.period_ref "
+                "JOIN temp.incoming j ON j.indicator_id = i.indicator_id "
+                "AND j.unit_id = i.unit_id AND j.options = i.options "
+                "AND j.period_ref != i.period_ref AND j.seq < i.seq "
+                "JOIN temp.incoming_periods jp ON jp.id = j.period_ref "
+                "AND jp.start_day < ip.end_day AND jp.end_day > ip.start_day "
+                "JOIN indicators ic ON ic.id = i.indicator_id JOIN units u ON u.id = i.unit_id "
+                "WHERE i.existing IS NULL"
+            )
+        overlaps = (
+            db.execute(
+                " UNION ALL ".join(checks) + " LIMIT 1000",
+                ((longest or 0) + 1,) if stored_before else (),
+            )
+            if checks
+            else ()
+        )
         for row, period, other, indicator, unit, options in overlaps:
             place = f"{where}: {row}" if row else where
             series = f"{indicator}[{options}]" if options else indicator
@@ -948,35 +1031,39 @@ class Store:
         # SQLite counts the unchanged ones (same state, not withdrawn: a file sent again with
         # one figure corrected is almost all of them); only the others come back.
         updates: list[tuple[int, int, int]] = []
-        existing = db.execute(
-            "SELECT count(*) FROM temp.incoming WHERE existing IS NOT NULL"
-        ).fetchone()[0]
+        existing = 0
         differing = 0
-        for seq, stored_id, withdrawn, stored_at, new_at in db.execute(
-            "SELECT i.seq, d.id, d.withdrawn, d.submitted_at, i.submitted_at "
-            "FROM temp.incoming i CROSS JOIN data_values d ON d.id = i.existing "
-            "WHERE d.withdrawn != 0 OR NOT (d.status IS i.status AND d.kind IS i.kind "
-            "AND d.value_text IS i.value_text AND d.submitted_at IS i.submitted_at "
-            "AND d.submitted_by IS i.submitted_by AND d.comment IS i.comment "
-            "AND d.qualifier IS i.qualifier)"
-        ):
-            differing += 1
-            if _later(stored_at, dt.datetime.fromisoformat(new_at) if new_at else None):
-                counts[3] += 1
-            else:
-                counts[1] += 1
-                updates.append((seq, stored_id, withdrawn))
-                written.append(seq)
+        if stored_before:
+            existing = db.execute(
+                "SELECT count(*) FROM temp.incoming WHERE existing IS NOT NULL"
+            ).fetchone()[0]
+            for seq, stored_id, withdrawn, stored_at, new_at in db.execute(
+                "SELECT i.seq, d.id, d.withdrawn, d.submitted_at, s.submitted_at "
+                "FROM temp.incoming i CROSS JOIN data_values d ON d.id = i.existing "
+                "JOIN temp.incoming_states s ON s.id = i.state_ref "
+                "WHERE d.withdrawn != 0 OR NOT (d.status IS s.status AND d.kind IS s.kind "
+                "AND d.value_text IS s.value_text AND d.submitted_at IS s.submitted_at "
+                "AND d.submitted_by IS s.submitted_by AND d.comment IS s.comment "
+                "AND d.qualifier IS s.qualifier)"
+            ):
+                differing += 1
+                if _later(stored_at, dt.datetime.fromisoformat(new_at) if new_at else None):
+                    counts[3] += 1
+                else:
+                    counts[1] += 1
+                    updates.append((seq, stored_id, withdrawn))
+                    written.append(seq)
         counts[2] = existing - differing
-        # The cells whose data this ingest changes: what the rules look at afterwards.
-        db.execute("UPDATE temp.incoming SET changed = 1 WHERE existing IS NULL")
         db.execute(
             "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
             "status, kind, value_text, submitted_at, submitted_by, comment, value_num, "
             "ingested_at, source_id, source_row, options, qualifier) "
-            "SELECT indicator_id, unit_id, period, start_day, end_day, status, kind, "
-            "value_text, submitted_at, submitted_by, comment, value_num, ?, ?, source_row, "
-            "options, qualifier FROM temp.incoming WHERE existing IS NULL ORDER BY seq",
+            "SELECT i.indicator_id, i.unit_id, p.period, p.start_day, p.end_day, s.status, "
+            "s.kind, s.value_text, s.submitted_at, s.submitted_by, s.comment, s.value_num, "
+            "?, ?, i.source_row, i.options, s.qualifier FROM temp.incoming i "
+            "JOIN temp.incoming_periods p ON p.id = i.period_ref "
+            "JOIN temp.incoming_states s ON s.id = i.state_ref "
+            "WHERE i.existing IS NULL ORDER BY i.seq",
             (now, source_id),
         )
         if updates:
@@ -986,6 +1073,8 @@ class Store:
             )
             db.execute("DELETE FROM temp.corrections")
             db.executemany("INSERT INTO temp.corrections VALUES (?, ?, ?)", updates)
+            # The cells whose data this ingest changes (with the new ones): what the rules
+            # look at afterwards.
             db.execute(
                 "UPDATE temp.incoming SET changed = 1 "
                 "WHERE seq IN (SELECT seq FROM temp.corrections)"
@@ -1006,8 +1095,11 @@ class Store:
                 "submitted_by = n.submitted_by, comment = n.comment, value_num = n.value_num, "
                 "qualifier = n.qualifier, ingested_at = ?, source_id = ?, "
                 "source_row = n.source_row, withdrawn = 0 "
-                "FROM (SELECT c.id AS id, i.* FROM temp.corrections c "
-                "JOIN temp.incoming i ON i.seq = c.seq) AS n WHERE data_values.id = n.id",
+                "FROM (SELECT c.id AS id, s.status, s.kind, s.value_text, s.submitted_at, "
+                "s.submitted_by, s.comment, s.qualifier, s.value_num, i.source_row "
+                "FROM temp.corrections c JOIN temp.incoming i ON i.seq = c.seq "
+                "JOIN temp.incoming_states s ON s.id = i.state_ref) AS n "
+                "WHERE data_values.id = n.id",
                 (now, source_id),
             )
         return counts, written
@@ -1098,50 +1190,63 @@ class Store:
         problems: list[Problem],
         where: str,
         *,
-        written: Sequence[DataValue] | None = None,
+        written: ValueColumns | None = None,
+        positions: Sequence[int] | None = None,
         source_id: int | None = None,
+        stored_before: bool = True,
     ) -> list[str]:
+        """Run *rules* on the data of the cells this ingest added to or corrected.
+
+        *written* and *positions* are the values this ingest wrote (the rest is read back
+        from the store); without them everything is read back. Error-level violations are
+        added to *problems*; warnings are returned.
+        """
         from epireport.aggregate._rules import Importance
         from epireport.aggregate._validate import validate
 
         db = self._db
-        db.execute("DROP TABLE IF EXISTS temp.touched")
-        db.execute(
-            "CREATE TEMP TABLE touched (unit_id INTEGER, period TEXT, "
-            "PRIMARY KEY (unit_id, period)) WITHOUT ROWID"
-        )
-        # The cells whose data this ingest added to or corrected: data it leaves as it was
-        # was checked when it came in.
-        db.execute(
-            "INSERT OR IGNORE INTO temp.touched SELECT unit_id, period FROM temp.incoming "
-            "WHERE changed = 1"
-        )
-        # The rules read only their own indicators: the others need not come back.
-        codes = sorted({code for rule in rules for code in rule.codes})
-        wanted = ""
-        if codes and all(rule.codes for rule in rules):
-            wanted = f" AND i.code IN ({', '.join('?' * len(codes))})"
-        rows = db.execute(
-            "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, "
-            "v.submitted_at, v.submitted_by, v.comment, v.options, v.qualifier "
-            "FROM temp.touched t "
-            # CROSS JOIN keeps touched outermost: one index lookup (unit_id, period) each.
-            "CROSS JOIN data_values v ON v.unit_id = t.unit_id AND v.period = t.period "
-            "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
-            "WHERE v.withdrawn = 0"
-            + wanted
-            + (" AND v.source_id IS NOT ?" if written is not None else ""),
-            [*(codes if wanted else ()), *((source_id,) if written is not None else ())],
-        )
-        decode = _Decoder()
-        data = [decode(*row) for row in rows]
-        if written is not None:
+        mine = written is not None and positions is not None
+        data: list[DataValue] = []
+        if stored_before or not mine:
+            db.execute("DROP TABLE IF EXISTS temp.touched")
+            db.execute(
+                "CREATE TEMP TABLE touched (unit_id INTEGER, period TEXT, "
+                "PRIMARY KEY (unit_id, period)) WITHOUT ROWID"
+            )
+            # The cells whose data this ingest added to or corrected: data it leaves as it
+            # was was checked when it came in.
+            db.execute(
+                "INSERT OR IGNORE INTO temp.touched SELECT i.unit_id, p.period "
+                "FROM temp.incoming i JOIN temp.incoming_periods p ON p.id = i.period_ref "
+                "WHERE i.existing IS NULL OR i.changed = 1"
+            )
+            # The rules read only their own indicators: the others need not come back.
+            codes = sorted({code for rule in rules for code in rule.codes})
+            wanted = ""
+            if codes and all(rule.codes for rule in rules):
+                wanted = f" AND i.code IN ({', '.join('?' * len(codes))})"
+            rows = db.execute(
+                "SELECT i.code, u.code, v.period, v.status, v.kind, v.value_text, "
+                "v.submitted_at, v.submitted_by, v.comment, v.options, v.qualifier "
+                "FROM temp.touched t "
+                # CROSS JOIN keeps touched outermost: one index lookup (unit_id, period) each.
+                "CROSS JOIN data_values v ON v.unit_id = t.unit_id AND v.period = t.period "
+                "JOIN indicators i ON i.id = v.indicator_id JOIN units u ON u.id = v.unit_id "
+                "WHERE v.withdrawn = 0" + wanted + (" AND v.source_id IS NOT ?" if mine else ""),
+                [*(codes if wanted else ()), *((source_id,) if mine else ())],
+            )
+            decode = _Decoder()
+            data = [decode(*row) for row in rows]
+            db.execute("DROP TABLE temp.touched")
+        # Into a store that held no value, the rules read only what this ingest wrote.
+        warnings: list[str] = []
+        if written is not None and positions is not None:
+            if _plainly_hold(rules, data) and _plainly_hold_columns(rules, written, positions):
+                return warnings
             # Values this ingest added or corrected carry its source: they are taken as read
             # instead of decoded back (everything else comes from the store, as it stands).
-            data.extend(written)
-        db.execute("DROP TABLE temp.touched")
-        warnings: list[str] = []
-        if _plainly_hold(rules, data):
+            data.extend(written[i] for i in positions)
+        elif _plainly_hold(rules, data):
             return warnings
         for violation in validate(rules, data):
             if violation.importance is Importance.ERROR:

@@ -1,0 +1,387 @@
+"""A batch's values and row locations kept as columns of small numbers.
+
+A file of a million daily figures repeats a few indicators, a few thousand units, a few days
+and a few dozen small figures: kept as a million objects (a ``DataValue`` and a location
+string each) it costs half a gigabyte; kept as arrays of indexes into tables of the distinct
+codes, periods and states it costs a few dozen megabytes. A value is built when it is read;
+the store reads the tables and the arrays directly (each distinct code mapped to its id once).
+
+Both classes are read-only sequences that compare equal to the tuple of their items, so a
+:class:`~epireport.io.Batch` reads as before (``batch.values == ()``, ``batch.values[0]``).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final, overload
+
+from epireport.model._periods import Period
+from epireport.model._values import DataValue, Value, ValueStatus
+
+__all__ = ["RowLocations", "State", "ValueColumns"]
+
+#: What a value says besides its indicator, unit, period and options: (status, value,
+#: qualifier, submitted_at, submitted_by, comment).
+#: The largest key space :meth:`ValueColumns.may_repeat` keeps a bit per key for (32 MB).
+_BITMAP_BITS: Final = 1 << 28
+
+State = tuple[ValueStatus, Value | None, str, datetime | None, str, str]
+
+
+def _state_key(state: State) -> tuple[Any, ...]:
+    # Equal is not the same here: True == 1, Decimal("1.0") == Decimal("1") and two aware
+    # times of the same instant are equal, yet each is stored as written. The key keeps them
+    # apart.
+    status, value, qualifier, submitted_at, submitted_by, comment = state
+    shown: object = value
+    if isinstance(value, Decimal):
+        shown = str(value)
+    when = submitted_at.isoformat() if submitted_at is not None else None
+    return (status, type(value), shown, qualifier, when, submitted_by, comment)
+
+
+class ValueColumns(Sequence[DataValue]):
+    """The values of a batch: per value, indexes into tables of distinct parts (see the module).
+
+    The tables hold the distinct indicators, units, periods, options and states. Values are
+    appended with :meth:`append` (any value) or :meth:`append_plain` (a value without options
+    or provenance whose parts were read before); ``self[i]`` builds the value. Equal to the
+    tuple of its values.
+    """
+
+    __slots__ = (
+        "_indicator_index",
+        "_option_index",
+        "_period_index",
+        "_state_index",
+        "_unit_index",
+        "indicator_column",
+        "indicators",
+        "option_column",
+        "options",
+        "period_column",
+        "periods",
+        "state_column",
+        "states",
+        "unit_column",
+        "units",
+    )
+
+    def __init__(self, values: Iterable[DataValue] = ()) -> None:
+        #: The distinct indicator codes, unit codes, periods, option tuples and states, in
+        #: order of first appearance; ``options[0]`` is ``()`` (an indicator's total).
+        self.indicators: list[str] = []
+        self.units: list[str] = []
+        self.periods: list[Period] = []
+        self.options: list[tuple[str, ...]] = [()]
+        self.states: list[State] = []
+        #: Per value, the index of its indicator (unit, period, options, state) in the tables.
+        self.indicator_column = array("I")
+        self.unit_column = array("I")
+        self.period_column = array("I")
+        self.option_column = array("I")
+        self.state_column = array("I")
+        self._indicator_index: dict[str, int] = {}
+        self._unit_index: dict[str, int] = {}
+        self._period_index: dict[str, int] = {}
+        self._option_index: dict[tuple[str, ...], int] = {(): 0}
+        self._state_index: dict[tuple[Any, ...], int] = {}
+        for value in values:
+            self.append(value)
+
+    # ------------------------------------------------------------------------ building
+
+    def indicator(self, code: str) -> int:
+        """The index of indicator *code* in :attr:`indicators` (added if new)."""
+        found = self._indicator_index.get(code)
+        if found is None:
+            found = self._indicator_index[code] = len(self.indicators)
+            self.indicators.append(code)
+        return found
+
+    def unit(self, code: str) -> int:
+        """The index of unit *code* in :attr:`units` (added if new)."""
+        found = self._unit_index.get(code)
+        if found is None:
+            found = self._unit_index[code] = len(self.units)
+            self.units.append(code)
+        return found
+
+    def period(self, period: Period) -> int:
+        """The index of *period* in :attr:`periods` (added if new; periods are told by id)."""
+        key = str(period)
+        found = self._period_index.get(key)
+        if found is None:
+            found = self._period_index[key] = len(self.periods)
+            self.periods.append(period)
+        return found
+
+    def state(self, state: State) -> int:
+        """The index of *state* in :attr:`states` (added if new)."""
+        key = _state_key(state)
+        found = self._state_index.get(key)
+        if found is None:
+            found = self._state_index[key] = len(self.states)
+            self.states.append(state)
+        return found
+
+    def option(self, options: tuple[str, ...]) -> int:
+        """The index of the option codes *options* in :attr:`options` (added if new)."""
+        found = self._option_index.get(options)
+        if found is None:
+            found = self._option_index[options] = len(self.options)
+            self.options.append(options)
+        return found
+
+    def append_plain(self, indicator: int, unit: int, period: int, state: int) -> None:
+        """Add a value without options from indexes given by :meth:`indicator` and the like."""
+        self.indicator_column.append(indicator)
+        self.unit_column.append(unit)
+        self.period_column.append(period)
+        self.option_column.append(0)
+        self.state_column.append(state)
+
+    def append(self, value: DataValue) -> None:
+        """Add *value*."""
+        self.indicator_column.append(self.indicator(value.indicator))
+        self.unit_column.append(self.unit(value.unit))
+        self.period_column.append(self.period(value.period))
+        self.option_column.append(self.option(value.options) if value.options else 0)
+        self.state_column.append(
+            self.state(
+                (
+                    value.status,
+                    value.value,
+                    value.qualifier,
+                    value.submitted_at,
+                    value.submitted_by,
+                    value.comment,
+                )
+            )
+        )
+
+    def keep(self, positions: Iterable[int]) -> ValueColumns:
+        """A copy holding only the values at *positions* (the same tables)."""
+        kept = ValueColumns()
+        for name in ("indicators", "units", "periods", "options", "states"):
+            setattr(kept, name, getattr(self, name))
+        for name in ("_indicator_index", "_unit_index", "_period_index"):
+            setattr(kept, name, getattr(self, name))
+        kept._option_index, kept._state_index = self._option_index, self._state_index
+        wanted = list(positions)
+        for column in (
+            "indicator_column",
+            "unit_column",
+            "period_column",
+            "option_column",
+            "state_column",
+        ):
+            source = getattr(self, column)
+            setattr(kept, column, array("I", (source[i] for i in wanted)))
+        return kept
+
+    def keys(self) -> list[int]:
+        """Per value, a number two values share only if they share a key.
+
+        The key is :attr:`DataValue.key <epireport.model.DataValue.key>` (indicator, options,
+        unit and period).
+        """
+        n_options, n_units, n_periods = len(self.options), len(self.units), len(self.periods)
+        return [
+            ((i * n_options + o) * n_units + u) * n_periods + p
+            for i, o, u, p in zip(
+                self.indicator_column,
+                self.option_column,
+                self.unit_column,
+                self.period_column,
+                strict=True,
+            )
+        ]
+
+    def may_repeat(self) -> bool:
+        """Whether two values may share a key (``False``: surely not; see :meth:`keys`).
+
+        One bit per possible key while the keys are few enough (a million daily figures of
+        a few indicators take a few hundred kilobytes), else a set of the keys.
+        """
+        n_options, n_units, n_periods = len(self.options), len(self.units), len(self.periods)
+        space = len(self.indicators) * n_options * n_units * n_periods
+        if space > _BITMAP_BITS:
+            keys = self.keys()
+            return len(set(keys)) != len(keys)
+        seen = bytearray((space >> 3) + 1)
+        for i, o, u, p in zip(
+            self.indicator_column,
+            self.option_column,
+            self.unit_column,
+            self.period_column,
+            strict=True,
+        ):
+            key = ((i * n_options + o) * n_units + u) * n_periods + p
+            byte, bit = key >> 3, 1 << (key & 7)
+            if seen[byte] & bit:
+                return True
+            seen[byte] |= bit
+        return False
+
+    # ------------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return len(self.indicator_column)
+
+    def _build(self, i: int, o: int, u: int, p: int, s: int) -> DataValue:
+        status, value, qualifier, submitted_at, submitted_by, comment = self.states[s]
+        return DataValue._trusted(
+            self.indicators[i],
+            self.units[u],
+            self.periods[p],
+            status,
+            value,
+            submitted_at,
+            submitted_by,
+            comment,
+            self.options[o],
+            qualifier,
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> DataValue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[DataValue, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> DataValue | tuple[DataValue, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        return self._build(
+            self.indicator_column[index],
+            self.option_column[index],
+            self.unit_column[index],
+            self.period_column[index],
+            self.state_column[index],
+        )
+
+    def __iter__(self) -> Iterator[DataValue]:
+        build = self._build
+        for i, o, u, p, s in zip(
+            self.indicator_column,
+            self.option_column,
+            self.unit_column,
+            self.period_column,
+            self.state_column,
+            strict=True,
+        ):
+            yield build(i, o, u, p, s)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ValueColumns | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"ValueColumns({list(self)!r})"
+
+
+# "sheet 社会宣传, row 12" -> ("sheet 社会宣传, row ", 12, ""); "$.dataValues[3]" ->
+# ("$.dataValues[", 3, "]"): the last number of a location, with what stands around it.
+_NUMBERED: Final = re.compile(r"([0-9]{1,15})([^0-9]*)\Z")
+
+
+class RowLocations(Sequence[str]):
+    """Where each value of a batch was read (``row 12``), as a number and a shared pattern.
+
+    Equal to the tuple of its locations.
+    """
+
+    __slots__ = ("_number", "_pattern", "_pattern_index", "_patterns")
+
+    def __init__(self, locations: Iterable[str] = ()) -> None:
+        self._patterns: list[tuple[str, str]] = []
+        self._pattern_index: dict[tuple[str, str], int] = {}
+        self._pattern = array("I")
+        self._number = array("q")
+        for location in locations:
+            self.append(location)
+
+    def _pattern_of(self, prefix: str, suffix: str) -> int:
+        key = (prefix, suffix)
+        found = self._pattern_index.get(key)
+        if found is None:
+            found = self._pattern_index[key] = len(self._patterns)
+            self._patterns.append(key)
+        return found
+
+    def append(self, location: str) -> None:
+        """Add *location*."""
+        match = _NUMBERED.search(location)
+        if match is None or (match.group(1)[:1] == "0" and match.group(1) != "0"):
+            # No number, or one written with a leading zero: kept whole.
+            self._pattern.append(self._pattern_of(location, ""))
+            self._number.append(-1)
+            return
+        self._pattern.append(self._pattern_of(location[: match.start()], match.group(2)))
+        self._number.append(int(match.group(1)))
+
+    def append_numbered(self, prefix: str, number: int) -> None:
+        """Add the location *prefix* followed by *number* (``row `` and 12: ``row 12``)."""
+        self._pattern.append(self._pattern_of(prefix, ""))
+        self._number.append(number)
+
+    def keep(self, positions: Iterable[int]) -> RowLocations:
+        """A copy holding only the locations at *positions*."""
+        kept = RowLocations()
+        kept._patterns, kept._pattern_index = self._patterns, self._pattern_index
+        wanted = list(positions)
+        kept._pattern = array("I", (self._pattern[i] for i in wanted))
+        kept._number = array("q", (self._number[i] for i in wanted))
+        return kept
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        prefix, suffix = self._patterns[self._pattern[index]]
+        number = self._number[index]
+        return prefix if number < 0 else f"{prefix}{number}{suffix}"
+
+    def __iter__(self) -> Iterator[str]:
+        patterns = self._patterns
+        for pattern, number in zip(self._pattern, self._number, strict=True):
+            prefix, suffix = patterns[pattern]
+            yield prefix if number < 0 else f"{prefix}{number}{suffix}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowLocations | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"RowLocations({list(self)!r})"
+
+
+def as_columns(values: Iterable[DataValue]) -> ValueColumns:
+    """*values* as columns (the same object if it is one already)."""
+    return values if isinstance(values, ValueColumns) else ValueColumns(values)
+
+
+def as_locations(rows: Sequence[str]) -> RowLocations:
+    """*rows* as locations (the same object if it is one already)."""
+    return rows if isinstance(rows, RowLocations) else RowLocations(rows)
