@@ -334,6 +334,11 @@ class RowLocations(Sequence[str]):
         self._pattern.append(self._pattern_of(prefix, ""))
         self._number.append(number)
 
+    def append_parts(self, prefix: str, number: int, suffix: str) -> None:
+        """Add the location *prefix*, *number*, *suffix* (``sheet 表, row 12, column D``)."""
+        self._pattern.append(self._pattern_of(prefix, suffix))
+        self._number.append(number)
+
     def keep(self, positions: Iterable[int]) -> RowLocations:
         """A copy holding only the locations at *positions*."""
         kept = RowLocations()

@@ -43,7 +43,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from epireport.exceptions import InputError, ModelError, Problem
-from epireport.io._columns import RowLocations, ValueColumns
+from epireport.io._columns import RowLocations, State, ValueColumns
 from epireport.io._convert import STATUS_WORDS, approximate_value
 from epireport.model._indicators import Indicator, IndicatorKind, ValueType
 from epireport.model._institution import Institution
@@ -574,6 +574,8 @@ def _remembered(cache: dict[_K, _V | str], key: _K, compute: Callable[[], _V]) -
 #: How many distinct value texts a reader remembers (a bound on its memory, not on the file).
 _VALUE_CACHE_SIZE: Final = 50_000
 _ANY_DAY: Final = Period.parse("20200101")
+#: The cells BatchBuilder.value remembers by (type, value): hashable, and equal only when alike.
+_CACHED_CELLS: Final = frozenset({str, int, float, bool, Decimal, dt.datetime, dt.date})
 
 
 def _first_two(item: tuple[int, int, Problem]) -> tuple[int, int]:
@@ -613,7 +615,9 @@ class BatchBuilder:
         self._indicator_cache: dict[tuple[str, str | None], tuple[str, Indicator | None] | str] = {}
         self._unit_cache: dict[str, tuple[str] | str] = {}
         self._period_cache: dict[str, Period | str] = {}
-        self._value_cache: dict[tuple[str, str], tuple[ValueStatus, Value | None] | str] = {}
+        self._value_cache: dict[
+            tuple[type, object, str], tuple[ValueStatus, Value | None] | str
+        ] = {}
         # Cells read well before, by their raw text, for quick_row: as the indexes of
         # self._values' tables (an indicator with its code and definition).
         self._quick_indicators: dict[str, tuple[int, str, Indicator | None]] = {}
@@ -744,20 +748,24 @@ class BatchBuilder:
         return _remembered(self._period_cache, raw, lambda: normalise_period(raw))
 
     def value(self, raw: object, indicator: Indicator | None) -> tuple[ValueStatus, Value | None]:
-        """Read a value cell for *indicator* (see :func:`normalise_value`), texts once each."""
-        if not isinstance(raw, str) or len(self._value_cache) > _VALUE_CACHE_SIZE:
-            return normalise_value(raw, indicator)
-        key = (raw, indicator.code if indicator is not None else "")
+        """Read a value cell for *indicator* (see :func:`normalise_value`) and check it fits.
+
+        Raises :class:`ModelError` for a cell that does not read, or does not fit the
+        indicator (:meth:`DataValue.check_against`). Each distinct cell is read once: a text,
+        a number or a date (told apart by type, since ``1 == 1.0 == True``).
+        """
 
         def read() -> tuple[ValueStatus, Value | None]:
             found = normalise_value(raw, indicator)
-            if indicator is not None and found[1] is not None:
-                # The checks DataValue.check_against would make, once per distinct text.
+            if indicator is not None:
                 DataValue(indicator.code, "_", _ANY_DAY, found[0], found[1]).check_against(
                     indicator
                 )
             return found
 
+        if type(raw) not in _CACHED_CELLS or len(self._value_cache) > _VALUE_CACHE_SIZE:
+            return read()
+        key = (type(raw), raw, indicator.code if indicator is not None else "")
         return _remembered(self._value_cache, key, read)
 
     def add(
@@ -781,6 +789,30 @@ class BatchBuilder:
         self._values.append(value)
         self._rows.append(row)
         return True
+
+    def add_read(
+        self,
+        indicator: str,
+        unit: str,
+        period: Period,
+        state: State,
+        location: tuple[str, int, str],
+    ) -> None:
+        """Record a value whose parts this builder read and checked, without building it.
+
+        *indicator* and *unit* come from :meth:`indicator` and :meth:`unit`, the status and
+        figure of *state* (status, value, qualifier, submitted_at, submitted_by, comment) from
+        :meth:`value` for that indicator; *location* is (``"sheet 表, row "``, 12,
+        ``", column D"``). For readers of large files; :meth:`add` checks everything.
+        """
+        values = self._values
+        values.append_plain(
+            values.indicator(indicator),
+            values.unit(unit),
+            values.period(period),
+            values.state(state),
+        )
+        self._rows.append_parts(*location)
 
     def _refuse_duplicates(self) -> None:
         """Report (and drop) every value after the first for the same key.
