@@ -74,6 +74,110 @@ def shape(values: int) -> tuple[int, int, int]:
     return counties, schools, days
 
 
+def generate_form(values: int, folder: Path) -> tuple[Path, Path]:
+    """A filled-in form (``epireport form``'s workbook) of about *values* figures, and its units.
+
+    Counties of 30 schools reporting the 3 indicators for 11 days, one row per school and day,
+    as a clerk would fill it in (every figure a number).
+    """
+    import io
+
+    import openpyxl
+
+    from epireport.io._excel import write_form
+    from epireport.io._normalise import load_units
+    from epireport.model._periods import Period
+
+    counties, schools, _ = shape(values)
+    units = folder / "form-units.yaml"
+    lines = ["org_units:", "  - {code: P, name: 省}"]
+    for c in range(counties):
+        lines.append(f"  - {{code: C{c:04d}, name: 县{c}, parent: P}}")
+        lines.extend(
+            f"  - {{code: C{c:04d}S{s:02d}, name: 校{s}, parent: C{c:04d}}}" for s in range(schools)
+        )
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    blank = write_form(institution(), units=load_units(units), period=Period.parse(PERIOD))
+    wb = openpyxl.load_workbook(io.BytesIO(blank))
+    rng = random.Random(1)
+    for ws in wb.worksheets:
+        codes = [cell.value for cell in ws[2]]
+        columns = [i + 1 for i, c in enumerate(codes) if str(c).startswith("indicator:")]
+        for row in range(3, ws.max_row + 1 if columns else 3):
+            for column in columns:
+                ws.cell(row=row, column=column, value=rng.randint(0, 60))
+    form = folder / "form.xlsx"
+    wb.save(form)
+    return form, units
+
+
+def case_xlsx_baseline(form: Path, units: Path, db: Path) -> int:
+    """The best simple reading of a form: openpyxl's streaming reader, then executemany."""
+    import openpyxl
+
+    from epireport.io._normalise import load_units
+    from epireport.store import Store
+
+    with Store.open(db) as store:
+        store.put_units(load_units(units))
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA cache_size = -32768")
+    unit_ids = dict(connection.execute("SELECT code, id FROM units"))
+    connection.execute("BEGIN IMMEDIATE")
+    indicator_ids = {
+        code: connection.execute(
+            "INSERT INTO indicators (code, institution) VALUES (?, 'bench')", (code,)
+        ).lastrowid
+        for code in INDICATORS
+    }
+    now = dt.datetime.now(dt.UTC).isoformat()
+    rows = []
+    wb = openpyxl.load_workbook(form, read_only=True, data_only=True)
+    for ws in wb.worksheets:
+        codes = next(ws.iter_rows(min_row=2, max_row=2, values_only=True), ())
+        figures = [
+            (i, indicator_ids[str(c)[len("indicator:") :]])
+            for i, c in enumerate(codes)
+            if str(c).startswith("indicator:")
+        ]
+        if not figures:
+            continue
+        for number, row in enumerate(ws.iter_rows(min_row=3, values_only=True), 3):
+            unit, day = unit_ids[row[0]], row[2]
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+            if isinstance(day, dt.datetime):
+                day = day.date()
+            period = day.strftime("%Y%m%d")
+            for index, indicator_id in figures:
+                value = row[index]
+                rows.append(
+                    (
+                        indicator_id,
+                        unit,
+                        period,
+                        day.toordinal(),
+                        day.toordinal() + 1,
+                        str(value),
+                        float(value),
+                        now,
+                        f"sheet {ws.title}, row {number}",
+                    )
+                )
+    wb.close()
+    connection.executemany(
+        "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, "
+        "kind, value_text, value_num, submitted_by, comment, ingested_at, source_row) "
+        "VALUES (?, ?, ?, ?, ?, 'reported', 'int', ?, ?, '', '', ?, ?) "
+        "ON CONFLICT (indicator_id, unit_id, period, options) "
+        "DO UPDATE SET value_text = excluded.value_text",
+        rows,
+    )
+    connection.execute("COMMIT")
+    connection.close()
+    return len(rows)
+
+
 def generate(values: int, folder: Path) -> tuple[Path, Path]:
     counties, schools, days = shape(values)
     rng = random.Random(1)
@@ -237,7 +341,17 @@ def case_floor(data: Path, out: Path) -> int:
     return len(totals)
 
 
-CASES = ("baseline", "ingest", "reingest", "changed", "read", "floor", "each")
+CASES = (
+    "baseline",
+    "ingest",
+    "reingest",
+    "changed",
+    "read",
+    "floor",
+    "each",
+    "xlsx-baseline",
+    "xlsx-ingest",
+)
 
 
 def child(case: str, data: Path, units: Path, db: Path) -> dict[str, float]:
@@ -257,8 +371,12 @@ def child(case: str, data: Path, units: Path, db: Path) -> dict[str, float]:
     if case == "read":
         # A read is timed as a running program makes it: epireport already imported.
         from epireport.store import Store
+    if case.startswith("xlsx"):
+        data, units = data.with_name("form.xlsx"), data.with_name("form-units.yaml")
     start = time.perf_counter()
-    if case == "baseline":
+    if case == "xlsx-baseline":
+        count = case_xlsx_baseline(data, units, db)
+    elif case == "baseline":
         count = case_baseline(data, units, db)
     elif case == "read":
         from epireport.store import Store
@@ -300,6 +418,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--values", type=float, default=3e5)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--form-values",
+        type=float,
+        default=None,
+        help="figures in the filled-in form of the xlsx cases (default: a tenth of --values)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -311,11 +435,16 @@ def main() -> None:
         data, units = generate(int(args.values), folder)
         values = sum(1 for _ in data.open(encoding="utf-8")) - 1
         print(f"{values} values, {shape(int(args.values))} (counties, schools, days)")
+        form_values = int(args.form_values or args.values / 10)
+        generate_form(form_values, folder)
+        form_count = len(INDICATORS) * DAYS * 30 * shape(form_values)[0]
+        print(f"form: {form_count} figures, {shape(form_values)} (counties, schools, days)")
         results: dict[str, list[dict[str, float]]] = {case: [] for case in CASES}
         for _ in range(args.repeat):
             for case in CASES:  # interleaved, so a busy moment hits every case alike
                 results[case].append(run(case, data, units, folder))
         base = statistics.median(r["seconds"] for r in results["baseline"])
+        xlsx_base = statistics.median(r["seconds"] for r in results["xlsx-baseline"])
         floor = statistics.median(r["seconds"] for r in results["floor"])
         print("| case | median s | spread s | rate | vs baseline | peak MB |")
         print("| --- | --- | --- | --- | --- | --- |")
@@ -326,10 +455,14 @@ def main() -> None:
             rate, ratio = "–", "–"
             if case in ("baseline", "ingest"):
                 rate = f"{values / median:,.0f} values/s"
+            elif case in ("xlsx-baseline", "xlsx-ingest"):
+                rate = f"{form_count / median:,.0f} values/s"
             elif case in ("floor", "each"):
                 rate = f"{count / median:,.0f} summaries/s"
             if case == "ingest":
                 ratio = f"{median / base:.2f}x the baseline"
+            elif case == "xlsx-ingest":
+                ratio = f"{median / xlsx_base:.2f}x the baseline"
             elif case == "each":
                 ratio = f"{median / floor:.2f}x the floor"
             peak = max(r["peak_mb"] for r in results[case])

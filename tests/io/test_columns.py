@@ -32,6 +32,10 @@ def test_columns_read_back_the_values_given(values: list[DataValue]) -> None:
         for j, b in enumerate(values):
             assert (keys[i] == keys[j]) == (a.key == b.key)
     assert columns.may_repeat() == (len({v.key for v in values}) != len(values))
+    assert columns.may_repeat() == (len({v.key for v in values}) != len(values))  # remembered
+    if values:
+        columns.append(values[0])  # a value added since: looked at again
+        assert columns.may_repeat()
 
 
 def test_values_equal_but_written_differently_stay_apart() -> None:

@@ -54,6 +54,7 @@ class ValueColumns(Sequence[DataValue]):
     """
 
     __slots__ = (
+        "_distinct",
         "_indicator_index",
         "_option_index",
         "_period_index",
@@ -90,6 +91,9 @@ class ValueColumns(Sequence[DataValue]):
         self._period_index: dict[str, int] = {}
         self._option_index: dict[tuple[str, ...], int] = {(): 0}
         self._state_index: dict[tuple[Any, ...], int] = {}
+        # How many values were found to have distinct keys (-1: not looked at): a batch's
+        # columns are checked by the reader and again by the store, which need not look twice.
+        self._distinct = -1
         for value in values:
             self.append(value)
 
@@ -208,11 +212,16 @@ class ValueColumns(Sequence[DataValue]):
         One bit per possible key while the keys are few enough (a million daily figures of
         a few indicators take a few hundred kilobytes), else a set of the keys.
         """
+        if self._distinct == len(self):
+            return False  # known since the last value was added
         n_options, n_units, n_periods = len(self.options), len(self.units), len(self.periods)
         space = len(self.indicators) * n_options * n_units * n_periods
         if space > _BITMAP_BITS:
             keys = self.keys()
-            return len(set(keys)) != len(keys)
+            if len(set(keys)) != len(keys):
+                return True
+            self._distinct = len(self)
+            return False
         seen = bytearray((space >> 3) + 1)
         for i, o, u, p in zip(
             self.indicator_column,
@@ -226,6 +235,7 @@ class ValueColumns(Sequence[DataValue]):
             if seen[byte] & bit:
                 return True
             seen[byte] |= bit
+        self._distinct = len(self)
         return False
 
     # ------------------------------------------------------------------------ reading
