@@ -73,3 +73,27 @@ def test_rules_read_what_a_new_store_is_given_and_what_a_store_holds() -> None:
         store.ingest(bad[:1], "f1", institution="t", allow_new_units=True, rules=[rule])
         with pytest.raises(InputError, match="fever-le-screened"):
             store.ingest(bad[1:], "f2", institution="t", rules=[rule])
+
+
+def test_unknown_units_and_overlaps_are_reported_together() -> None:
+    """A file is refused with every problem at once, not the first kind found."""
+    with Store.open(":memory:") as store:
+        store.ingest(
+            [DataValue.reported("a", "S01", Period.parse("20200201"), 1)],
+            "days.csv",
+            institution="t",
+            allow_new_units=True,
+        )
+        with pytest.raises(InputError) as refused:
+            store.ingest(
+                [
+                    DataValue.reported("a", "S01", Period.parse("202002"), 5),
+                    DataValue.reported("a", "NOPE", Period.parse("20200201"), 1),
+                ],
+                "month.csv",
+                rows=["row 2", "row 3"],
+            )
+        messages = [f"{p.location}: {p.message}" for p in refused.value.problems]
+        assert any("row 2" in m and "overlaps" in m for m in messages), messages
+        assert any("row 3" in m and "NOPE" in m for m in messages), messages
+        assert len(list(store.values())) == 1

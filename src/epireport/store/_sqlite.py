@@ -812,9 +812,7 @@ class Store:
                 # The values this ingest added or corrected (their positions in *values*),
                 # when the set-based write knows them.
                 mine: list[int] | None = None
-                if problems or unknown_units:
-                    pass  # refused below: nothing more to learn from writing
-                elif not cols.may_repeat():
+                if not cols.may_repeat():
                     counts, seqs = self._write_all(now, source_id, problems, where, stored_before)
                     mine = [seq - 1 for seq in seqs]
                     del seqs
