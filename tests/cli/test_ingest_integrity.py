@@ -102,7 +102,7 @@ def csv(tmp_path: Path, name: str, rows: str) -> Path:
         ("screened,S01,20200202,1e20,", "1e20"),
         ("screened,S09,20200202,3,", "unknown org unit 'S09'"),
         ("screened,S01,202002,3,", "counted twice"),
-        ("fever,S01,20200201,500,2020-02-01 19:00", "rule failed"),
+        ("fever,S01,20200201,500,2020-02-01 19:00", "bad.csv: row 2: rule failed"),
     ],
 )
 def test_a_bad_row_without_institution_is_refused_and_nothing_changes(

@@ -60,7 +60,7 @@ from typing import Any, Final
 
 from epireport.aggregate._rules import ValidationRule
 from epireport.exceptions import InputError, ModelError, Problem, UsageError
-from epireport.io._columns import State, ValueColumns, as_columns, as_locations
+from epireport.io._columns import RowLocations, State, ValueColumns, as_columns, as_locations
 from epireport.model._indicators import IndicatorSet
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
@@ -423,6 +423,27 @@ def _plainly_hold(rules: Sequence[ValidationRule], values: Iterable[DataValue]) 
             if not holds(figures):
                 return False
     return True
+
+
+def _rows_by_cell(values: ValueColumns, rows: RowLocations) -> dict[tuple[str, str, str], str]:
+    """Where a file sent each (indicator, unit, period) total.
+
+    A rule's failure is shown at that row; built only when a rule fails.
+    """
+    found: dict[tuple[str, str, str], str] = {}
+    indicators, units = values.indicators, values.units
+    periods = [str(period) for period in values.periods]
+    for i, u, p, o, row in zip(
+        values.indicator_column,
+        values.unit_column,
+        values.period_column,
+        values.option_column,
+        rows,
+        strict=True,
+    ):
+        if o == 0:
+            found.setdefault((indicators[i], units[u], periods[p]), row)
+    return found
 
 
 def _plainly_hold_columns(
@@ -838,6 +859,7 @@ class Store:
                         positions=mine,
                         source_id=source_id,
                         stored_before=stored_before,
+                        sent=(cols, locations) if locations is not None else None,
                     )
                 for table in ("incoming", "incoming_periods", "incoming_states"):
                     db.execute(f"DROP TABLE temp.{table}")
@@ -1192,12 +1214,14 @@ class Store:
         positions: Sequence[int] | None = None,
         source_id: int | None = None,
         stored_before: bool = True,
+        sent: tuple[ValueColumns, RowLocations] | None = None,
     ) -> list[str]:
         """Run *rules* on the data of the cells this ingest added to or corrected.
 
         *written* and *positions* are the values this ingest wrote (the rest is read back
         from the store); without them everything is read back. Error-level violations are
-        added to *problems*; warnings are returned.
+        added to *problems*, located at the row of the file that sent a figure the rule
+        reads (*sent*: the file's values and their rows); warnings are returned.
         """
         from epireport.aggregate._rules import Importance
         from epireport.aggregate._validate import validate
@@ -1246,11 +1270,23 @@ class Store:
             data.extend(written[i] for i in positions)
         elif _plainly_hold(rules, data):
             return warnings
+        cells: dict[tuple[str, str, str], str] | None = None
         for violation in validate(rules, data):
-            if violation.importance is Importance.ERROR:
-                problems.append(Problem(where, f"rule failed: {violation.message}"))
-            else:
+            if violation.importance is not Importance.ERROR:
                 warnings.append(violation.message)
+                continue
+            place = where
+            if sent is not None:
+                if cells is None:
+                    cells = _rows_by_cell(*sent)
+                found = [
+                    cells[key]
+                    for code in sorted(violation.codes)
+                    if (key := (code, violation.unit, str(violation.period))) in cells
+                ]
+                if found:
+                    place = f"{where}: {found[0]}"
+            problems.append(Problem(place, f"rule failed: {violation.message}"))
         return warnings
 
     def _put_units(self, units: tuple[OrgUnit, ...], source: str) -> None:
