@@ -97,3 +97,24 @@ def test_unknown_units_and_overlaps_are_reported_together() -> None:
         assert any("row 2" in m and "overlaps" in m for m in messages), messages
         assert any("row 3" in m and "NOPE" in m for m in messages), messages
         assert len(list(store.values())) == 1
+
+
+def test_a_units_file_sent_again_unchanged_leaves_the_units_alone() -> None:
+    """Units declared as stored are not rewritten (the cached tree stays valid); a change is."""
+    from epireport.model._units import OrgUnit
+
+    units = (OrgUnit("D", "区"), OrgUnit("S01", "东街道", "D"))
+    day = Period.parse("20200201")
+    with Store.open(":memory:") as store:
+        store.ingest([DataValue.reported("a", "S01", day, 1)], "1", units=units, institution="t")
+        version = store._tree_version()[0]
+        store.ingest([DataValue.reported("a", "S01", day, 2)], "2", units=units)
+        assert store._tree_version()[0] == version
+        renamed = (OrgUnit("D", "区"), OrgUnit("S01", "东街道办事处", "D"))
+        store.ingest([DataValue.reported("a", "S01", day, 3)], "3", units=renamed)
+        assert store._tree_version()[0] != version
+        assert store.units().get("S01").name == "东街道办事处"
+        # A change that would break the tree is still refused.
+        cycle = (OrgUnit("D", "区", "S01"), OrgUnit("S01", "东街道", "D"))
+        with pytest.raises(InputError, match="tree"):
+            store.ingest([DataValue.reported("a", "S01", day, 4)], "4", units=cycle)

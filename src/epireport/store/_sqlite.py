@@ -775,7 +775,7 @@ class Store:
                         "VALUES (?, ?)",
                         (institution, now),
                     )
-                self._put_units(declared, source)
+                units_changed = self._put_units(declared, source)
                 indicator_ids = _IdCache(self, institution, source, problems)
                 unit_ids = dict(db.execute("SELECT code, id FROM units"))
 
@@ -794,6 +794,7 @@ class Store:
                     found = unit_ids.get(code)
                     if found is None and allow_new_units:
                         found = unit_ids[code] = self._unit_id(code)
+                        units_changed = True
                     unit_of.append(found)
                 if None in unit_of:
                     for position, index in enumerate(cols.unit_column):
@@ -848,7 +849,8 @@ class Store:
                     withdrawn = self._withdraw(
                         cols, scope, submitted_at, unit_ids, indicator_ids, now, source_id
                     )
-                self._check_tree(source, problems)
+                if units_changed:
+                    self._check_tree(source, problems)
                 if rules and not problems:
                     # What this ingest wrote is at hand; only the rest is read back.
                     warnings = self._check_rules(
@@ -1289,8 +1291,36 @@ class Store:
             problems.append(Problem(place, f"rule failed: {violation.message}"))
         return warnings
 
-    def _put_units(self, units: tuple[OrgUnit, ...], source: str) -> None:
+    def _put_units(self, units: tuple[OrgUnit, ...], source: str) -> bool:
+        """Add or update *units*; return whether any stored unit changed.
+
+        A units file is sent with every day's data: units stored as declared are left alone
+        (and the tree they form, checked when they came in, need not be checked again).
+        """
         db = self._db
+        if not units:
+            return False
+        stored = {
+            row[0]: row[1:]
+            for row in db.execute(
+                "SELECT u.code, u.name, u.level, u.opening, u.closing, p.code "
+                "FROM units u LEFT JOIN units p ON p.id = u.parent_id"
+            )
+        }
+        units = tuple(
+            unit
+            for unit in units
+            if stored.get(unit.code)
+            != (
+                unit.name,
+                unit.level,
+                unit.opening.isoformat() if unit.opening else None,
+                unit.closing.isoformat() if unit.closing else None,
+                unit.parent,
+            )
+        )
+        if not units:
+            return False
         for unit in units:
             db.execute(
                 "INSERT INTO units (code, name, level, opening, closing) VALUES (?, ?, ?, ?, ?) "
@@ -1308,6 +1338,7 @@ class Store:
         for unit in units:
             parent_id = self._unit_id(unit.parent) if unit.parent is not None else None
             db.execute("UPDATE units SET parent_id = ? WHERE code = ?", (parent_id, unit.code))
+        return True
 
     def _unit_id(self, code: str) -> int:
         row = self._db.execute("SELECT id FROM units WHERE code = ?", (code,)).fetchone()
