@@ -115,23 +115,7 @@ def case_xlsx_baseline(form: Path, units: Path, db: Path) -> int:
     """The best simple reading of a form: openpyxl's streaming reader, then executemany."""
     import openpyxl
 
-    from epireport.io._normalise import load_units
-    from epireport.store import Store
-
-    with Store.open(db) as store:
-        store.put_units(load_units(units))
-    connection = sqlite3.connect(db, isolation_level=None)
-    connection.execute("PRAGMA synchronous = NORMAL")
-    connection.execute("PRAGMA cache_size = -32768")
-    unit_ids = dict(connection.execute("SELECT code, id FROM units"))
-    connection.execute("BEGIN IMMEDIATE")
-    indicator_ids = {
-        code: connection.execute(
-            "INSERT INTO indicators (code, institution) VALUES (?, 'bench')", (code,)
-        ).lastrowid
-        for code in INDICATORS
-    }
-    now = dt.datetime.now(dt.UTC).isoformat()
+    connection, unit_ids, indicator_ids, now = _baseline_start(units, db)
     rows = []
     wb = openpyxl.load_workbook(form, read_only=True, data_only=True)
     for ws in wb.worksheets:
@@ -165,6 +149,34 @@ def case_xlsx_baseline(form: Path, units: Path, db: Path) -> int:
                     )
                 )
     wb.close()
+    return _baseline_write(connection, rows)
+
+
+def _baseline_start(
+    units: Path, db: Path
+) -> tuple[sqlite3.Connection, dict[str, int], dict[str, int], str]:
+    """The store's schema, indexes and pragmas (``Store.open``), its units, its indicators."""
+    from epireport.io._normalise import load_units
+    from epireport.store import Store
+
+    with Store.open(db) as store:  # the same schema, indexes and pragmas
+        store.put_units(load_units(units))
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA cache_size = -32768")  # as Store.open sets it
+    unit_ids = dict(connection.execute("SELECT code, id FROM units"))
+    connection.execute("BEGIN IMMEDIATE")
+    indicator_ids = {
+        code: connection.execute(
+            "INSERT INTO indicators (code, institution) VALUES (?, 'bench')", (code,)
+        ).lastrowid
+        for code in INDICATORS
+    }
+    return connection, unit_ids, indicator_ids, dt.datetime.now(dt.UTC).isoformat()
+
+
+def _baseline_write(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> int:
+    """One executemany upsert of every row, one transaction."""
     connection.executemany(
         "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, "
         "kind, value_text, value_num, submitted_by, comment, ingested_at, source_row) "
@@ -205,22 +217,7 @@ def generate(values: int, folder: Path) -> tuple[Path, Path]:
 
 
 def case_baseline(data: Path, units: Path, db: Path) -> int:
-    from epireport.io._normalise import load_units
-    from epireport.store import Store
-
-    with Store.open(db) as store:  # the same schema, indexes and pragmas
-        store.put_units(load_units(units))
-    connection = sqlite3.connect(db, isolation_level=None)
-    connection.execute("PRAGMA synchronous = NORMAL")
-    connection.execute("PRAGMA cache_size = -32768")  # as Store.open sets it
-    unit_ids = dict(connection.execute("SELECT code, id FROM units"))
-    connection.execute("BEGIN IMMEDIATE")
-    indicator_ids = {}
-    for code in INDICATORS:
-        indicator_ids[code] = connection.execute(
-            "INSERT INTO indicators (code, institution) VALUES (?, 'bench')", (code,)
-        ).lastrowid
-    now = dt.datetime.now(dt.UTC).isoformat()
+    connection, unit_ids, indicator_ids, now = _baseline_start(units, db)
     rows = []
     with data.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -240,17 +237,7 @@ def case_baseline(data: Path, units: Path, db: Path) -> int:
                     f"row {number}",
                 )
             )
-    connection.executemany(
-        "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, "
-        "kind, value_text, value_num, submitted_by, comment, ingested_at, source_row) "
-        "VALUES (?, ?, ?, ?, ?, 'reported', 'int', ?, ?, '', '', ?, ?) "
-        "ON CONFLICT (indicator_id, unit_id, period, options) "
-        "DO UPDATE SET value_text = excluded.value_text",
-        rows,
-    )
-    connection.execute("COMMIT")
-    connection.close()
-    return len(rows)
+    return _baseline_write(connection, rows)
 
 
 def plugins():

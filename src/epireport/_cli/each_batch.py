@@ -10,6 +10,8 @@ it is the tried default: elsewhere, and for small batches, everything runs in th
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -31,6 +33,8 @@ __all__ = ["EachBatch", "auto_jobs", "write_each"]
 PARALLEL_FROM = 64
 #: At most this many worker processes by default.
 MAX_JOBS = 8
+#: The garbage collector's first threshold during a batch (Python's default is 700).
+GC_THRESHOLD = 20_000
 
 
 @attrs.frozen
@@ -140,6 +144,41 @@ def write_each(
 
     *advance* is told how many units are done as they finish (for a progress bar).
     """
+    with _collecting_less():
+        return _write_each(batch, codes, jobs, advance)
+
+
+@contextlib.contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Run a batch with fewer garbage collections, as a batch of short-lived objects allows.
+
+    A unit's summary allocates (and frees) a few hundred thousand objects: at the default
+    threshold the collector ran thousands of times per batch, each full collection walking
+    everything the process holds (the org tree of every unit among it), about a tenth of the
+    batch. What exists before the batch is frozen (never walked again; forked workers share
+    it untouched), and the young generation is collected every ``GC_THRESHOLD`` allocations.
+    Both are restored afterwards.
+    """
+    threshold = gc.get_threshold()
+    # Objects someone else froze cannot be told from ours afterwards: leave them be.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
+
+
+def _write_each(
+    batch: EachBatch,
+    codes: Sequence[str],
+    jobs: int,
+    advance: Callable[[int], None],
+) -> list[dict[str, object]]:
     if jobs <= 1:
         found = []
         for entry in entries(batch):

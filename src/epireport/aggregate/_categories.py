@@ -27,10 +27,10 @@ from typing import Any
 
 import attrs
 
-from epireport.aggregate._results import Aggregate, AggregateSet
+from epireport.aggregate._results import Aggregate, AggregateSet, AggregateStatus
 from epireport.model._indicators import Category, series_code
 from epireport.model._periods import Period
-from epireport.model._values import DataValue, ValueStatus
+from epireport.model._values import DataValue, Value, ValueStatus
 
 __all__ = ["CategorySum", "category_sums", "resolve_categories", "traced"]
 
@@ -262,6 +262,14 @@ class _Traced(AggregateSet):
 
     def __len__(self) -> int:
         return len(self._inner)
+
+    # Tracing changes the sources only: the figures are the inner engine's.
+
+    def value(self, indicator: str, unit: str, period: Period) -> Value | None:
+        return self._inner.value(indicator, unit, period)
+
+    def figures(self) -> Iterator[tuple[str, str, Period, AggregateStatus, Value | None]]:
+        return self._inner.figures()
 
     def _find(self, key: tuple[str, str, Period]) -> Aggregate | None:
         found = self._items.get(key)

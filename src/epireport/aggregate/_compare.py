@@ -7,6 +7,7 @@ base gives ``NEW`` rather than an infinite percentage.
 """
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -88,6 +89,8 @@ def compare(
     A count from 0 to more is ``NEW``; equal figures are ``FLAT``; a missing figure (``None``)
     or a non-number gives ``UNAVAILABLE``.
     """
+    if previous is None and type(current) is int:
+        return _unavailable_since(current)
     if not isinstance(current, int | Decimal) or isinstance(current, bool):
         return Change(ChangeKind.UNAVAILABLE, previous=_safe(previous))
     if not isinstance(previous, int | Decimal) or isinstance(previous, bool):
@@ -101,6 +104,17 @@ def compare(
     if prev == 0:
         return Change(ChangeKind.NEW, current=cur, previous=prev)
     return Change(ChangeKind.PERCENT, (cur - prev) * _HUNDRED / abs(prev), cur, prev)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unavailable_since(current: int) -> Change:
+    """``compare(current, None)`` for an int: no earlier figure to compare with.
+
+    A report compares every figure with two earlier periods, which often have no data: the
+    same (immutable) change for the same count, made once. Ints only: equal Decimals may be
+    written differently (``5`` and ``5.0``), and a cache would mix them up.
+    """
+    return Change(ChangeKind.UNAVAILABLE, current=current)
 
 
 def _safe(value: object) -> Decimal | None:
@@ -144,4 +158,13 @@ def rank(
     for position, value in enumerate(ordered, 1):
         first.setdefault(value, position)
     total = len(ordered)
-    return {unit: Rank(first[value], total, counts[value] > 1) for unit, value in numbers.items()}
+    return {
+        unit: _ranked(first[value], total, counts[value] > 1) for unit, value in numbers.items()
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _ranked(position: int, of: int, tied: bool) -> Rank:
+    # A report ranks the children of its unit for every indicator: the same (immutable)
+    # places over and over.
+    return Rank(position, of, tied)

@@ -54,16 +54,6 @@ class ReportStatus(enum.Enum):
     SUBMITTED = "submitted"
 
 
-def _overall(states: set[ReportStatus]) -> ReportStatus:
-    """A unit's state: missing, else late, else undated, else zero only if all are."""
-    for worst in (ReportStatus.MISSING, ReportStatus.LATE, ReportStatus.SUBMITTED):
-        if worst in states:
-            return worst
-    return (
-        ReportStatus.ZERO_REPORT if states == {ReportStatus.ZERO_REPORT} else ReportStatus.ON_TIME
-    )
-
-
 def _level(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ModelError(f"ReportingCalendar.level: expected a level >= 1 or None, got {value!r}")
@@ -133,11 +123,13 @@ class ReportingCalendar:
         # The reporters once, then who is open during each base period (not the subtree anew
         # for every day of the period).
         reporters = self.reporters(under)
+        bases = self.base_periods(period)
+        if all(unit.opening is None and unit.closing is None for unit in reporters):
+            # Units without opening and closing dates are open during every base period.
+            codes = [unit.code for unit in reporters]
+            return tuple((code, base) for base in bases for code in codes)
         return tuple(
-            (unit.code, base)
-            for base in self.base_periods(period)
-            for unit in reporters
-            if unit.is_open_during(base)
+            (unit.code, base) for base in bases for unit in reporters if unit.is_open_during(base)
         )
 
     def due(self, base: Period, tzinfo: object = None) -> datetime:
@@ -223,18 +215,30 @@ class Completeness:
 
 
 def _summary(states: Iterable[ReportStatus]) -> CompletenessSummary:
-    counts = dict.fromkeys(ReportStatus, 0)
-    total = 0
-    for state in states:
-        counts[state] += 1
-        total += 1
+    # Counted with list.count (states compare by identity, in C; hashing an Enum member is
+    # a Python call), and each distinct summary made once: a report asks for one per fact.
+    found = states if isinstance(states, list) else list(states)
+    return _counted(
+        len(found),
+        found.count(ReportStatus.ON_TIME),
+        found.count(ReportStatus.ZERO_REPORT),
+        found.count(ReportStatus.LATE),
+        found.count(ReportStatus.MISSING),
+        found.count(ReportStatus.SUBMITTED),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _counted(
+    expected: int, on_time: int, zero_reports: int, late: int, missing: int, undated: int
+) -> CompletenessSummary:
     return CompletenessSummary(
-        expected=total,
-        on_time=counts[ReportStatus.ON_TIME],
-        zero_reports=counts[ReportStatus.ZERO_REPORT],
-        late=counts[ReportStatus.LATE],
-        missing=counts[ReportStatus.MISSING],
-        undated=counts[ReportStatus.SUBMITTED],
+        expected=expected,
+        on_time=on_time,
+        zero_reports=zero_reports,
+        late=late,
+        missing=missing,
+        undated=undated,
     )
 
 
@@ -271,22 +275,38 @@ def completeness_of(
     # value whose period is one of them counts for that one only (the usual daily report),
     # without a look at every other base period.
     base_set = frozenset(bases)
+    tree = calendar.tree
+    reported, zero = ValueStatus.REPORTED, ValueStatus.ZERO_REPORT
     # The submitted values of the period by reporting unit, in their order.
     by_reporter: dict[str, list[DataValue]] = {}
     reporter_cache: dict[str, str | None] = {}
+    # Whether a value's period overlaps the report period, by the period object's id (a
+    # report's values share a few period objects; hashing a Period is slow): the entry keeps
+    # the period alive, so that its id is not reused while the values are read.
+    overlapping: dict[int, tuple[Period, bool]] = {}
     for value in values:
-        if not value.status.is_submitted or not value.period.overlaps(period):
+        status = value.status
+        if status is not reported and status is not zero:
             continue
-        if value.unit not in calendar.tree:
+        own = value.period
+        seen = overlapping.get(id(own))
+        if seen is None or seen[0] is not own:
+            seen = overlapping[id(own)] = (own, own.overlaps(period))
+        if not seen[1]:
             continue
-        reporter = reporter_cache.get(value.unit, "")
-        if reporter == "":
-            reporter = reporter_cache[value.unit] = calendar.reporter_of(value.unit)
+        unit = value.unit
+        if unit in reporter_cache:
+            reporter = reporter_cache[unit]
+        else:
+            reporter = reporter_cache[unit] = calendar.reporter_of(unit) if unit in tree else None
         if reporter is not None:
-            by_reporter.setdefault(reporter, []).append(value)
+            found = by_reporter.get(reporter)
+            if found is None:
+                found = by_reporter[reporter] = []
+            found.append(value)
     # A reporter's reports are the same whoever asks (the county, then each school): each is
     # classified once.
-    classified: dict[str, dict[Period, ReportStatus]] = {}
+    classified: dict[str, list[ReportStatus]] = {}
     return {
         under: _classify(calendar, by_reporter, under, period, bases, base_set, classified)
         for under in units
@@ -300,25 +320,61 @@ def _classify(
     period: Period,
     bases: tuple[Period, ...],
     base_set: frozenset[Period],
-    classified: dict[str, dict[Period, ReportStatus]],
+    classified: dict[str, list[ReportStatus]],
 ) -> Completeness:
+    reporters = calendar.reporters(under)
+    if bases and all(unit.opening is None and unit.closing is None for unit in reporters):
+        # The usual case: every reporter is expected for every base period, so each one's
+        # states line up with the base periods, and the reports (base period by base period,
+        # as calendar.expected lists them) are taken column by column.
+        codes = [unit.code for unit in reporters]
+        columns = []
+        per_unit: dict[str, ReportStatus] = {}
+        for code in codes:
+            statuses = classified.get(code)
+            if statuses is None:
+                statuses = classified[code] = _reports_of(
+                    calendar, by_reporter.get(code, ()), list(bases), bases, base_set
+                )
+            per_unit[code] = _overall(statuses)
+            columns.append(statuses)
+        keys = [(code, base) for base in bases for code in codes]
+        states = [state for row in zip(*columns, strict=True) for state in row]
+        return Completeness(under, period, dict(zip(keys, states, strict=True)), per_unit)
     expected = calendar.expected(under, period)
     slots_of: dict[str, list[Period]] = {}
     for unit, base in expected:
-        slots_of.setdefault(unit, []).append(base)
+        slots = slots_of.get(unit)
+        if slots is None:
+            slots = slots_of[unit] = []
+        slots.append(base)
+    per_unit = {}
+    following: dict[str, Callable[[], ReportStatus]] = {}
     for reporter, slots in slots_of.items():
-        if reporter not in classified:
-            classified[reporter] = _reports_of(
+        # A reporter's expected base periods are those it is open during, whoever asks.
+        statuses = classified.get(reporter)
+        if statuses is None:
+            statuses = classified[reporter] = _reports_of(
                 calendar, by_reporter.get(reporter, ()), slots, bases, base_set
             )
-    reports: dict[tuple[str, Period], ReportStatus] = {
-        slot: classified[slot[0]][slot[1]] for slot in expected
-    }
-    grouped: dict[str, set[ReportStatus]] = {}
-    for (unit, _), status in reports.items():
-        grouped.setdefault(unit, set()).add(status)
-    per_unit = {unit: _overall(states) for unit, states in grouped.items()}
+        per_unit[reporter] = _overall(statuses)
+        following[reporter] = iter(statuses).__next__
+    # Expected reports come base period by base period, and each reporter's in the order of
+    # its slots: its states are taken in turn, without looking a base period up.
+    reports = {slot: following[slot[0]]() for slot in expected}
     return Completeness(under, period, reports, per_unit)
+
+
+def _overall(statuses: list[ReportStatus]) -> ReportStatus:
+    """A unit's state over its (non-empty) reports' states.
+
+    Missing, else late, else undated, else a zero-report only if all are.
+    """
+    for worst in (ReportStatus.MISSING, ReportStatus.LATE, ReportStatus.SUBMITTED):
+        if worst in statuses:
+            return worst
+    zero = ReportStatus.ZERO_REPORT
+    return zero if all(s is zero for s in statuses) else ReportStatus.ON_TIME
 
 
 def _reports_of(
@@ -327,26 +383,42 @@ def _reports_of(
     slots: list[Period],
     bases: tuple[Period, ...],
     base_set: frozenset[Period],
-) -> dict[Period, ReportStatus]:
-    """The status of one reporter's report for each of its expected base periods."""
+) -> list[ReportStatus]:
+    """The status of one reporter's report for each of its expected base periods, in order."""
     # For each expected report: [anything submitted, all zero-reports, latest submission]
-    found: dict[Period, list[object]] = {base: [False, True, None] for base in slots}
+    expected: list[list[object]] = [[False, True, None] for _ in slots]
+    # The expected base periods by object id: a daily value usually carries the very object
+    # (Period.parse caches; see _periods_within), found without hashing a Period. By the
+    # periods themselves only for a value that does not.
+    by_id = {id(base): (base, state) for base, state in zip(slots, expected, strict=True)}
+    found: dict[Period, list[object]] | None = None
+    zero = ValueStatus.ZERO_REPORT
     for value in values:
         own = value.period
-        for base in (own,) if own in base_set else bases:
-            state = found.get(base)
-            if state is None or not own.overlaps(base):
-                continue
+        hit = by_id.get(id(own))
+        states: Iterable[list[object]]
+        if hit is not None and hit[0] is own:
+            # A period always overlaps itself (it ends after it starts).
+            states = (hit[1],)
+        else:
+            if found is None:
+                found = dict(zip(slots, expected, strict=True))
+            states = [
+                state
+                for base in ((own,) if own in base_set else bases)
+                if (state := found.get(base)) is not None and own.overlaps(base)
+            ]
+        for state in states:
             state[0] = True
-            if value.status is not ValueStatus.ZERO_REPORT:
+            if value.status is not zero:
                 state[1] = False
             at = value.submitted_at
             if at is not None:
                 latest = state[2]
                 if not isinstance(latest, datetime) or _later(at, latest):
                     state[2] = at
-    reports: dict[Period, ReportStatus] = {}
-    for base, (submitted, all_zero, latest) in found.items():
+    reports: list[ReportStatus] = []
+    for base, (submitted, all_zero, latest) in zip(slots, expected, strict=True):
         if not submitted:
             status = ReportStatus.MISSING
         elif isinstance(latest, datetime) and latest > calendar.due(base, latest.tzinfo):
@@ -357,7 +429,7 @@ def _reports_of(
             status = ReportStatus.SUBMITTED  # no evidence of when: not "on time"
         else:
             status = ReportStatus.ON_TIME
-        reports[base] = status
+        reports.append(status)
     return reports
 
 

@@ -82,6 +82,10 @@ _ZERO_REPORT = ValueStatus.ZERO_REPORT
 _MISSING = ValueStatus.MISSING
 
 _VALUE = AggregateStatus.VALUE
+_NOTHING = "no value was expected or submitted"
+#: A base figure without its sources: status, value, coverage (expected, submitted,
+#: zero-reports) and the reason it has no value.
+_Outcome = tuple[AggregateStatus, Any, int, int, int, str]
 _UNIT_OF = attrgetter("unit")
 _INDICATOR_OF = attrgetter("indicator")
 
@@ -274,9 +278,20 @@ class _Run:
         would be large, the indicators are read the general way instead.
         """
         is_leaf = self.is_leaf
+        holding = set(units)
         # Units with children that have values of their own stop fusion: their own figures
         # shadow their children's (any indicator, any period: a cheap superset).
-        stops = {ui for ui in set(units) if ui is not None and not is_leaf[ui]}
+        stops = {ui for ui in holding if ui is not None and not is_leaf[ui]}
+        if all(
+            ui is None or not is_leaf[ui] or ui in targets
+            for targets in self.targets_by_period
+            for ui in holding
+        ):
+            # Every leaf with values is a target (a report's own units, each with its own
+            # figure): fusion would skip no unit and write each value twice, into the leaf's
+            # row and its parent's cells. The general way is cheaper then.
+            modes[:] = [_GENERAL] * len(modes)
+            return stops
         parent = self.parent
         collectors = set(stops)
         target_leaves: set[int] = set()
@@ -814,16 +829,31 @@ class _Run:
 
 
 class _Result(AggregateSet):
-    """The engine's aggregates, built from its records when looked up (then kept)."""
+    """The engine's aggregates, built from its records when looked up (then kept).
+
+    A check of the figures (:meth:`figures`) and a look at one figure (:meth:`value`) are
+    answered from the records alone, without building the aggregate and its sources: a
+    report checks every planned figure and compares with two earlier periods, but states
+    the figures of one period.
+    """
 
     def __init__(self, run: _Run) -> None:
         self._run = run
-        self._items = {}
+        self._items = {}  # the base class's: this one keeps its aggregates in _built
         plan = run.plan
         self._codes = [p.code for p in plan.indicators]
-        self._plans = {p.code: (i, p) for i, p in enumerate(plan.indicators)}
-        self._base_index = run.indicator_index
+        # Each code's plan and its base position (None: a rate or ratio, derived).
+        self._kinds = {
+            p.code: (p, None if p.is_computed else run.indicator_index[p.code])
+            for p in plan.indicators
+        }
         self._keys = run.target_keys
+        # The target periods by object id (a Period hashes in Python; callers pass the very
+        # objects they planned with), and the aggregates built, by period position.
+        self._period_ids = {id(p): (p, ti) for ti, p in enumerate(run.periods)}
+        self._built: dict[tuple[int, str, int], Aggregate] = {}
+        # Each base figure's outcome (see _outcome) by (period, indicator, unit) position.
+        self._outcomes: dict[tuple[int, int, int], _Outcome] = {}
 
     def __len__(self) -> int:
         return len(self._keys) * len(self._codes)
@@ -838,22 +868,35 @@ class _Result(AggregateSet):
             for code in codes:
                 yield code, unit, period
 
+    def _position(self, key: object) -> tuple[int, int, IndicatorPlan, int | None] | None:
+        """The (period, unit) positions, plan and base position of a planned *key*.
+
+        None when *key* was not planned; the base position is None for a rate or ratio.
+        """
+        if not isinstance(key, tuple) or len(key) != 3:
+            return None  # any key may be asked for: Mapping.get, `in`
+        code, unit, period = key
+        run = self._run
+        kind = self._kinds.get(code)
+        ui = run.unit_index.get(unit)
+        if kind is None or ui is None:
+            return None
+        seen = self._period_ids.get(id(period))
+        ti = seen[1] if seen is not None and seen[0] is period else run.period_index.get(period)
+        if ti is None or (ti, ui) not in self._keys:
+            return None
+        return ti, ui, kind[0], kind[1]
+
     def _find(self, key: tuple[str, str, Period]) -> Aggregate | None:
-        found = self._items.get(key)
+        position = self._position(key)
+        if position is None:
+            return None
+        ti, ui, plan, ii = position
+        code, unit, period = key
+        found = self._built.get((ti, code, ui))
         if found is not None:
             return found
-        parts: object = key  # any key may be asked for: Mapping.get, `in`
-        if not isinstance(parts, tuple) or len(parts) != 3:
-            return None
-        code, unit, period = parts
-        run = self._run
-        planned = self._plans.get(code)
-        ui = run.unit_index.get(unit)
-        ti = run.period_index.get(period)
-        if planned is None or ui is None or ti is None or (ti, ui) not in self._keys:
-            return None
-        plan = planned[1]
-        if plan.is_computed:
+        if ii is None:
             num = self._find((plan.numerator or "", unit, period))
             den = self._find((plan.denominator or "", unit, period))
             # Planned before it, for the same target.
@@ -861,41 +904,82 @@ class _Result(AggregateSet):
             assert den is not None
             built = derive(plan, num, den)
         else:
-            built = self._build(ti, self._base_index[code], ui, plan, unit, period)
-        self._items[key] = built
+            built = self._build(ti, ii, ui, plan, unit, period)
+        self._built[ti, code, ui] = built
         return built
 
-    def _build(
-        self, ti: int, ii: int, ui: int, plan: IndicatorPlan, unit: str, period: Period
-    ) -> Aggregate:
-        """The aggregate of one base indicator for one target, from its rolled-up record."""
+    def value(self, indicator: str, unit: str, period: Period) -> Value | None:
+        """Return the figure, or ``None`` when there is none (or it was not planned)."""
+        # _position, inline: a report asks for a few hundred figures this way.
         run = self._run
-        rec, _reports = run.record(ti, ii, ui)
+        kind = self._kinds.get(indicator)
+        ui = run.unit_index.get(unit)
+        if kind is None or ui is None:
+            return None
+        seen = self._period_ids.get(id(period))
+        ti = seen[1] if seen is not None and seen[0] is period else run.period_index.get(period)
+        if ti is None or (ti, ui) not in self._keys:
+            return None
+        ii = kind[1]
+        if ii is None:
+            built = self._find((indicator, unit, period))
+            return None if built is None else built.value
+        # A base figure's value is its outcome's, whether its aggregate was built or not.
+        outcome = self._outcomes.get((ti, ii, ui)) or self._outcome(ti, ii, ui)
+        figure: Value | None = outcome[1]
+        return figure
+
+    def figures(self) -> Iterator[tuple[str, str, Period, AggregateStatus, Value | None]]:
+        units = self._run.plan.units
+        periods = self._run.periods
+        plans = [(code, self._kinds[code][1]) for code in self._codes]
+        outcome = self._outcome
+        for ti, ui in self._keys:
+            unit = units[ui].code
+            period = periods[ti]
+            for code, ii in plans:
+                if ii is None:
+                    found = self._find((code, unit, period))
+                    assert found is not None  # planned
+                    yield code, unit, period, found.status, found.value
+                else:
+                    status, value = outcome(ti, ii, ui)[:2]
+                    yield code, unit, period, status, value
+
+    def _outcome(self, ti: int, ii: int, ui: int) -> _Outcome:
+        """Status, value, coverage counts and reason of one base figure, from its record."""
+        key = (ti, ii, ui)
+        found = self._outcomes.get(key)
+        if found is not None:
+            return found
+        run = self._run
+        if not run.modes[ii] and not run.own[ti][ii] and not run.records[ti][ii]:
+            # Nothing was read for this period and indicator (a comparison period without
+            # data, usually): no unit has a record.
+            rec = None
+        else:
+            rec, _reports = run.record(ti, ii, ui)
         exp = run.layout.leaf_slots(ti, ui)
-        sources = run.sources(ti, ii, ui)
-        trusted = Aggregate._trusted
-        code = plan.code
         if rec is None:
-            status = AggregateStatus.MISSING if exp else AggregateStatus.NO_DATA
-            reason = "no value was submitted" if exp else "no value was expected or submitted"
-            return trusted(code, unit, period, status, None, Coverage._trusted(exp, 0, 0),
-                           reason, sources)  # fmt: skip
+            if exp:
+                found = (AggregateStatus.MISSING, None, exp, 0, 0, "no value was submitted")
+            else:
+                found = (AggregateStatus.NO_DATA, None, exp, 0, 0, _NOTHING)
+            self._outcomes[key] = found
+            return found
         exp += rec[_R_DEXP]
         sub, zero, miss, na, con = rec[_R_SUB], rec[_R_ZERO], rec[_R_MISS], rec[_R_NA], rec[_R_CON]
         if sub > exp:
-            return trusted(
-                code,
-                unit,
-                period,
+            found = (
                 AggregateStatus.UNDEFINED,
                 None,
-                Coverage._trusted(exp, exp, min(zero, exp)),
+                exp,
+                exp,
+                min(zero, exp),
                 f"{sub} reports fill only {exp} report slots: values overlap",
-                sources,
             )
-        # Checked here once for every engine-built aggregate: 0 <= zero <= sub <= exp (the
-        # counts only ever grow together), and a value exactly for the VALUE status.
-        coverage = Coverage._trusted(exp, sub, zero)
+            self._outcomes[key] = found
+            return found
         uop = run.unit_ops[ii]
         status = _VALUE
         reason = ""
@@ -908,7 +992,7 @@ class _Result(AggregateSet):
             elif exp or miss:
                 status, reason = AggregateStatus.MISSING, "no value was submitted"
             else:
-                status, reason = AggregateStatus.NO_DATA, "no value was expected or submitted"
+                status, reason = AggregateStatus.NO_DATA, _NOTHING
         elif uop == _AVERAGE:
             value = _divide(rec[_R_ACC], rec[_R_CNT])
         elif uop == _COUNT:
@@ -918,7 +1002,19 @@ class _Result(AggregateSet):
             reason = f"{con} units have values and the indicator is not aggregated across units"
         else:
             value = rec[_R_ACC]
+        found = self._outcomes[key] = (status, value, exp, sub, zero, reason)
+        return found
+
+    def _build(
+        self, ti: int, ii: int, ui: int, plan: IndicatorPlan, unit: str, period: Period
+    ) -> Aggregate:
+        """The aggregate of one base indicator for one target, from its rolled-up record."""
+        status, value, exp, sub, zero, reason = self._outcome(ti, ii, ui)
+        sources = self._run.sources(ti, ii, ui)
+        # Checked once in _outcome for every engine-built aggregate: 0 <= zero <= sub <= exp
+        # (the counts only ever grow together; overlapping values are undefined).
+        coverage = Coverage._trusted(exp, sub, zero)
         if (value is None) == (status is _VALUE):
             # Cannot happen (a contributing unit always has a figure); validate to say so.
-            return Aggregate(code, unit, period, status, value, coverage, reason, sources)
-        return trusted(code, unit, period, status, value, coverage, reason, sources)
+            return Aggregate(plan.code, unit, period, status, value, coverage, reason, sources)
+        return Aggregate._trusted(plan.code, unit, period, status, value, coverage, reason, sources)

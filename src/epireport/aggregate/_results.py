@@ -259,6 +259,15 @@ class AggregateSet(Mapping[tuple[str, str, Period], Aggregate]):
             assert found is not None  # every key iteration yields is planned
             yield found
 
+    def figures(self) -> Iterator[tuple[str, str, Period, AggregateStatus, Value | None]]:
+        """Yield ``(indicator, unit, period, status, value)`` of every aggregate in plan order.
+
+        What a check of the figures reads (:func:`~epireport.aggregate.validate`): an engine
+        may answer it without building the aggregates and their sources.
+        """
+        for found in self.aggregates():
+            yield found.indicator, found.unit, found.period, found.status, found.value
+
 
 # Which status a rate or ratio takes when a part has no value: the worse part's.
 _RANK = {

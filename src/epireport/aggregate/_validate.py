@@ -11,7 +11,7 @@ or a text where a number is needed, leaves the rule unevaluated.
 """
 
 import keyword
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -289,18 +289,82 @@ def _data_figures(
     values: Iterable[DataValue],
 ) -> dict[tuple[str, Period], dict[str, Value | None]]:
     grouped: dict[tuple[str, Period], dict[str, Value | None]] = {}
+    # The values of a report share a few period objects (readers parse each period id once):
+    # a (unit, period object) pair is looked up by the object's id, hashed in C, and the
+    # Period (hashed in Python) only the first time. The entry keeps the period alive, so
+    # its id cannot be reused by another one while *values* is read.
+    by_id: dict[tuple[str, int], tuple[Period, dict[str, Value | None]]] = {}
+    reported, zero = ValueStatus.REPORTED, ValueStatus.ZERO_REPORT
     for value in values:
-        figures = grouped.setdefault((value.unit, value.period), {})
+        unit, period = value.unit, value.period
+        entry = by_id.get((unit, id(period)))
+        if entry is None or entry[0] is not period:
+            figures = grouped.get((unit, period))
+            if figures is None:
+                figures = grouped[unit, period] = {}
+            by_id[unit, id(period)] = (period, figures)
+        else:
+            figures = entry[1]
         # A category option's figure is read under its series code (returnees[wuhan]), never
         # as the indicator's total.
-        code = value.series
-        if value.status is ValueStatus.ZERO_REPORT:
+        code = value.series if value.options else value.indicator
+        status = value.status
+        if status is zero:
             figures[code] = 0
-        elif value.status is ValueStatus.REPORTED:
+        elif status is reported:
             figures[code] = value.value
         else:
             figures.setdefault(code, None)
     return grouped
+
+
+def _plainly_hold(rules: Sequence[ValidationRule], values: Iterable[DataValue]) -> bool:
+    """Whether every rule reads one indicator and plainly holds for each value on its own.
+
+    Such rules (``non-negative.<code>``, a ceiling) read one figure of a (unit, period): each
+    value can be checked alone, without grouping the values by (unit, period) first, and
+    each distinct figure once. ``False`` (any other rule, a figure that is not an integer, a
+    missing one a rule does not skip, an option's figure, a violation) sends the caller to the
+    full evaluation, which says what fails and where. (The store's ingest checks its values
+    the same way.)
+    """
+    checks: dict[str, list[Callable[[Mapping[str, object]], bool]]] = {}
+    skips: dict[str, bool] = {}
+    for rule in rules:
+        holds = rule.holds_for_integers
+        if len(rule.codes) != 1 or holds is None:
+            return False
+        (code,) = rule.codes
+        checks.setdefault(code, []).append(holds)
+        skips[code] = skips.get(code, True) and rule.missing is MissingStrategy.SKIP
+    reported, zero = ValueStatus.REPORTED, ValueStatus.ZERO_REPORT
+    shown: set[tuple[str, int]] = set()
+    for value in values:
+        if value.options:
+            return False  # an option's figure is checked with its total, by the full evaluation
+        code = value.indicator
+        found = checks.get(code)
+        if found is None:
+            continue  # no rule reads it
+        status = value.status
+        if status is reported:
+            figure = value.value
+            if type(figure) is not int:
+                return False  # the quick tests decide plain integers only
+        elif status is zero:
+            figure = 0
+        elif skips[code]:
+            continue  # missing or not applicable: every rule on it skips
+        else:
+            return False
+        if (code, figure) in shown:
+            continue
+        figures = {code: figure}
+        for holds in found:
+            if not holds(figures):
+                return False
+        shown.add((code, figure))
+    return True
 
 
 # The last data check: (values, rules, violations). A tuple of values cannot change, so the
@@ -336,13 +400,27 @@ def validate(
     found: list[Violation] = []
     seen: set[tuple[str, str, Period]] = set()
 
+    # Each rule with what is read of it at every (unit, period): its codes, its quick test,
+    # and (for a rule skipped where a figure is missing) the codes to look at for that.
+    skip = MissingStrategy.SKIP
+    checks = [
+        (rule, rule.codes, rule.holds_for_integers, rule.missing is skip and tuple(rule.codes))
+        for rule in rule_list
+    ]
+
     def run(
         unit: str, period: Period, figures: Mapping[str, Value | None], aggregated: bool
     ) -> None:
-        for rule in rule_list:
-            if rule.codes and not rule.codes & figures.keys():
+        keys = figures.keys()
+        get = figures.get
+        for rule, codes, holds, skipped in checks:
+            if codes and codes.isdisjoint(keys):
                 continue
-            if (rule.code, unit, period) in seen:
+            if holds is not None and holds(figures):
+                continue  # the common case, decided without Decimals or a look at *seen*
+            if skipped and any(get(code) is None for code in skipped):
+                continue  # a missing figure: evaluate_rule would skip the rule
+            if seen and (rule.code, unit, period) in seen:
                 continue
             violation = evaluate_rule(rule, unit, period, figures, aggregated=aggregated)
             if violation is not None:
@@ -361,16 +439,25 @@ def validate(
         found.extend(remembered[2])
         seen.update((v.rule.code, v.unit, v.period) for v in remembered[2])
     else:
-        for (unit, period), figures in _data_figures(values).items():
-            run(unit, period, figures, False)
+        data = values if isinstance(values, tuple | list) else tuple(values)
+        if not _plainly_hold(rule_list, data):
+            for (unit, period), figures in _data_figures(data).items():
+                run(unit, period, figures, False)
         if isinstance(values, tuple):
             _remember_data_check(values, rule_list, tuple(found))
     if aggregates is not None:
         by_target: dict[tuple[str, Period], dict[str, Value | None]] = {}
-        for agg in aggregates.aggregates():
-            figures = by_target.setdefault((agg.unit, agg.period), {})
-            if agg.status is not AggregateStatus.NO_DATA:
-                figures[agg.indicator] = agg.value
+        no_data = AggregateStatus.NO_DATA
+        target: dict[str, Value | None] = {}
+        last: tuple[str, Period] | None = None
+        for code, unit, period, status, value in aggregates.figures():
+            # A target's figures come one after another: its unit and period are the same
+            # objects then, found again without hashing the period.
+            if last is None or last[0] is not unit or last[1] is not period:
+                last = (unit, period)
+                target = by_target.setdefault(last, {})
+            if status is not no_data:
+                target[code] = value
         for (unit, period), figures in by_target.items():
             run(unit, period, figures, True)
     return tuple(found)

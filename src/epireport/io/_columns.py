@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final, overload
+from typing import Any, Final, TypeVar, overload
 
 from epireport.model._periods import Period
 from epireport.model._values import DataValue, Value, ValueStatus
@@ -26,10 +26,21 @@ __all__ = ["RowLocations", "State", "ValueColumns"]
 
 #: What a value says besides its indicator, unit, period and options: (status, value,
 #: qualifier, submitted_at, submitted_by, comment).
+_T = TypeVar("_T")
+
 #: The largest key space :meth:`ValueColumns.may_repeat` keeps a bit per key for (32 MB).
 _BITMAP_BITS: Final = 1 << 28
 
 State = tuple[ValueStatus, Value | None, str, datetime | None, str, str]
+
+
+def _intern(index: dict[Any, int], table: list[_T], key: object, item: _T) -> int:
+    """The position of *item* (known by *key*) in *table*, appended if new."""
+    found = index.get(key)
+    if found is None:
+        found = index[key] = len(table)
+        table.append(item)
+    return found
 
 
 def _state_key(state: State) -> tuple[Any, ...]:
@@ -101,45 +112,23 @@ class ValueColumns(Sequence[DataValue]):
 
     def indicator(self, code: str) -> int:
         """The index of indicator *code* in :attr:`indicators` (added if new)."""
-        found = self._indicator_index.get(code)
-        if found is None:
-            found = self._indicator_index[code] = len(self.indicators)
-            self.indicators.append(code)
-        return found
+        return _intern(self._indicator_index, self.indicators, code, code)
 
     def unit(self, code: str) -> int:
         """The index of unit *code* in :attr:`units` (added if new)."""
-        found = self._unit_index.get(code)
-        if found is None:
-            found = self._unit_index[code] = len(self.units)
-            self.units.append(code)
-        return found
+        return _intern(self._unit_index, self.units, code, code)
 
     def period(self, period: Period) -> int:
         """The index of *period* in :attr:`periods` (added if new; periods are told by id)."""
-        key = str(period)
-        found = self._period_index.get(key)
-        if found is None:
-            found = self._period_index[key] = len(self.periods)
-            self.periods.append(period)
-        return found
+        return _intern(self._period_index, self.periods, str(period), period)
 
     def state(self, state: State) -> int:
         """The index of *state* in :attr:`states` (added if new)."""
-        key = _state_key(state)
-        found = self._state_index.get(key)
-        if found is None:
-            found = self._state_index[key] = len(self.states)
-            self.states.append(state)
-        return found
+        return _intern(self._state_index, self.states, _state_key(state), state)
 
     def option(self, options: tuple[str, ...]) -> int:
         """The index of the option codes *options* in :attr:`options` (added if new)."""
-        found = self._option_index.get(options)
-        if found is None:
-            found = self._option_index[options] = len(self.options)
-            self.options.append(options)
-        return found
+        return _intern(self._option_index, self.options, options, options)
 
     def append_plain(self, indicator: int, unit: int, period: int, state: int) -> None:
         """Add a value without options from indexes given by :meth:`indicator` and the like."""
@@ -322,11 +311,7 @@ class RowLocations(Sequence[str]):
 
     def _pattern_of(self, prefix: str, suffix: str) -> int:
         key = (prefix, suffix)
-        found = self._pattern_index.get(key)
-        if found is None:
-            found = self._pattern_index[key] = len(self._patterns)
-            self._patterns.append(key)
-        return found
+        return _intern(self._pattern_index, self._patterns, key, key)
 
     def append(self, location: str) -> None:
         """Add *location*."""

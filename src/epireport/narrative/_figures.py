@@ -432,10 +432,17 @@ def _lookup_uncached(state: RenderState, code: str, unit_code: str, when: object
                 f"{v.series}@{v.unit}@{period_text if v.period is when else text_of(v.period)}",
             )
         else:
-            source_ids = tuple(
-                f"{v.series}@{v.unit}@{period_text if v.period is when else text_of(v.period)}"
-                for v in sources
-            )
+            # A county's figure has hundreds of sources over a few periods: each period's
+            # text is looked up once here (by id: the sources keep their periods alive).
+            texts: dict[int, str] = {id(when): period_text}
+            ids = []
+            for v in sources:
+                p = v.period
+                text = texts.get(id(p))
+                if text is None:
+                    text = texts[id(p)] = text_of(p)
+                ids.append(f"{v.series if v.options else v.indicator}@{v.unit}@{text}")
+            source_ids = tuple(ids)
         # One check of everything a FactRef takes from here; "@" keeps fact_id non-blank.
         trusted = _is_clean(f"{ident}{code}{unit_code}{period_text}{''.join(source_ids)}")
         # Positional: a NamedTuple's keyword __new__ is a Python function; this is the tuple's.
