@@ -26,6 +26,7 @@ def test_columns_read_back_the_values_given(values: list[DataValue]) -> None:
     assert list(columns) == values
     assert [columns[i] for i in range(len(values))] == values
     assert columns[1:3] == tuple(values[1:3])
+    assert columns.value_keys() == {v.key for v in values}
     # Two values share a key number exactly when they share DataValue.key.
     keys = columns.keys()
     for i, a in enumerate(values):

@@ -177,6 +177,28 @@ class ValueColumns(Sequence[DataValue]):
             setattr(kept, column, array("I", (source[i] for i in wanted)))
         return kept
 
+    def value_keys(self) -> set[tuple[str, str, Period]]:
+        """The :attr:`DataValue.key <epireport.model.DataValue.key>` of every value, as a set.
+
+        The values are not built for it.
+        """
+        series = {
+            (i, o): f"{code}[{','.join(self.options[o])}]" if o else code
+            for i, code in enumerate(self.indicators)
+            for o in range(len(self.options))
+        }
+        units, periods = self.units, self.periods
+        return {
+            (series[i, o], units[u], periods[p])
+            for i, o, u, p in zip(
+                self.indicator_column,
+                self.option_column,
+                self.unit_column,
+                self.period_column,
+                strict=True,
+            )
+        }
+
     def keys(self) -> list[int]:
         """Per value, a number two values share only if they share a key.
 

@@ -771,7 +771,11 @@ class _SheetReader:
             index = columns.get(code)
             return row[index] if index is not None and index < len(row) else None
 
-        uncomputed = [(i, v) for i, v in enumerate(row) if isinstance(v, _Uncomputed)]
+        uncomputed = (
+            [(i, v) for i, v in enumerate(row) if isinstance(v, _Uncomputed)]
+            if self.formulas  # only a sheet with formulas has such cells (read())
+            else ()
+        )
         for index, formula in uncomputed:
             builder.problem(
                 self.at(row_index, index),

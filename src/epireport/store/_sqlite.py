@@ -1146,7 +1146,7 @@ class Store:
 
     def _withdraw(
         self,
-        items: Sequence[DataValue],
+        items: ValueColumns,
         scope: Iterable[tuple[str, str, Period]],
         sent: dt.datetime | None,
         unit_ids: dict[str, int],
@@ -1157,9 +1157,9 @@ class Store:
         scope = tuple(scope)
         if not scope:
             return 0
-        present = {value.key for value in items}
+        present = items.value_keys()
         if sent is None:
-            times = [v.submitted_at for v in items if v.submitted_at is not None]
+            times = [state[3] for state in items.states if state[3] is not None]
             sent = max(times, key=_sortable) if times else None
         stamp = sent.isoformat() if sent is not None else None
         count = 0
