@@ -55,7 +55,24 @@ def _state_key(state: State) -> tuple[Any, ...]:
     return (status, type(value), shown, qualifier, when, submitted_by, comment)
 
 
-class ValueColumns(Sequence[DataValue]):
+class _TupleLike(Sequence[_T]):
+    """A read-only sequence that compares and hashes as the tuple of its items."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _TupleLike | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class ValueColumns(_TupleLike[DataValue]):
     """The values of a batch: per value, indexes into tables of distinct parts (see the module).
 
     The tables hold the distinct indicators, units, periods, options and states. Values are
@@ -298,24 +315,13 @@ class ValueColumns(Sequence[DataValue]):
         ):
             yield build(i, o, u, p, s)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, ValueColumns | tuple | list):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        return f"ValueColumns({list(self)!r})"
-
 
 # "sheet 社会宣传, row 12" -> ("sheet 社会宣传, row ", 12, ""); "$.dataValues[3]" ->
 # ("$.dataValues[", 3, "]"): the last number of a location, with what stands around it.
 _NUMBERED: Final = re.compile(r"([0-9]{1,15})([^0-9]*)\Z")
 
 
-class RowLocations(Sequence[str]):
+class RowLocations(_TupleLike[str]):
     """Where each value of a batch was read (``row 12``), as a number and a shared pattern.
 
     Equal to the tuple of its locations.
@@ -386,17 +392,6 @@ class RowLocations(Sequence[str]):
         for pattern, number in zip(self._pattern, self._number, strict=True):
             prefix, suffix = patterns[pattern]
             yield prefix if number < 0 else f"{prefix}{number}{suffix}"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, RowLocations | tuple | list):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        return f"RowLocations({list(self)!r})"
 
 
 def as_columns(values: Iterable[DataValue]) -> ValueColumns:
