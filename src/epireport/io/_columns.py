@@ -56,9 +56,26 @@ def _state_key(state: State) -> tuple[Any, ...]:
 
 
 class _TupleLike(Sequence[_T]):
-    """A read-only sequence that compares and hashes as the tuple of its items."""
+    """A read-only sequence that compares and hashes as the tuple of its items.
+
+    A subclass gives ``_item(index)``; a slice is a tuple.
+    """
 
     __slots__ = ()
+
+    def _item(self, index: int) -> _T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
+        if isinstance(index, slice):
+            return tuple(self._item(i) for i in range(*index.indices(len(self))))
+        return self._item(index)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _TupleLike | tuple | list):
@@ -286,15 +303,7 @@ class ValueColumns(_TupleLike[DataValue]):
             qualifier,
         )
 
-    @overload
-    def __getitem__(self, index: int) -> DataValue: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[DataValue, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> DataValue | tuple[DataValue, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
+    def _item(self, index: int) -> DataValue:
         return self._build(
             self.indicator_column[index],
             self.option_column[index],
@@ -374,15 +383,7 @@ class RowLocations(_TupleLike[str]):
     def __len__(self) -> int:
         return len(self._number)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
+    def _item(self, index: int) -> str:
         prefix, suffix = self._patterns[self._pattern[index]]
         number = self._number[index]
         return prefix if number < 0 else f"{prefix}{number}{suffix}"

@@ -573,6 +573,7 @@ def _remembered(cache: dict[_K, _V | str], key: _K, compute: Callable[[], _V]) -
 
 #: How many distinct value texts a reader remembers (a bound on its memory, not on the file).
 _VALUE_CACHE_SIZE: Final = 50_000
+#: The period of a value built to check a figure alone (a check reads the figure, not when).
 _ANY_DAY: Final = Period.parse("20200101")
 #: The cells BatchBuilder.value remembers by (type, value): hashable, and equal only when alike.
 _CACHED_CELLS: Final = frozenset({str, int, float, bool, Decimal, dt.datetime, dt.date})

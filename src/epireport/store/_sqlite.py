@@ -66,6 +66,7 @@ from epireport.aggregate._rules import ValidationRule
 from epireport.aggregate._validate import _plainly_hold
 from epireport.exceptions import InputError, ModelError, Problem, UsageError
 from epireport.io._columns import RowLocations, State, ValueColumns, as_columns, as_locations
+from epireport.io._normalise import _ANY_DAY
 from epireport.model._indicators import IndicatorSet
 from epireport.model._institution import Institution
 from epireport.model._periods import Period
@@ -219,10 +220,6 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', random() & 900719925
 _TREES: Final[dict[tuple[str, int], tuple[int, OrgTree]]] = {}
 _TREES_LOCK: Final = threading.Lock()
 _TREES_KEPT: Final = 4
-
-# The period of the values a rule check builds from a state alone (a rule of one figure
-# reads the figure, not its unit or period).
-_ANY_DAY: Final = Period.parse("20200101")
 
 #: Values written per statement batch by a large ingest (and between progress reports).
 _CHUNK: Final = 10_000
