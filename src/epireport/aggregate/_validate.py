@@ -325,8 +325,8 @@ def _plainly_hold(rules: Sequence[ValidationRule], values: Iterable[DataValue]) 
     value can be checked alone, without grouping the values by (unit, period) first, and
     each distinct figure once. ``False`` (any other rule, a figure that is not an integer, a
     missing one a rule does not skip, an option's figure, a violation) sends the caller to the
-    full evaluation, which says what fails and where. (The store's ingest checks its values
-    the same way.)
+    full evaluation, which says what fails and where. (The store's ingest calls it too, on
+    what a file writes and on what the store holds beside it.)
     """
     checks: dict[str, list[Callable[[Mapping[str, object]], bool]]] = {}
     skips: dict[str, bool] = {}
