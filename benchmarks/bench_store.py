@@ -181,7 +181,7 @@ def _baseline_write(connection: sqlite3.Connection, rows: list[tuple[object, ...
         "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, "
         "kind, value_text, value_num, submitted_by, comment, ingested_at, source_row) "
         "VALUES (?, ?, ?, ?, ?, 'reported', 'int', ?, ?, '', '', ?, ?) "
-        "ON CONFLICT (indicator_id, unit_id, period, options) "
+        "ON CONFLICT (indicator_id, unit_id, options, start_day, period) "
         "DO UPDATE SET value_text = excluded.value_text",
         rows,
     )

@@ -685,6 +685,76 @@ def test_a_scope_withdraws_an_option_by_its_series(store: Store) -> None:
     assert store.history("returnees[wuhan]", "S01", DAY1)[-1].reason == "withdrawn"
 
 
+# What version 3 wrote for data_values: the key without start_day, a second index for overlaps.
+_V3_VALUES = """
+CREATE TABLE data_values_3 (id INTEGER PRIMARY KEY,
+    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id), period TEXT NOT NULL,
+    start_day INTEGER NOT NULL, end_day INTEGER NOT NULL, status TEXT NOT NULL, kind TEXT,
+    value_text TEXT, value_num REAL, submitted_at TEXT, submitted_by TEXT NOT NULL,
+    comment TEXT NOT NULL, ingested_at TEXT NOT NULL, source_id INTEGER REFERENCES sources(id),
+    source_row TEXT NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0,
+    options TEXT NOT NULL DEFAULT '', qualifier TEXT NOT NULL DEFAULT '',
+    UNIQUE (indicator_id, unit_id, period, options));
+INSERT INTO data_values_3 SELECT *, '', '' FROM data_values;
+DROP TABLE data_values;
+ALTER TABLE data_values_3 RENAME TO data_values;
+CREATE INDEX data_values_days ON data_values (start_day, end_day);
+CREATE INDEX data_values_unit ON data_values (unit_id, period);
+CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, options, start_day);
+ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT '';
+INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, status, kind,
+    value_text, value_num, submitted_by, comment, ingested_at, source_row, options, qualifier)
+    VALUES (1, 1, '20200202', 737457, 737458, 'reported', 'int', '4', 4, '', '', '2020-02-01',
+    'r3', 'x', '约');
+UPDATE data_values SET ingested_at = '2020-02-01';
+INSERT INTO history (value_id, status, kind, value_text, submitted_by, comment, ingested_at,
+    source_row, superseded_at) VALUES (1, 'reported', 'int', '6', '', '', '2020-01-31', 'r1',
+    '2020-02-01');
+PRAGMA user_version = 3;
+"""
+
+
+def test_a_version_3_store_is_upgraded_to_the_key_that_finds_overlaps(tmp_path: Path) -> None:
+    """A schema-3 store is rebuilt with start_day in its unique key; ids, data, history stay.
+
+    The overlap index of version 3 is gone (the key serves both), and the upgraded store
+    still refuses an overlapping period and recognises a stored version.
+    """
+    from epireport.store import _sqlite
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(_V1_SCHEMA)
+    for statement in _sqlite._statements(_sqlite._MIGRATE_1_TO_2):
+        db.execute(statement)
+    db.executescript(_V3_VALUES)
+    db.close()
+    with Store.open(path) as store:
+        assert {(v.series, str(v.period)): v.stated for v in store.values()} == {
+            ("a", "20200201"): "7",
+            ("a[x]", "20200202"): "约4",
+        }
+        old, new = store.history("a", "S01", DAY1)
+        assert (old.value.value, new.value.value) == (6, 7)
+        result = store.ingest([DataValue.reported("a", "S01", DAY1, 7)], "again.csv")
+        assert result.unchanged == 1
+        with pytest.raises(InputError, match="overlaps"):
+            store.ingest([DataValue.reported("a", "S01", Period.parse("202002"), 30)], "m.csv")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT id, options FROM data_values ORDER BY id").fetchall() == [
+        (1, ""),
+        (2, "x"),
+    ]
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "data_values_key_days" not in indexes
+    key = db.execute("PRAGMA index_info('sqlite_autoindex_data_values_1')").fetchall()
+    assert [row[2] for row in key] == ["indicator_id", "unit_id", "options", "start_day", "period"]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.close()
+
+
 def test_a_version_2_store_is_upgraded_in_place_keeping_ids(tmp_path: Path) -> None:
     """A schema-2 store gains options and qualifiers; its values, ids and history stay."""
     from epireport.store import _sqlite

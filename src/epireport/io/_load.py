@@ -124,6 +124,10 @@ class _MappingFrame:
         self.key: Any = _NO_KEY
 
 
+# Scalar types whose values may stand for each other: built once, shared by every occurrence.
+_SHARED: Final = frozenset({str, int, float, bool, type(None)})
+
+
 class _NotPlain(Exception):
     """A document that uses aliases, tags or merge keys: read by the full loader instead."""
 
@@ -153,16 +157,24 @@ def _from_events(yaml: Any, loader_type: Any, text: str) -> Any:
     scalar_node = yaml.ScalarNode
     stack: list[Any] = []  # open containers: a list, or a _MappingFrame
     documents: list[Any] = []
+    # A units file repeats its keys (code, name, parent) and many values: each distinct
+    # scalar is resolved and constructed once. Only immutable results are shared.
+    scalars: dict[tuple[str, Any], Any] = {}
     for event in yaml.parse(text, Loader=loader_type):
         kind = type(event)
         if kind is yaml.ScalarEvent:
             if event.tag not in (None, "!") or event.anchor is not None:
                 raise _NotPlain
-            tag = resolve(scalar_node, event.value, event.implicit)
-            constructor = construct.get(tag)
-            if constructor is None:
-                raise _NotPlain  # a merge key (<<), say
-            item = constructor(loader, scalar_node(tag, event.value, style=event.style))
+            key = (event.value, event.implicit)
+            item = scalars.get(key, _NO_KEY)
+            if item is _NO_KEY:
+                tag = resolve(scalar_node, event.value, event.implicit)
+                constructor = construct.get(tag)
+                if constructor is None:
+                    raise _NotPlain  # a merge key (<<), say
+                item = constructor(loader, scalar_node(tag, event.value, style=event.style))
+                if type(item) in _SHARED:
+                    scalars[key] = item
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.tag not in (None, "!") or event.anchor is not None:
                 raise _NotPlain

@@ -1,6 +1,6 @@
 """The embedded store: SQLite (standard library), one transaction per ingest, nothing lost.
 
-Schema (version 3, kept in ``PRAGMA user_version``; older stores are upgraded in place)::
+Schema (version 4, kept in ``PRAGMA user_version``; older stores are upgraded in place)::
 
     institutions name PRIMARY KEY, first_ingested_at      (what the store holds data for)
     meta         key PRIMARY KEY, value    (units_version: bumped by triggers when units change)
@@ -14,7 +14,7 @@ Schema (version 3, kept in ``PRAGMA user_version``; older stores are upgraded in
                  comment, ingested_at, source_id → sources, source_row, withdrawn,
                  options (category option codes joined by ',', '' for the total),
                  qualifier ('' exact, or 约 近 余 多)
-                 UNIQUE (indicator_id, unit_id, period, options)
+                 UNIQUE (indicator_id, unit_id, options, start_day, period)
     history      the same value columns (options aside: a version never changes them) for
                  every version a correction or a withdrawal replaced, with value_id →
                  data_values, superseded_at and reason
@@ -78,7 +78,7 @@ from epireport.store._records import IngestResult, Revision
 __all__ = ["DEFAULT_TIMEOUT", "SCHEMA_VERSION", "TIMEOUT_ENV", "Store"]
 
 #: The schema version this code writes and reads (``PRAGMA user_version``).
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 #: How long a writer waits for another writer's commit before giving up (seconds), unless
 #: ``Store.open(timeout=...)`` or the environment variable says otherwise.
@@ -104,11 +104,16 @@ CREATE TRIGGER units_deleted AFTER DELETE ON units
 _VALUE_INDEXES: Final = """\
 CREATE INDEX data_values_days ON data_values (start_day, end_day);
 CREATE INDEX data_values_unit ON data_values (unit_id, period);
-CREATE INDEX data_values_key_days ON data_values (indicator_id, unit_id, options, start_day);
 """
 
-# The columns of data_values, written once for the schema and for the migration that rebuilds
-# the table (version 2 → 3).
+# The columns of data_values, written once for the schema and for the migrations that rebuild
+# the table (versions 2 and 3 → 4).
+#
+# A value's key is (indicator, unit, period, options). start_day follows from the period, so a
+# unique key with start_day before the period is as unique, and the one index then serves both
+# the lookup of a stored version (every column equal) and the search for overlapping periods
+# (a range of start_day within one series). Version 3 had a unique key and a second index for
+# the overlaps: one B-tree more to write for every value ingested.
 _VALUES_COLUMNS: Final = """(
     id INTEGER PRIMARY KEY,
     indicator_id INTEGER NOT NULL REFERENCES indicators(id),
@@ -129,8 +134,15 @@ _VALUES_COLUMNS: Final = """(
     withdrawn INTEGER NOT NULL DEFAULT 0,
     options TEXT NOT NULL DEFAULT '',
     qualifier TEXT NOT NULL DEFAULT '',
-    UNIQUE (indicator_id, unit_id, period, options)
+    UNIQUE (indicator_id, unit_id, options, start_day, period)
 )"""
+
+# Every column of data_values, in order: what a rebuild copies.
+_COLUMN_NAMES: Final = (
+    "id, indicator_id, unit_id, period, start_day, end_day, status, kind, value_text, "
+    "value_num, submitted_at, submitted_by, comment, ingested_at, source_id, source_row, "
+    "withdrawn, options, qualifier"
+)
 
 _SCHEMA: Final = f"""
 CREATE TABLE institutions (
@@ -198,22 +210,32 @@ INSERT INTO institutions (name, first_ingested_at)
     SELECT DISTINCT institution, '' FROM indicators WHERE institution IS NOT NULL
 """
 
-# Version 2 → 3: category options (part of a value's identity) and approximate figures.
-# SQLite cannot change a UNIQUE constraint: data_values is rebuilt, keeping its ids (which the
-# history refers to), with foreign keys off for the while (see Store._prepare).
-_MIGRATE_2_TO_3: Final = f"""
-CREATE TABLE data_values_3 {_VALUES_COLUMNS};
-INSERT INTO data_values_3 (id, indicator_id, unit_id, period, start_day, end_day, status, kind,
+# Version 2 → 4: category options (part of a value's identity, version 3) and approximate
+# figures, in the key of version 4. SQLite cannot change a UNIQUE constraint: data_values is
+# rebuilt, keeping its ids (which the history refers to), with foreign keys off for the while
+# (see Store._prepare).
+_MIGRATE_2_TO_4: Final = f"""
+CREATE TABLE data_values_4 {_VALUES_COLUMNS};
+INSERT INTO data_values_4 (id, indicator_id, unit_id, period, start_day, end_day, status, kind,
     value_text, value_num, submitted_at, submitted_by, comment, ingested_at, source_id,
     source_row, withdrawn)
     SELECT id, indicator_id, unit_id, period, start_day, end_day, status, kind, value_text,
     value_num, submitted_at, submitted_by, comment, ingested_at, source_id, source_row,
     withdrawn FROM data_values ORDER BY id;
 DROP TABLE data_values;
-ALTER TABLE data_values_3 RENAME TO data_values;
+ALTER TABLE data_values_4 RENAME TO data_values;
 {_VALUE_INDEXES}ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT '';
 INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', random() & 9007199254740991)
 """
+
+# Version 3 → 4: the unique key that also finds overlaps (see _VALUES_COLUMNS); the same rebuild.
+_MIGRATE_3_TO_4: Final = f"""
+CREATE TABLE data_values_4 {_VALUES_COLUMNS};
+INSERT INTO data_values_4 ({_COLUMN_NAMES})
+    SELECT {_COLUMN_NAMES} FROM data_values ORDER BY id;
+DROP TABLE data_values;
+ALTER TABLE data_values_4 RENAME TO data_values;
+{_VALUE_INDEXES}"""
 
 # Validated org trees by (store file, store id), for every Store of the process; the most
 # recently built few (each holds its version; a stale one is rebuilt).
@@ -606,7 +628,7 @@ class Store:
                 return
             if version == 0 and self._path != ":memory:":
                 self._retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
-            # Rebuilding data_values (2 → 3) drops the table the history refers to: foreign
+            # Rebuilding data_values (→ 4) drops the table the history refers to: foreign
             # keys are off while it is rebuilt (they cannot change inside a transaction) and
             # checked before the commit.
             db.execute("PRAGMA foreign_keys = OFF")
@@ -632,9 +654,11 @@ class Store:
                     )
                 scripts = [_SCHEMA]
             elif version == 1:
-                scripts = [_MIGRATE_1_TO_2, _MIGRATE_2_TO_3]
+                scripts = [_MIGRATE_1_TO_2, _MIGRATE_2_TO_4]
             elif version == 2:
-                scripts = [_MIGRATE_2_TO_3]
+                scripts = [_MIGRATE_2_TO_4]
+            elif version == 3:
+                scripts = [_MIGRATE_3_TO_4]
             else:
                 return
             # Statement by statement: executescript() would commit on its own.
@@ -1001,8 +1025,9 @@ class Store:
             db.execute(
                 "UPDATE temp.incoming SET existing = (SELECT d.id FROM temp.incoming_periods p "
                 "CROSS JOIN data_values d ON d.indicator_id = incoming.indicator_id "
-                "AND d.unit_id = incoming.unit_id AND d.period = p.period "
-                "AND d.options = incoming.options WHERE p.id = incoming.period_ref)"
+                "AND d.unit_id = incoming.unit_id AND d.options = incoming.options "
+                "AND d.start_day = p.start_day AND d.period = p.period "
+                "WHERE p.id = incoming.period_ref)"
             )
         # A new value whose days another stored (or incoming) value of the same indicator and
         # unit already covers would be counted twice. The scan of stored values starts no
@@ -1169,9 +1194,9 @@ class Store:
             if indicator_id is None:
                 continue
             found = self._db.execute(
-                "SELECT id, submitted_at, withdrawn FROM data_values "
-                "WHERE indicator_id = ? AND unit_id = ? AND period = ? AND options = ?",
-                (indicator_id, unit_ids[unit], str(period), options),
+                "SELECT id, submitted_at, withdrawn FROM data_values WHERE indicator_id = ? "
+                "AND unit_id = ? AND options = ? AND start_day = ? AND period = ?",
+                (indicator_id, unit_ids[unit], options, period.start.toordinal(), str(period)),
             ).fetchone()
             if found is None:
                 if stamp is not None:
@@ -1336,23 +1361,32 @@ class Store:
         )
         if not units:
             return False
-        for unit in units:
-            db.execute(
-                "INSERT INTO units (code, name, level, opening, closing) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, "
-                "opening = excluded.opening, closing = excluded.closing",
+        db.executemany(
+            "INSERT INTO units (code, name, level, opening, closing) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, "
+            "opening = excluded.opening, closing = excluded.closing",
+            (
                 (
                     unit.code,
                     unit.name,
                     unit.level,
                     unit.opening.isoformat() if unit.opening else None,
                     unit.closing.isoformat() if unit.closing else None,
-                ),
-            )
-        # Parents in a second pass: a file may list a child before its parent.
-        for unit in units:
-            parent_id = self._unit_id(unit.parent) if unit.parent is not None else None
-            db.execute("UPDATE units SET parent_id = ? WHERE code = ?", (parent_id, unit.code))
+                )
+                for unit in units
+            ),
+        )
+        # Parents in a second pass: a file may list a child before its parent. A parent
+        # neither stored nor declared is added, named by its code, as _unit_id does.
+        db.executemany(
+            "INSERT OR IGNORE INTO units (code, name) VALUES (?1, ?1)",
+            ((parent,) for parent in dict.fromkeys(unit.parent for unit in units) if parent),
+        )
+        db.executemany(
+            "UPDATE units SET parent_id = (SELECT p.id FROM units p WHERE p.code = ?) "
+            "WHERE code = ?",
+            ((unit.parent, unit.code) for unit in units),
+        )
         return True
 
     def _unit_id(self, code: str) -> int:
@@ -1390,9 +1424,9 @@ class Store:
         options = ",".join(value.options)
         found = db.execute(
             "SELECT id, status, kind, value_text, submitted_at, submitted_by, comment, "
-            "qualifier, withdrawn FROM data_values "
-            "WHERE indicator_id = ? AND unit_id = ? AND period = ? AND options = ?",
-            (indicator_id, unit_id, str(period), options),
+            "qualifier, withdrawn FROM data_values WHERE indicator_id = ? AND unit_id = ? "
+            "AND options = ? AND start_day = ? AND period = ?",
+            (indicator_id, unit_id, options, period.start.toordinal(), str(period)),
         ).fetchone()
         if found is None:
             overlap = db.execute(
@@ -1591,7 +1625,8 @@ class Store:
         may name a category option's series (``returnees[wuhan]``, see
         :attr:`DataValue.series`); a bare code is the indicator's total.
         """
-        key = str(Period.parse(period) if isinstance(period, str) else period)
+        parsed = Period.parse(period) if isinstance(period, str) else period
+        key, start = str(parsed), parsed.start.toordinal()
         indicator, options = _split_series(indicator)
         common = (
             "FROM data_values v JOIN indicators i ON i.id = v.indicator_id "
@@ -1602,17 +1637,18 @@ class Store:
             "h.ingested_at, s.name, h.source_row, h.superseded_at, h.reason, h.qualifier "
             + common
             + "JOIN history h ON h.value_id = v.id LEFT JOIN sources s ON s.id = h.source_id "
-            "WHERE i.code = ? AND u.code = ? AND v.period = ? AND v.options = ? ORDER BY h.id",
-            (indicator, unit, key, options),
+            "WHERE i.code = ? AND u.code = ? AND v.options = ? AND v.start_day = ? "
+            "AND v.period = ? ORDER BY h.id",
+            (indicator, unit, options, start, key),
         ).fetchall()
         current = self._db.execute(
             "SELECT v.status, v.kind, v.value_text, v.submitted_at, v.submitted_by, v.comment, "
             "v.ingested_at, s.name, v.source_row, NULL, '', v.qualifier "
             + common
             + "LEFT JOIN sources s ON s.id = v.source_id "
-            "WHERE i.code = ? AND u.code = ? AND v.period = ? AND v.options = ? "
-            "AND v.withdrawn = 0",
-            (indicator, unit, key, options),
+            "WHERE i.code = ? AND u.code = ? AND v.options = ? AND v.start_day = ? "
+            "AND v.period = ? AND v.withdrawn = 0",
+            (indicator, unit, options, start, key),
         ).fetchall()
         decode = _Decoder()
         return tuple(
