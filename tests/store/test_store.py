@@ -790,3 +790,29 @@ def test_a_version_2_store_is_upgraded_in_place_keeping_ids(tmp_path: Path) -> N
     assert db.execute("SELECT id FROM data_values WHERE options = ''").fetchall() == [(1,)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.close()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("row 2", "row 3", "row 4"),  # one pattern: written into the SQL
+        ("sheet 'a', row 3, column D", "row 7", "the header"),  # several, and no number
+        ("sheet 'it''s', row 3", "sheet 'it''s', row 4", "sheet 'it''s', row 05"),
+    ],
+)
+def test_each_value_keeps_the_row_it_was_read_from(store: Store, rows: tuple[str, ...]) -> None:
+    """A location is kept as a number and a pattern while ingesting: stored as it was sent."""
+    days = [Period.parse(f"2020020{d}") for d in (1, 2, 3)]
+    store.ingest(
+        [DataValue.reported("returnees", "S01", day, 5) for day in days],
+        "a.csv",
+        rows=rows,
+        units=UNITS,
+        institution="t",
+    )
+    assert [store.history("returnees", "S01", day)[-1].row for day in days] == list(rows)
+    # Corrections keep the new row, located the same way.
+    store.ingest(
+        [DataValue.reported("returnees", "S01", day, 6) for day in days], "b.csv", rows=rows[::-1]
+    )
+    assert [store.history("returnees", "S01", day)[-1].row for day in days] == list(rows[::-1])
