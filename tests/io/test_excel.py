@@ -219,3 +219,43 @@ def test_writing_a_form_does_not_need_a_file() -> None:
     """write_form returns the workbook's bytes, which openpyxl reads back."""
     data = write_form(INSTITUTION)
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "填表说明"
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "message"),
+    [
+        (5, "abc", "level (column E): expected a whole number from 1, got 'abc'"),
+        (5, 0, "level (column E): expected a whole number from 1, got '0'"),
+        (6, "2020-13-01", "opening (column F): expected a date (YYYY-MM-DD), got '2020-13-01'"),
+        (7, "soon", "closing (column G): expected a date (YYYY-MM-DD), got 'soon'"),
+    ],
+)
+def test_an_edited_hidden_unit_list_is_refused_in_words(
+    tmp_path: Path, column: int, written: object, message: str
+) -> None:
+    """A bad cell in the hidden unit list says which cell and what it expected."""
+    path = _form(tmp_path, units=UNITS, period=PERIOD)
+    wb = openpyxl.load_workbook(path)
+    meta = wb[META_SHEET]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "unit")
+    meta.cell(row, column).value = written
+    wb.save(path)
+    batch = read_form(path, institution=INSTITUTION)
+    assert [str(p) for p in batch.problems] == [
+        f"{path}: sheet {META_SHEET}, row {row}: bad org unit (the form's hidden unit list): "
+        f"{message}"
+    ]
+
+
+def test_a_hidden_unit_list_edited_by_excel_still_reads(tmp_path: Path) -> None:
+    """Excel may turn a level into 2.0 and a day into a date: both read as meant."""
+    path = _form(tmp_path, units=UNITS, period=PERIOD)
+    wb = openpyxl.load_workbook(path)
+    meta = wb[META_SHEET]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "unit")
+    meta.cell(row, 5).value = 1.0
+    meta.cell(row, 6).value = dt.datetime(2020, 1, 1)
+    wb.save(path)
+    batch = read_form(path, institution=INSTITUTION)
+    assert batch.problems == ()
+    assert (batch.units[0].level, batch.units[0].opening) == (1, dt.date(2020, 1, 1))

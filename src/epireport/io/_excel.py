@@ -586,21 +586,51 @@ def _read_meta(ws: Any, builder: BatchBuilder) -> _FormMeta:
         elif key == "unit":
             cells = [*row[1:7], *[None] * 6][:6]
             code, unit_name, parent, level, opening, closing = cells
+            where = f"sheet {META_SHEET}, row {index}"
             try:
                 unit = OrgUnit(
                     str(code),
                     str(unit_name),
                     str(parent) if not _blank(parent) else None,
-                    int(str(level)) if not _blank(level) else None,
-                    dt.date.fromisoformat(str(opening)) if not _blank(opening) else None,
-                    dt.date.fromisoformat(str(closing)) if not _blank(closing) else None,
+                    _meta_level(level),
+                    _meta_day(opening, "opening"),
+                    _meta_day(closing, "closing"),
                 )
-            except (ModelError, ValueError, TypeError) as exc:
-                builder.problem(f"sheet {META_SHEET}, row {index}", f"bad org unit: {exc}")
+            except ModelError as exc:
+                builder.problem(where, f"bad org unit (the form's hidden unit list): {exc}")
                 continue
             builder.units.append(unit)
             meta.units[unit.code] = unit.name
     return meta
+
+
+def _meta_level(raw: object) -> int | None:
+    """A unit's level in the hidden sheet: a whole number from 1, or empty."""
+    if _blank(raw):
+        return None
+    text = str(raw).strip()
+    if isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    if not text.isdecimal() or int(text) < 1:
+        raise ModelError(f"level (column E): expected a whole number from 1, got {text!r}")
+    return int(text)
+
+
+def _meta_day(raw: object, field: str) -> dt.date | None:
+    """A unit's opening or closing day in the hidden sheet: a date, YYYY-MM-DD, or empty."""
+    if _blank(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    column = "F" if field == "opening" else "G"
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ModelError(
+            f"{field} (column {column}): expected a date (YYYY-MM-DD), got {str(raw)!r}"
+        ) from None
 
 
 def _span(period: Period) -> str:
