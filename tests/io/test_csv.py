@@ -165,3 +165,29 @@ def test_status_column_declares_states_and_contradictions_are_refused() -> None:
         "s.csv: row 4, column E (status)",
         "s.csv: row 5, column D (value)",
     ]
+
+
+_LINE_TEXT = st.lists(
+    st.sampled_from(["a", "中", ",", '"', "\n", "\r\n", "\r", "\x0b", "\x1c", "\x85", "\u2028"]),
+    max_size=40,
+).map("".join)
+
+
+@given(_LINE_TEXT, st.integers(min_value=1, max_value=8))
+def test_lines_read_as_the_csv_module_reads_the_file(text: str, piece: int) -> None:
+    """Cut in pieces (any size) and split in C, the text reads as io.StringIO gives it to csv.
+
+    Quoted cells may hold line ends; VT, FS, NEL and LINE SEPARATOR end a line for
+    str.splitlines but not for the csv module.
+    """
+    from epireport.io import _csv
+
+    original = _csv._PIECE
+    _csv._PIECE = piece
+    try:
+        lines = list(_csv._lines(text))
+    finally:
+        _csv._PIECE = original
+    assert "".join(lines) == text
+    expected = io.StringIO(text, newline="")
+    assert list(csv.reader(lines)) == list(csv.reader(expected))

@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, Final, TypeVar, overload
 
 from epireport.model._periods import Period
@@ -171,6 +172,16 @@ class ValueColumns(_TupleLike[DataValue]):
         self.period_column.append(period)
         self.option_column.append(0)
         self.state_column.append(state)
+
+    def extend_plain(
+        self, indicators: array[int], units: array[int], periods: array[int], states: array[int]
+    ) -> None:
+        """Add values without options, column by column (see :meth:`append_plain`)."""
+        self.indicator_column.extend(indicators)
+        self.unit_column.extend(units)
+        self.period_column.extend(periods)
+        self.option_column.extend(repeat(0, len(indicators)))
+        self.state_column.extend(states)
 
     def append(self, value: DataValue) -> None:
         """Add *value*."""
@@ -365,6 +376,11 @@ class RowLocations(_TupleLike[str]):
         """Add the location *prefix* followed by *number* (``row `` and 12: ``row 12``)."""
         self._pattern.append(self._pattern_of(prefix, ""))
         self._number.append(number)
+
+    def extend_numbered(self, prefix: str, numbers: array[int]) -> None:
+        """Add the locations *prefix* followed by each of *numbers* (``row `` and 12, 13...)."""
+        self._pattern.extend(repeat(self._pattern_of(prefix, ""), len(numbers)))
+        self._number.extend(numbers)
 
     def append_parts(self, prefix: str, number: int, suffix: str) -> None:
         """Add the location *prefix*, *number*, *suffix* (``sheet 表, row 12, column D``)."""

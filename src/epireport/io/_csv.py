@@ -29,8 +29,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Final
 
@@ -118,6 +120,11 @@ def read_csv(
     return read_csv_text(text, source, institution=institution, mapping=mapping)
 
 
+# What str.splitlines ends a line at besides "\n" and "\r\n" (a bare "\r" is handled apart).
+_OTHER_LINE_ENDS: Final = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_PIECE: Final = 1 << 20
+
+
 def _lines(text: str) -> Iterator[str]:
     """The lines of *text* with their ends, as the csv module reads them.
 
@@ -125,15 +132,31 @@ def _lines(text: str) -> Iterator[str]:
     file would take 120 MB more).
     """
     if "\n" not in text or text.count("\r") != text.count("\r\n"):
-        yield from io.StringIO(text, newline="")  # a line ended by a bare \r: as the file says
-        return
-    start, size, find = 0, len(text), text.find
+        return iter(io.StringIO(text, newline=""))  # a bare \r ends a line: as the file says
+    # Lists of lines chained in C: no Python code runs a line.
+    return chain.from_iterable(_pieces(text))
+
+
+def _pieces(text: str) -> Iterator[list[str]]:
+    """The lines of *text*, a piece of about a megabyte at a time, each ending at a line end.
+
+    A piece is split by str.splitlines (in C) unless it holds a character that splitlines
+    also takes for a line end and the csv module does not: then at each line feed.
+    """
+    start, size = 0, len(text)
     while start < size:
-        end = find("\n", start)
+        end = text.rfind("\n", start, start + _PIECE)
         if end < 0:
-            yield text[start:]
-            return
-        yield text[start : end + 1]
+            end = text.find("\n", start + _PIECE)
+            if end < 0:
+                end = size - 1
+        piece = text[start : end + 1]
+        if _OTHER_LINE_ENDS.search(piece) is None:
+            yield piece.splitlines(keepends=True)
+        else:
+            lines = piece.split("\n")
+            last = lines.pop()
+            yield [line + "\n" for line in lines] + ([last] if last else [])
         start = end + 1
 
 
@@ -181,16 +204,21 @@ def read_csv_text(
     optional = positions.get("options")
     plain = len(positions) - (optional is not None) == len(_REQUIRED) and len(positions) == width
     first, second, third, fourth = (positions.get(field, 0) for field in _REQUIRED)
-    quick = builder.quick_row
-    for cells in reader:
-        record += 1
-        if (
-            plain
-            and len(cells) == width
-            and (optional is None or not cells[optional])
-            and quick(record, cells[first], cells[second], cells[third], cells[fourth])
-        ):
-            continue
+    while True:
+        if plain:
+            # The plain rows in one go; back here for any other row, then on again.
+            record, stopped = builder.quick_rows(
+                reader, record, (first, second, third, fourth), width, optional
+            )
+            if stopped is None:
+                break
+            cells = stopped
+        else:
+            row = next(reader, None)
+            if row is None:
+                break
+            cells = row
+            record += 1
         if not any(cells) or not any(cell.strip() for cell in cells):
             continue
         location = f"row {record}"

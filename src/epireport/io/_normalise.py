@@ -35,7 +35,8 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -693,6 +694,84 @@ class BatchBuilder:
         else:
             self._rows.append(location)
         return True
+
+    def quick_rows(
+        self,
+        rows: Iterator[list[str]],
+        record: int,
+        columns: tuple[int, int, int, int],
+        width: int,
+        options: int | None = None,
+    ) -> tuple[int, list[str] | None]:
+        """Add plain rows of *rows* (numbered from *record* + 1) while :meth:`quick_row` would.
+
+        *columns* are the positions of the indicator, unit, period and value cells, *width*
+        the number of cells of a plain row, *options* the position of an options cell that
+        must be empty. Stops at the first row that is not plain or not sound, and returns its
+        number and cells (``None`` at the end of *rows*) for the caller to read in full, as
+        :meth:`quick_row` leaves it. A large file is mostly such rows: this loop keeps the
+        caches and columns in locals, instead of a method call and attribute lookups a row.
+        """
+        first, second, third, fourth = columns
+        indicators_get = self._quick_indicators.get
+        units_get = self._quick_units.get
+        periods_get = self._quick_periods.get
+        values_get = self._quick_values.get
+        indicators, units, periods, states = (array("I") for _ in range(4))
+        numbers = array("q")
+        add_indicator, add_unit, add_period, add_state, add_number = (
+            indicators.append,
+            units.append,
+            periods.append,
+            states.append,
+            numbers.append,
+        )
+        stopped: list[str] | None = None
+        for cells in rows:
+            record += 1
+            if len(cells) != width or (options is not None and cells[options]):
+                stopped = cells
+                break
+            indicator, unit, period, value = (
+                cells[first],
+                cells[second],
+                cells[third],
+                cells[fourth],
+            )
+            found = indicators_get(indicator)
+            unit_index = units_get(unit)
+            period_index = periods_get(period)
+            state = values_get((value, found[1])) if found is not None else None
+            if found is None or unit_index is None or period_index is None or state is None:
+                # A cell not read before: read by quick_row (which remembers it), in order.
+                self._flush_quick(indicators, units, periods, states, numbers)
+                if not self.quick_row(record, indicator, unit, period, value):
+                    stopped = cells
+                    break
+                continue
+            add_indicator(found[0])
+            add_unit(unit_index)
+            add_period(period_index)
+            add_state(state)
+            add_number(record)
+        self._flush_quick(indicators, units, periods, states, numbers)
+        return record, stopped
+
+    def _flush_quick(
+        self,
+        indicators: array[int],
+        units: array[int],
+        periods: array[int],
+        states: array[int],
+        numbers: array[int],
+    ) -> None:
+        """Move the rows :meth:`quick_rows` gathered into the batch, and empty the arrays."""
+        if not indicators:
+            return
+        self._values.extend_plain(indicators, units, periods, states)
+        self._rows.extend_numbered("row ", numbers)
+        for gathered in (indicators, units, periods, states, numbers):
+            del gathered[:]
 
     def where(self, location: str) -> str:
         """``source: location`` (or the source alone)."""
