@@ -491,10 +491,15 @@ def _plainly_hold_columns(
     Each distinct (indicator, options, state) is checked once: a million daily figures are a
     few hundred.
     """
-    distinct = {
-        (values.indicator_column[i], values.option_column[i], values.state_column[i])
-        for i in positions
-    }
+    if positions == range(len(values)):
+        # Every value (an ingest into an empty store): the columns zipped in C.
+        columns = (values.indicator_column, values.option_column, values.state_column)
+        distinct = set(zip(*columns, strict=True))
+    else:
+        distinct = {
+            (values.indicator_column[i], values.option_column[i], values.state_column[i])
+            for i in positions
+        }
     return _plainly_hold(
         rules,
         (
@@ -872,10 +877,14 @@ class Store:
                 del every_row
                 # The values this ingest added or corrected (their positions in *values*),
                 # when the set-based write knows them.
-                mine: list[int] | None = None
+                mine: Sequence[int] | None = None
                 if not cols.may_repeat():
                     counts, seqs = self._write_all(now, source_id, problems, where, stored_before)
-                    mine = [seq - 1 for seq in seqs]
+                    mine = (
+                        range(seqs.start - 1, seqs.stop - 1)
+                        if isinstance(seqs, range)
+                        else [seq - 1 for seq in seqs]
+                    )
                     del seqs
                 else:
                     # Two values for one key in one call (readers refuse that; the API may
@@ -1010,7 +1019,7 @@ class Store:
         problems: list[Problem],
         where: str,
         stored_before: bool,
-    ) -> tuple[list[int], list[int]]:
+    ) -> tuple[list[int], Sequence[int]]:
         """Write the rows of ``temp.incoming`` by the rules of :meth:`_write`, set-based.
 
         Returns the counts (added, updated, unchanged, older) and the positions (from 1) of
@@ -1085,9 +1094,19 @@ class Store:
             )
         if problems:
             return counts, []
-        written = [
-            seq for (seq,) in db.execute("SELECT seq FROM temp.incoming WHERE existing IS NULL")
-        ]
+        written: list[int] | range
+        if stored_before:
+            written = [
+                seq for (seq,) in db.execute("SELECT seq FROM temp.incoming WHERE existing IS NULL")
+            ]
+        else:
+            # Into a store that held no value every row is new: usually all of them, in
+            # order, which a range says without a million numbers.
+            last, rows = db.execute("SELECT max(seq), count(*) FROM temp.incoming").fetchone()
+            if rows == (last or 0):
+                written = range(1, rows + 1)
+            else:
+                written = [seq for (seq,) in db.execute("SELECT seq FROM temp.incoming")]
         counts[0] = len(written)
         # Stored versions: unchanged, older than the stored one, or a correction.
         # SQLite counts the unchanged ones (same state, not withdrawn: a file sent again with
@@ -1114,7 +1133,6 @@ class Store:
                 else:
                     counts[1] += 1
                     updates.append((seq, stored_id, withdrawn))
-                    written.append(seq)
         counts[2] = existing - differing
         db.execute(
             "INSERT INTO data_values (indicator_id, unit_id, period, start_day, end_day, "
@@ -1164,6 +1182,8 @@ class Store:
                 "WHERE data_values.id = n.id",
                 (now, source_id),
             )
+        if updates:
+            written = [*written, *(seq for seq, _, _ in updates)]
         return counts, written
 
     def _withdraw(
