@@ -14,7 +14,14 @@ import pytest
 from epireport import Plugins, make_plugin_manager
 from epireport._cli import check_cmd, store_cmds
 from epireport.cli import main
-from epireport.plugin import Indicator, IndicatorSet, Institution, NarrativeInput, hookimpl
+from epireport.plugin import (
+    Indicator,
+    IndicatorSet,
+    Institution,
+    NarrativeInput,
+    ValidationRule,
+    hookimpl,
+)
 from epireport.store import Store
 
 SCREENING = IndicatorSet(
@@ -280,3 +287,29 @@ def test_the_same_file_again_is_recognised_without_reading_it(
     assert main(["ingest", str(first), "--db", str(store)]) == 0
     assert "unchanged, the same file was already ingested" in capsys.readouterr().out
     assert dump(store) == before
+
+
+def test_a_warning_is_printed_at_the_row_that_sent_its_figure(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warning-level rule lets the file in and says where the figure it doubts came from."""
+
+    class Warned(Only):
+        @hookimpl
+        def epireport_register_validation_rules(
+            self, institution: Institution
+        ) -> list[ValidationRule]:
+            return [
+                ValidationRule(
+                    "few-fevers", "fever * 10", "<=", "screened", importance="warning",
+                    institution="test-screening",
+                )
+            ]  # fmt: skip
+
+    warned = Plugins(make_plugin_manager(plugins=[Warned()], autoload=False))
+    monkeypatch.setattr(store_cmds, "_make_plugins", lambda: warned)
+    capsys.readouterr()
+    path = csv(tmp_path, "new.csv", "screened,S01,20200202,5,\nfever,S01,20200202,2,\n")
+    assert main(["ingest", str(path), "--db", str(store)]) == 0
+    err = capsys.readouterr().err
+    assert f"epireport: {path}: row 3: warning: few-fevers: unit S01, period 20200202" in err

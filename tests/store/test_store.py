@@ -816,3 +816,33 @@ def test_each_value_keeps_the_row_it_was_read_from(store: Store, rows: tuple[str
         [DataValue.reported("returnees", "S01", day, 6) for day in days], "b.csv", rows=rows[::-1]
     )
     assert [store.history("returnees", "S01", day)[-1].row for day in days] == list(rows[::-1])
+
+
+def test_a_warning_is_kept_and_names_the_row_that_sent_its_figure(store: Store) -> None:
+    """A warning-level rule does not refuse the file; its message starts at the row."""
+    from epireport.aggregate import ValidationRule
+
+    rule = ValidationRule(
+        code="r", left="billboards", operator=">=", right="hours", importance="warning"
+    )
+    values = [
+        DataValue.reported("billboards", "S01", DAY1, 4),
+        DataValue.reported("billboards", "S02", DAY1, 2),
+        DataValue.reported("hours", "S02", DAY1, Decimal("3.5")),
+    ]
+    result = store.ingest(
+        values,
+        "a.csv",
+        rows=["row 2", "row 3", "row 4"],
+        units=UNITS,
+        institution="t",
+        rules=[rule],
+    )
+    assert result.added == 3
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("row 3: warning: r: unit S02, period 20200201")
+    # Without rows (the API), the message alone.
+    again = store.ingest(
+        [DataValue.reported("hours", "S02", DAY1, Decimal("3"))], "b.csv", rules=[rule]
+    )
+    assert again.warnings[0].startswith("warning: r: unit S02")

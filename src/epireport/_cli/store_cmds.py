@@ -240,7 +240,8 @@ def ingest(
                     continue
                 click.echo(str(result) + (" (dry run: nothing written)" if dry_run else ""))
                 for warning in result.warnings:
-                    click.echo(f"epireport: warning: {batch.source}: {warning}", err=True)
+                    # The warning names its importance ("warning: ...") after its row.
+                    click.echo(f"epireport: {batch.source}: {warning}", err=True)
     if problems:
         raise InputError(problems)
 

@@ -1334,10 +1334,8 @@ class Store:
             return warnings
         cells: dict[tuple[str, str, str], str] | None = None
         for violation in validate(rules, data):
-            if violation.importance is not Importance.ERROR:
-                warnings.append(violation.message)
-                continue
-            place = where
+            # Shown at the first row (by code) that sent a figure the rule reads, if any.
+            row = ""
             if sent is not None:
                 if cells is None:
                     cells = _rows_by_cell(*sent)
@@ -1346,8 +1344,12 @@ class Store:
                     for code in sorted(violation.codes)
                     if (key := (code, violation.unit, str(violation.period))) in cells
                 ]
-                if found:
-                    place = f"{where}: {found[0]}"
+                row = found[0] if found else ""
+            if violation.importance is not Importance.ERROR:
+                # The caller names the source: a warning says only the row.
+                warnings.append(f"{row}: {violation.message}" if row else violation.message)
+                continue
+            place = f"{where}: {row}" if row else where
             problems.append(Problem(place, f"rule failed: {violation.message}"))
         return warnings
 
