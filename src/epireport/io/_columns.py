@@ -53,7 +53,8 @@ def _state_key(state: State) -> tuple[Any, ...]:
     if isinstance(value, Decimal):
         shown = str(value)
     when = submitted_at.isoformat() if submitted_at is not None else None
-    return (status, type(value), shown, qualifier, when, submitted_by, comment)
+    # The status by its text: an enum member hashes in Python, a str in C.
+    return (status.value, type(value), shown, qualifier, when, submitted_by, comment)
 
 
 class _TupleLike(Sequence[_T]):

@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import io
 import os
 import re
@@ -53,6 +54,7 @@ from typing import Any, Final
 import attrs
 
 from epireport.exceptions import ModelError, Problem, UsageError
+from epireport.io._columns import State
 from epireport.io._normalise import (
     Batch,
     BatchBuilder,
@@ -98,6 +100,7 @@ def _require_openpyxl() -> Any:
     return openpyxl
 
 
+@functools.cache
 def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -900,6 +903,7 @@ class _SheetReader:
             parsed.append((index, code, indicator, status, value))
         if not ok or unit is None or period is None:
             return
+        read: list[tuple[str, State, tuple[str, int, str]]] = []
         for index, code, indicator, status, value in parsed:
             if indicator is None:  # no institution to check against: every check, here
                 try:
@@ -920,13 +924,15 @@ class _SheetReader:
                 continue
             # Every part was read and checked above (the figure against its indicator by
             # builder.value; a zero-report only for numeric ones): no value object is built.
-            builder.add_read(
-                code,
-                unit,
-                period,
-                (status, value, "", when, texts["submitted_by"], texts["comment"]),
-                (f"{self.sheet}, row ", row_index, f", column {_letter(index + 1)}"),
+            read.append(
+                (
+                    code,
+                    (status, value, "", when, texts["submitted_by"], texts["comment"]),
+                    (f"{self.sheet}, row ", row_index, f", column {_letter(index + 1)}"),
+                )
             )
+        if read:
+            builder.add_read_row(unit, period, read)
 
 
 def _unknown_unit(text: str, known: dict[str, str]) -> str:

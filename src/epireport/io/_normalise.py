@@ -885,14 +885,27 @@ class BatchBuilder:
         :meth:`value` for that indicator; *location* is (``"sheet 表, row "``, 12,
         ``", column D"``). For readers of large files; :meth:`add` checks everything.
         """
+        self.add_read_row(unit, period, [(indicator, state, location)])
+
+    def add_read_row(
+        self,
+        unit: str,
+        period: Period,
+        figures: Sequence[tuple[str, State, tuple[str, int, str]]],
+    ) -> None:
+        """:meth:`add_read` for the figures of one row: (indicator, state, location) each.
+
+        The unit and the period are looked up once for the row.
+        """
         values = self._values
-        values.append_plain(
-            values.indicator(indicator),
-            values.unit(unit),
-            values.period(period),
-            values.state(state),
-        )
-        self._rows.append_parts(*location)
+        unit_index = values.unit(unit)
+        period_index = values.period(period)
+        append_parts = self._rows.append_parts
+        for indicator, state, location in figures:
+            values.append_plain(
+                values.indicator(indicator), unit_index, period_index, values.state(state)
+            )
+            append_parts(*location)
 
     def _refuse_duplicates(self) -> None:
         """Report (and drop) every value after the first for the same key.
