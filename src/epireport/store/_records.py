@@ -19,8 +19,8 @@ class IngestResult:
     of a file ingested after a newer one changes nothing); ``withdrawn`` counts stored values
     whose cell the file now leaves empty (kept in the history). ``warnings`` are the messages
     of the warning-level validation rules the data fails, each after the row that sent a
-    figure the rule reads (``row 12: warning: ...``) when the ingest had rows. ``dry_run`` is true when nothing was
-    written (the counts say what *would* have happened).
+    figure the rule reads (``row 12: warning: ...``) when the ingest had rows. ``dry_run`` is
+    true when nothing was written (the counts say what *would* have happened).
     """
 
     added: int = 0
