@@ -122,7 +122,9 @@ def render_each(
         shared = attrs.evolve(words, unit_name="", title=None if words.title is None else "")
     with Store.open(store) as opened:
         units = each_units(opened.units(), level, under=under, level_names=inst.level_names)
-        names = {u.code: u.name for u in units if only is None or u.code in only}
+        # A set: a worker's share is a list of codes, asked about for every unit of the level.
+        kept = None if only is None else frozenset(only)
+        names = {u.code: u.name for u in units if kept is None or u.code in kept}
         for data in opened.report_inputs(inst, list(names), the_period):
             report = combine_words(data, shared)
             try:

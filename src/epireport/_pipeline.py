@@ -119,6 +119,46 @@ def _plugins(plugins: Plugins | None) -> Plugins:
     return plugins if plugins is not None else Plugins.create()
 
 
+def _facts_and_check(report: ReportInput, plugins: Plugins) -> tuple[Any, tuple[Any, ...] | None]:
+    """The facts of *report* and what :func:`check_input` finds, from one run of the engine.
+
+    A final render used to run the engine twice over the same values: once for the check,
+    once for the facts. :func:`epireport.facts._facts_and_check` reads the check's violations
+    off the facts' run when that gives the same figures (and says ``None`` otherwise: the
+    caller then runs :func:`check_input`). The rule codes are checked first, as
+    :func:`check_input` checks them, so that bad rules are reported the same way. ``(None,
+    None)`` when the facts cannot be computed: the caller then takes the usual path (the
+    check, then :func:`build_document`), which raises what it raises.
+    """
+    from epireport.aggregate._validate import check_rules
+    from epireport.facts import _facts_and_check as facts_and_check
+
+    inst = plugins.institution(report.institution)
+    rules = plugins.validation_rules(inst)
+    check_rules(rules, [i.code for s in inst.indicator_sets for i in s.indicators])
+    try:
+        return facts_and_check(report, inst, rules=rules)
+    except Exception:  # the usual path raises it again, in its usual order
+        return None, None
+
+
+def _compose(
+    report: ReportInput,
+    facts: Any,
+    plugins: Plugins,
+    *,
+    draft: bool,
+    template: str | os.PathLike[str] | None,
+) -> Document:
+    """*report*'s document tree from its computed *facts* (:func:`build_document`'s second half)."""
+    from epireport.narrative._compose import compose
+
+    institution = plugins.institution(report.institution)
+    if template is not None and not isinstance(template, str):
+        template = Path(template)
+    return compose(report, institution, facts, plugins, draft=draft, template=template)
+
+
 def build_document(
     report: ReportInput,
     *,
@@ -133,15 +173,11 @@ def build_document(
     file (:class:`pathlib.Path`) whose ``{% extends %}`` reaches the registered ones.
     """
     from epireport.facts import compute_facts
-    from epireport.narrative._compose import compose
 
     plugins = _plugins(plugins)
     institution = plugins.institution(report.institution)
     facts = compute_facts(report, institution, rules=plugins.validation_rules(institution))
-    if template is not None and not isinstance(template, str):
-        template = Path(template)
-    document = compose(report, institution, facts, plugins, draft=draft, template=template)
-    return document, facts
+    return _compose(report, facts, plugins, draft=draft, template=template), facts
 
 
 def render_report(
@@ -185,7 +221,10 @@ def render_report(
         source = os.fspath(report)
         report = load_input(report, plugins=plugins)
     period = report.period
-    violations = tuple(v for v in check_input(report, plugins=plugins) if v.period.overlaps(period))
+    facts, checked = _facts_and_check(report, plugins)
+    if checked is None:
+        checked = check_input(report, plugins=plugins)
+    violations = tuple(v for v in checked if v.period.overlaps(period))
     errors = [v for v in violations if v.importance is Importance.ERROR]
     if errors and not (draft or allow_violations):
         where = source or f"{report.institution}:{report.unit}"
@@ -194,7 +233,10 @@ def render_report(
             errors,
             source=where,
         )
-    document, facts = build_document(report, plugins=plugins, draft=draft, template=template)
+    if facts is None:
+        document, facts = build_document(report, plugins=plugins, draft=draft, template=template)
+    else:
+        document = _compose(report, facts, plugins, draft=draft, template=template)
     if violations:
         meta = attrs.evolve(document.meta, violations=_violation_notes(violations))
         document = attrs.evolve(document, meta=meta)

@@ -21,7 +21,7 @@ no report.
 
 import enum
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -270,6 +270,18 @@ def completeness_of(
     calendar: ReportingCalendar, values: Iterable[DataValue], units: Iterable[str], period: Period
 ) -> dict[str, Completeness]:
     """:func:`completeness` under each of *units*, reading the values once for all of them."""
+    of = _completeness_reader(calendar, values, period)
+    return {under: of(under) for under in units}
+
+
+def _completeness_reader(
+    calendar: ReportingCalendar, values: Iterable[DataValue], period: Period
+) -> Callable[[str], Completeness]:
+    """:func:`completeness` under any unit asked for, the values read once (here) for all.
+
+    What :func:`completeness_of` gives for a unit, for units known only later: a report's facts
+    need its own unit's completeness at once, and its children's only when one is asked for.
+    """
     bases = calendar.base_periods(period)
     # Base periods are calendar periods of one type, so they never overlap one another: a
     # value whose period is one of them counts for that one only (the usual daily report),
@@ -284,33 +296,55 @@ def completeness_of(
     # report's values share a few period objects; hashing a Period is slow): the entry keeps
     # the period alive, so that its id is not reused while the values are read.
     overlapping: dict[int, tuple[Period, bool]] = {}
+    # The last value's unit and where its values went: a report's values come in runs of one
+    # unit (its indicators for a day), found again without a lookup. Compared by identity
+    # (the unit codes of one read are shared strings); an equal string just looks it up.
+    last_unit: str | None = None
+    into: list[DataValue] | None = None
+    last_period: Period | None = None
+    inside = False
     for value in values:
         status = value.status
         if status is not reported and status is not zero:
             continue
         own = value.period
-        seen = overlapping.get(id(own))
-        if seen is None or seen[0] is not own:
-            seen = overlapping[id(own)] = (own, own.overlaps(period))
-        if not seen[1]:
+        if own is not last_period:  # values come in runs of one period too
+            last_period = own
+            seen = overlapping.get(id(own))
+            if seen is None or seen[0] is not own:
+                seen = overlapping[id(own)] = (own, own.overlaps(period))
+            inside = seen[1]
+        if not inside:
             continue
         unit = value.unit
-        if unit in reporter_cache:
-            reporter = reporter_cache[unit]
-        else:
-            reporter = reporter_cache[unit] = calendar.reporter_of(unit) if unit in tree else None
-        if reporter is not None:
-            found = by_reporter.get(reporter)
-            if found is None:
-                found = by_reporter[reporter] = []
-            found.append(value)
+        if unit is not last_unit:
+            last_unit = unit
+            if unit in reporter_cache:
+                reporter = reporter_cache[unit]
+            else:
+                reporter = reporter_cache[unit] = (
+                    calendar.reporter_of(unit) if unit in tree else None
+                )
+            into = None
+            if reporter is not None:
+                into = by_reporter.get(reporter)
+                if into is None:
+                    into = by_reporter[reporter] = []
+        if into is not None:
+            into.append(value)
     # A reporter's reports are the same whoever asks (the county, then each school): each is
     # classified once.
     classified: dict[str, list[ReportStatus]] = {}
-    return {
-        under: _classify(calendar, by_reporter, under, period, bases, base_set, classified)
-        for under in units
-    }
+    # The base periods by object id, with their positions: what every reporter expected for
+    # each of them (the usual case) finds its values' slots by, made once for all of them.
+    slot_index = {id(base): (base, i) for i, base in enumerate(bases)}
+
+    def of(under: str) -> Completeness:
+        return _classify(
+            calendar, by_reporter, under, period, bases, base_set, classified, slot_index
+        )
+
+    return of
 
 
 def _classify(
@@ -321,6 +355,7 @@ def _classify(
     bases: tuple[Period, ...],
     base_set: frozenset[Period],
     classified: dict[str, list[ReportStatus]],
+    slot_index: Mapping[int, tuple[Period, int]] | None = None,
 ) -> Completeness:
     reporters = calendar.reporters(under)
     if bases and all(unit.opening is None and unit.closing is None for unit in reporters):
@@ -334,7 +369,7 @@ def _classify(
             statuses = classified.get(code)
             if statuses is None:
                 statuses = classified[code] = _reports_of(
-                    calendar, by_reporter.get(code, ()), list(bases), bases, base_set
+                    calendar, by_reporter.get(code, ()), bases, bases, base_set, slot_index
                 )
             per_unit[code] = _overall(statuses)
             columns.append(statuses)
@@ -380,52 +415,68 @@ def _overall(statuses: list[ReportStatus]) -> ReportStatus:
 def _reports_of(
     calendar: ReportingCalendar,
     values: Iterable[DataValue],
-    slots: list[Period],
+    slots: Sequence[Period],
     bases: tuple[Period, ...],
     base_set: frozenset[Period],
+    slot_index: Mapping[int, tuple[Period, int]] | None = None,
 ) -> list[ReportStatus]:
-    """The status of one reporter's report for each of its expected base periods, in order."""
-    # For each expected report: [anything submitted, all zero-reports, latest submission]
-    expected: list[list[object]] = [[False, True, None] for _ in slots]
+    """The status of one reporter's report for each of its expected base periods, in order.
+
+    *slot_index* gives each slot's position by the id of its period object, when the caller
+    has it for these very *slots* (every base period: the usual case); it is made here else.
+    """
+    # For each expected report: anything submitted, anything but zero-reports, latest
+    # submission; kept in three flat lists (a reporter has a slot per day).
+    count = len(slots)
+    submitted = [False] * count
+    not_zero = [False] * count
+    latest: list[object] = [None] * count
     # The expected base periods by object id: a daily value usually carries the very object
     # (Period.parse caches; see _periods_within), found without hashing a Period. By the
     # periods themselves only for a value that does not.
-    by_id = {id(base): (base, state) for base, state in zip(slots, expected, strict=True)}
-    found: dict[Period, list[object]] | None = None
+    by_id = slot_index
+    if by_id is None:
+        by_id = {id(base): (base, i) for i, base in enumerate(slots)}
+    found: dict[Period, int] | None = None
     zero = ValueStatus.ZERO_REPORT
+    last_period: Period | None = None
+    hit: tuple[Period, int] | None = None
     for value in values:
         own = value.period
-        hit = by_id.get(id(own))
-        states: Iterable[list[object]]
+        if own is not last_period:  # a day's values (one per indicator) come together
+            last_period = own
+            hit = by_id.get(id(own))
+        positions: Iterable[int]
         if hit is not None and hit[0] is own:
             # A period always overlaps itself (it ends after it starts).
-            states = (hit[1],)
+            positions = (hit[1],)
         else:
             if found is None:
-                found = dict(zip(slots, expected, strict=True))
-            states = [
-                state
+                found = {base: i for i, base in enumerate(slots)}
+            positions = [
+                i
                 for base in ((own,) if own in base_set else bases)
-                if (state := found.get(base)) is not None and own.overlaps(base)
+                if (i := found.get(base, -1)) >= 0 and own.overlaps(base)
             ]
-        for state in states:
-            state[0] = True
+        for i in positions:
+            submitted[i] = True
             if value.status is not zero:
-                state[1] = False
+                not_zero[i] = True
             at = value.submitted_at
             if at is not None:
-                latest = state[2]
-                if not isinstance(latest, datetime) or _later(at, latest):
-                    state[2] = at
+                last = latest[i]
+                if not isinstance(last, datetime) or _later(at, last):
+                    latest[i] = at
     reports: list[ReportStatus] = []
-    for base, (submitted, all_zero, latest) in zip(slots, expected, strict=True):
-        if not submitted:
+    for i, base in enumerate(slots):
+        last = latest[i]
+        if not submitted[i]:
             status = ReportStatus.MISSING
-        elif isinstance(latest, datetime) and latest > calendar.due(base, latest.tzinfo):
+        elif isinstance(last, datetime) and last > calendar.due(base, last.tzinfo):
             status = ReportStatus.LATE
-        elif all_zero:
+        elif not not_zero[i]:
             status = ReportStatus.ZERO_REPORT
-        elif latest is None:
+        elif last is None:
             status = ReportStatus.SUBMITTED  # no evidence of when: not "on time"
         else:
             status = ReportStatus.ON_TIME

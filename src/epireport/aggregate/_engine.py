@@ -347,17 +347,24 @@ class _Run:
         # Placements by the period object's id first: a Period hashes in Python, an id does
         # not, and the values (which keep their periods alive) are held for the whole run.
         by_id: dict[int, tuple[tuple[tuple[int, int, bool], ...], Any]] = {}
+        # The last value's period and placement: values come in runs of one period (a day's
+        # figures of every unit), found again without a lookup.
+        last_p: Period | None = None
+        found: tuple[tuple[tuple[int, int, bool], ...], Any] = ((), None)
         indicators = map(indicator_index.get, map(_INDICATOR_OF, values))
         for v, ui, ii in zip(values, units, indicators, strict=True):
             if ii is None or ui is None:
                 continue
             p = v.period
-            found = by_id.get(id(p))
-            if found is None:
-                found = placements.get(p)
-                if found is None:
-                    found = self._place(p)
-                by_id[id(p)] = found
+            if p is not last_p:
+                last_p = p
+                placing = by_id.get(id(p))
+                if placing is None:
+                    placing = placements.get(p)
+                    if placing is None:
+                        placing = self._place(p)
+                    by_id[id(p)] = placing
+                found = placing
             placed, key = found
             if not placed:
                 continue
