@@ -536,8 +536,12 @@ def _features(data: bytes) -> tuple[bool, bool]:
             for member in archive.namelist():
                 if member.startswith("xl/worksheets/") and member.endswith(".xml"):
                     xml = archive.read(member)
-                    formulas = formulas or _FORMULA_TAG.search(xml) is not None
-                    merges = merges or _MERGE_TAG.search(xml) is not None
+                    # A substring test first (memchr-fast): the regular expressions only when
+                    # such a tag may be there at all (a filled-in form has neither).
+                    formulas = formulas or (
+                        (b"<f" in xml or b":f" in xml) and _FORMULA_TAG.search(xml) is not None
+                    )
+                    merges = merges or (b"mergeCell" in xml and _MERGE_TAG.search(xml) is not None)
     except (zipfile.BadZipFile, OSError, ValueError):
         return True, True
     return formulas, merges
