@@ -320,8 +320,13 @@ def combine_words(data: ReportInput, words: ReportInput | None) -> ReportInput:
     if words is None:
         return data
     tree = data.tree
-    if tree is not None and words.tree is not None and words.tree.level_names:
-        tree = OrgTree(tree.units, words.tree.level_names)
+    named = words.tree
+    if tree is not None and named is not None and named.level_names and data.unit in named:
+        # The words name the levels from their own tree's top (县, 学校, 班级); a unit deeper
+        # in it (a school, render --each 学校) heads its own tree: its levels start at its own
+        # (学校, 班级), or its classes would be called schools. A unit the words' tree lacks
+        # keeps the names its data came with.
+        tree = OrgTree(tree.units, named.level_names[named.depth(data.unit) - 1 :])
     return attrs.evolve(
         data,
         # None: the words say the summary has no title; "" leaves it to the store's data.

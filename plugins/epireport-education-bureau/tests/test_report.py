@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -348,3 +349,41 @@ def test_validation_rules_flag_impossible_figures(
     assert ("isolated-within-screened", "C1", "error") in found
     assert ("isolated-within-fever", "C1", "warning") in found
     assert all(v.left is None or isinstance(v.left, Decimal) for v in facts.violations)
+
+
+def test_a_schools_summary_speaks_of_its_school_and_its_classes(
+    plugins: Plugins, example: ReportInput, tmp_path: Path
+) -> None:
+    """A school's summary (render --each 学校) says 全校 and counts its classes (个班级).
+
+    The words (the example without its values) name the levels from the bureau down (县, 学校,
+    班级); a school heads its own tree, so its children are classes, not schools, and none of
+    its sentences speaks for the whole county.
+    """
+    from epireport import render_each
+    from epireport.store import Store
+
+    db = tmp_path / "store.sqlite"
+    assert example.tree is not None
+    with Store.open(db) as store:
+        store.ingest(
+            example.values, "example.yaml", units=example.tree.units, institution="education-bureau"
+        )
+    words = attrs.evolve(example, values=(), unit_name="", title="")
+    results = {
+        r.unit: r
+        for r in render_each(
+            db, "education-bureau", example.period, "学校", words=words, plugins=plugins
+        )
+    }
+    school = results["S01"].rendered
+    assert school is not None
+    text = str(school.output)
+    assert "全县" not in text
+    assert "全校累计排查师生" in text
+    assert "全校4个班级中3个每日按时报送，1个缺报1次；各班级共报送日排查情况55份" in text
+    county = next(
+        render_each(db, "education-bureau", example.period, "县", words=words, plugins=plugins)
+    ).rendered
+    assert county is not None
+    assert "全县6所学校中5所每日按时报送，1所缺报1次" in str(county.output)
