@@ -106,8 +106,8 @@ CREATE INDEX data_values_days ON data_values (start_day, end_day);
 CREATE INDEX data_values_unit ON data_values (unit_id, period);
 """
 
-# The columns of data_values, written once for the schema and for the migrations that rebuild
-# the table (versions 2 and 3 → 4).
+# The columns of data_values, written once for the schema and for the migration that rebuilds
+# the table (version 3 → 4).
 #
 # A value's key is (indicator, unit, period, options). start_day follows from the period, so a
 # unique key with start_day before the period is as unique, and the one index then serves both
@@ -210,25 +210,18 @@ INSERT INTO institutions (name, first_ingested_at)
     SELECT DISTINCT institution, '' FROM indicators WHERE institution IS NOT NULL
 """
 
-# Version 2 → 4: category options (part of a value's identity, version 3) and approximate
-# figures, in the key of version 4. SQLite cannot change a UNIQUE constraint: data_values is
-# rebuilt, keeping its ids (which the history refers to), with foreign keys off for the while
-# (see Store._prepare).
-_MIGRATE_2_TO_4: Final = f"""
-CREATE TABLE data_values_4 {_VALUES_COLUMNS};
-INSERT INTO data_values_4 (id, indicator_id, unit_id, period, start_day, end_day, status, kind,
-    value_text, value_num, submitted_at, submitted_by, comment, ingested_at, source_id,
-    source_row, withdrawn)
-    SELECT id, indicator_id, unit_id, period, start_day, end_day, status, kind, value_text,
-    value_num, submitted_at, submitted_by, comment, ingested_at, source_id, source_row,
-    withdrawn FROM data_values ORDER BY id;
-DROP TABLE data_values;
-ALTER TABLE data_values_4 RENAME TO data_values;
-{_VALUE_INDEXES}ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT '';
+# Version 2 → 3: category options (part of a value's identity) and approximate figures, as
+# columns; the rebuild of 3 → 4 then gives data_values the key that includes them.
+_MIGRATE_2_TO_3: Final = """
+ALTER TABLE data_values ADD COLUMN options TEXT NOT NULL DEFAULT '';
+ALTER TABLE data_values ADD COLUMN qualifier TEXT NOT NULL DEFAULT '';
+ALTER TABLE history ADD COLUMN qualifier TEXT NOT NULL DEFAULT '';
 INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', random() & 9007199254740991)
 """
 
-# Version 3 → 4: the unique key that also finds overlaps (see _VALUES_COLUMNS); the same rebuild.
+# Version 3 → 4: the unique key that also finds overlaps (see _VALUES_COLUMNS). SQLite cannot
+# change a UNIQUE constraint: data_values is rebuilt, keeping its ids (which the history
+# refers to), with foreign keys off for the while (see Store._prepare).
 _MIGRATE_3_TO_4: Final = f"""
 CREATE TABLE data_values_4 {_VALUES_COLUMNS};
 INSERT INTO data_values_4 ({_COLUMN_NAMES})
@@ -659,9 +652,9 @@ class Store:
                     )
                 scripts = [_SCHEMA]
             elif version == 1:
-                scripts = [_MIGRATE_1_TO_2, _MIGRATE_2_TO_4]
+                scripts = [_MIGRATE_1_TO_2, _MIGRATE_2_TO_3, _MIGRATE_3_TO_4]
             elif version == 2:
-                scripts = [_MIGRATE_2_TO_4]
+                scripts = [_MIGRATE_2_TO_3, _MIGRATE_3_TO_4]
             elif version == 3:
                 scripts = [_MIGRATE_3_TO_4]
             else:
